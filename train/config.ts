@@ -17,9 +17,9 @@ export const optimizerSchema = z.discriminatedUnion('kind', [
 export type OptimizerSpec = z.infer<typeof optimizerSchema>;
 
 export const trainConfigSchema = z.object({
-  data: dataSpecSchema.default({ name: 'synthetic' } as z.input<typeof dataSpecSchema>),
-  model: modelSpecSchema.default({ preset: 'seednet', width: 0.25 }),
-  optimizer: optimizerSchema.default({ kind: 'adam' }),
+  data: dataSpecSchema.prefault({ name: 'synthetic' }),
+  model: modelSpecSchema.prefault({ preset: 'seednet', width: 0.25 }),
+  optimizer: optimizerSchema.prefault({ kind: 'adam' }),
   /** Sorted by `from`; the first point must start at 0. */
   schedule: z
     .array(schedulePointSchema)
@@ -32,7 +32,7 @@ export const trainConfigSchema = z.object({
   miniEpochs: z.number().int().positive().default(5),
   /** Test images evaluated after each mini-epoch (0 = the whole test split). */
   evalImages: z.number().int().nonnegative().default(0),
-  augment: z.object({ cropPadding: z.number().int().nonnegative().default(0), flip: z.boolean().default(false) }).default({ cropPadding: 0, flip: false }),
+  augment: z.object({ cropPadding: z.number().int().nonnegative().default(0), flip: z.boolean().default(false) }).prefault({}),
   /** Size of the fixed set of test images whose activations are tracked across the run. */
   watchImages: z.number().int().positive().default(8),
   seed: z.number().int().default(1234),

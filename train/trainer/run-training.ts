@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { readFile, writeFile } from 'node:fs/promises';
 import type { TrainConfig } from '../config.js';
-import { augmentBatch, createDataSource, watchSetIndices } from '../data/index.js';
+import { augmentBatch, createDataSource, watchSetForSource } from '../data/index.js';
 import type { DataSource } from '../data/index.js';
 import { buildModel } from '../models/index.js';
 import type { ActivityPenalty } from '../models/index.js';
@@ -86,7 +86,7 @@ export async function runTraining(config: TrainConfig, opts: TrainOptions): Prom
       config,
       status: 'running',
       data: { name: info.name, origin: info.origin, classes: info.classes, labels: info.labels, height: info.height, width: info.width, channels: info.channels },
-      watchSet: Array.from(watchSetIndices(info, config.watchImages, config.seed)),
+      watchSet: await watchSetForSource(data, config.watchImages, config.seed),
       preprocessing: { scale: 1 / 255, mean: new Array(info.channels).fill(0), std: new Array(info.channels).fill(1), channelOrder: info.channels === 1 ? 'L' : 'RGB' },
     });
     await writeFile(paths.metrics, '');

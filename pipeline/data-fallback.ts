@@ -1,0 +1,21 @@
+import type { TrainConfig } from '../train/index.js';
+import { createDataSource } from '../train/data/index.js';
+
+/**
+ * The default config asks for Fashion-MNIST without downloading; when it is not on this machine the
+ * pipeline still runs on the embedded synthetic set and says so loudly (the accuracy means little then).
+ */
+export async function withAvailableData(config: TrainConfig, warn: (line: string) => void): Promise<TrainConfig> {
+  if (config.data.name !== 'fashion-mnist') return config;
+  try {
+    const source = await createDataSource(config.data);
+    await source.close?.();
+    return config;
+  } catch (e) {
+    warn('!'.repeat(78));
+    warn(`! Fashion-MNIST not found: ${(e as Error).message.split('\n')[0]}`);
+    warn('! Falling back to the SYNTHETIC data set. Install it with: apt-get install dataset-fashion-mnist');
+    warn('!'.repeat(78));
+    return { ...config, data: { name: 'synthetic', classes: 10, height: 28, width: 28, channels: 1, trainCount: 20000, testCount: 2000, seed: 0, noise: 0.1 } };
+  }
+}

@@ -1,0 +1,11 @@
+export { parseTrainConfig, trainConfigSchema } from './config.js';
+export type { TrainConfig, TrainConfigInput, SchedulePoint, OptimizerSpec } from './config.js';
+export { readTrainConfig } from './config-file.js';
+export { runTraining, TrainingStoppedError } from './trainer/run-training.js';
+export type { CheckpointEvent, TrainOptions, TrainResult } from './trainer/run-training.js';
+export type { MiniEpochMetrics, NonFiniteRecord } from './trainer/metrics-record.js';
+export { listCheckpoints, loadCheckpoint, checkpointDir } from './trainer/checkpoint.js';
+export { loadModelFiles, readModelArtifacts, saveModelFiles } from './trainer/model-files.js';
+export { runPaths, readManifest, updateManifest } from './run-folder.js';
+export type { RunManifest } from './run-folder.js';
+export { collectVersions } from './versions.js';
