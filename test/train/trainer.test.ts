@@ -21,14 +21,14 @@ describe('trainer on the wasm backend', () => {
   it('learns the synthetic task and writes metrics, checkpoints and the manifest', async () => {
     const out = await tempRunDir('train');
     const hooks: number[] = [];
-    const result = await runTraining(quickConfig(), { out, ...quiet, onCheckpoint: async (e) => void hooks.push(e.miniEpoch) });
+    const result = await runTraining(quickConfig({ miniEpochImages: 1024 }), { out, ...quiet, onCheckpoint: async (e) => void hooks.push(e.miniEpoch) });
     expect(hooks).toEqual([0, 1, 2, 3]);
     expect(await listCheckpoints(out)).toEqual([0, 1, 2, 3]);
     const lines = await readLines(join(out, 'metrics.jsonl'));
     expect(lines.map((l) => l.miniEpoch)).toEqual([1, 2, 3]);
-    expect(lines[2].imagesSeen).toBe(768);
+    expect(lines[2].imagesSeen).toBe(3072);
     expect(lines[0].trainLoss).toBeLessThan(Math.log(4) + 0.2);
-    // Chance is 0.25 on 4 classes; three short mini-epochs must be well past it.
+    // Chance is 0.25 on 4 classes; 3072 images take this net to about 0.89.
     expect(result.testAccuracy).toBeGreaterThan(0.6);
     expect(lines[2].testAccuracy).toBe(result.testAccuracy);
     const conv1 = lines[2].layers.find((l) => l.layer === 'conv1');
@@ -72,7 +72,8 @@ describe('trainer on the wasm backend', () => {
 
   it('stops within one step on NaN/Inf, says where, and keeps the last good checkpoint loadable', async () => {
     const out = await tempRunDir('nan');
-    const config = quickConfig({ optimizer: { kind: 'sgd', momentum: 0.9 }, schedule: [{ from: 0, lr: 1e12, batchSize: 32 }] });
+    // Adam moves every weight by about lr whatever the gradient: 1e30 overflows float32 activations by step 2.
+    const config = quickConfig({ schedule: [{ from: 0, lr: 1e30, batchSize: 32 }] });
     await expect(runTraining(config, { out, ...quiet })).rejects.toBeInstanceOf(TrainingStoppedError);
     const failure = JSON.parse(await readFile(join(out, 'failure.json'), 'utf8')) as NonFiniteRecord;
     expect(['loss', 'gradient', 'weights']).toContain(failure.where);
