@@ -1,0 +1,3 @@
+import { poolingEmitter } from './pooling.js';
+
+export const averagePooling2d = poolingEmitter('AveragePooling2D', 'AveragePool');

@@ -1,0 +1,3 @@
+import { globalPoolingEmitter } from './global-pooling.js';
+
+export const globalMaxPooling2d = globalPoolingEmitter('GlobalMaxPooling2D', 'ReduceMax');

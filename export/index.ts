@@ -1,0 +1,18 @@
+export { exportLayersModel, assembleModel, IR_VERSION, OPSET } from './convert.js';
+export type { ExportOptions, ExportResult } from './convert.js';
+export { exportCheckpoint, resolveCheckpoint } from './load.js';
+export type { CheckpointExport } from './load.js';
+export { checkParity, verificationModel, writeParityReport, DEFAULT_TOLERANCE } from './parity.js';
+export type { ParityLayer, ParityReport } from './parity.js';
+export { imageInputs, randomInputs } from './parity/inputs.js';
+export type { ParityInput } from './parity/inputs.js';
+export { layersReference, graphReference } from './parity/reference.js';
+export type { ReferenceRunner } from './parity/reference.js';
+export { parseExportMetadata, exportMetadataSchema } from './metadata.js';
+export type { ExportMetadata, Preprocessing } from './metadata.js';
+export { writeTritonRepository, tritonConfig } from './triton.js';
+export { toOnnxLayout } from './layout.js';
+export { supportedClasses } from './emitters/registry.js';
+export { supportedOps } from './graph-model/registry.js';
+export { INPUT_NAME, OUTPUT_NAME } from './layers/convert-layers.js';
+export type { LayerOutput } from './layers/convert-layers.js';
