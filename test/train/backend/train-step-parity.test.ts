@@ -1,0 +1,65 @@
+/**
+ * One real Keras training step (conv → BN → relu → pool → dense) on wasm against cpu: checks
+ * that every kernel a step touches (fused conv, its filter gradient, BN, matMul with transposes)
+ * is present on wasm and agrees with the reference.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { selectBackend } from '../../../train/backend/index.js';
+import { randomHost, relativeError, type HostTensor } from './parity.js';
+
+beforeAll(async () => {
+  await selectBackend('wasm');
+});
+
+function buildModel(): tf.Sequential {
+  const model = tf.sequential({
+    layers: [
+      tf.layers.conv2d({ inputShape: [9, 9, 2], filters: 4, kernelSize: 3, padding: 'same', useBias: false }),
+      tf.layers.batchNormalization(),
+      tf.layers.activation({ activation: 'relu' }),
+      tf.layers.conv2d({ filters: 6, kernelSize: 3, strides: 2, padding: 'same', activation: 'relu' }),
+      tf.layers.maxPooling2d({ poolSize: 2 }),
+      tf.layers.flatten(),
+      tf.layers.dense({ units: 3, activation: 'softmax' }),
+    ],
+  });
+  model.compile({ optimizer: tf.train.sgd(0.1), loss: 'categoricalCrossentropy' });
+  return model;
+}
+
+async function trainOneStep(backend: 'wasm' | 'cpu', init: HostTensor[], x: HostTensor, labels: number[]): Promise<HostTensor[]> {
+  await tf.setBackend(backend);
+  const model = buildModel();
+  model.setWeights(init.map((h) => tf.tensor(h.values, h.shape)));
+  const xt = tf.tensor(x.values, x.shape);
+  const yt = tf.oneHot(tf.tensor1d(labels, 'int32'), 3);
+  const loss = await model.trainOnBatch(xt, yt);
+  const out = model.getWeights().map((w) => ({ shape: w.shape, values: w.dataSync() as Float32Array }));
+  out.push({ shape: [], values: Float32Array.of(Array.isArray(loss) ? loss[0] : loss) });
+  tf.dispose([xt, yt]);
+  model.dispose();
+  return out;
+}
+
+describe('a Keras training step on wasm matches cpu', () => {
+  it('conv + BN + strided conv + pool + dense, one SGD step', async () => {
+    await tf.setBackend('cpu');
+    const shapes = buildModel().getWeights().map((w) => w.shape);
+    const MOVING_VARIANCE = 4; // conv kernel, BN gamma, beta, moving mean, moving variance, …
+    const init = shapes.map((s, i) => {
+      const h = randomHost(s, 100 + i);
+      // Variance must be positive; the rest is scaled down so the softmax does not saturate.
+      h.values = h.values.map((v) => (i === MOVING_VARIANCE ? 1 + Math.abs(v) : 0.3 * v));
+      return h;
+    });
+    const x = randomHost([8, 9, 9, 2], 7);
+    const labels = [0, 1, 2, 0, 1, 2, 0, 1];
+    const wasm = await trainOneStep('wasm', init, x, labels);
+    const cpu = await trainOneStep('cpu', init, x, labels);
+    expect(wasm.length).toBe(shapes.length + 1);
+    wasm.forEach((w, i) => expect(relativeError(w, cpu[i]), `weight ${i} [${w.shape.join(',')}]`).toBeLessThan(1e-4));
+    // The step must have changed the weights, otherwise the comparison proves nothing.
+    expect(relativeError(wasm[0], init[0])).toBeGreaterThan(1e-3);
+  });
+});

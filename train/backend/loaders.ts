@@ -1,0 +1,92 @@
+/**
+ * The real candidate loaders. Each one only makes its backend *available* to tf (import, kernel
+ * registration); activating and verifying it is select.ts's job, so tests can swap these out.
+ */
+import { availableParallelism } from 'node:os';
+import * as tf from '@tensorflow/tfjs';
+import type { Candidate, CandidateLoader, LoaderTable } from './select.js';
+
+const NATIVE_HINT: Record<'tensorflow-gpu' | 'tensorflow', string> = {
+  'tensorflow-gpu': 'optional dependency; needs libtensorflow + CUDA',
+  tensorflow: 'optional dependency; needs libtensorflow',
+};
+
+function errorCode(e: unknown): unknown {
+  return typeof e === 'object' && e !== null && 'code' in e ? (e as { code: unknown }).code : undefined;
+}
+
+/** Turns an import failure into the one-line reason printed by describeBackend. */
+export function importFailureReason(pkg: string, hint: string, e: unknown): string {
+  const message = e instanceof Error ? e.message : String(e);
+  const code = errorCode(e);
+  if ((code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') && message.includes(pkg)) {
+    return `package ${pkg} is not installed (${hint})`;
+  }
+  // Installed but broken, typically the native binding failing to dlopen libtensorflow/CUDA.
+  return `package ${pkg} failed to load: ${message.split('\n')[0]}`;
+}
+
+function nativeLoader(candidate: 'tensorflow-gpu' | 'tensorflow'): CandidateLoader {
+  const pkg = candidate === 'tensorflow-gpu' ? '@tensorflow/tfjs-node-gpu' : '@tensorflow/tfjs-node';
+  return async () => {
+    // A variable specifier: these packages are optional, so TypeScript must not require them.
+    const specifier: string = pkg;
+    try {
+      await import(specifier);
+    } catch (e) {
+      throw new Error(importFailureReason(pkg, NATIVE_HINT[candidate], e));
+    }
+    if (tf.findBackendFactory('tensorflow') === null) {
+      // It registered into another copy of tfjs-core (version mismatch), invisible to ours.
+      throw new Error(`package ${pkg} loaded but registered no 'tensorflow' backend with this @tensorflow/tfjs ${tf.version.tfjs}`);
+    }
+    return { tfBackend: 'tensorflow' };
+  };
+}
+
+export interface DefaultLoaderOptions {
+  /**
+   * pthreads for the wasm backend; 1 keeps the stock single-threaded build. Default: the
+   * TFJS_WASM_THREADS environment variable, else every core (at most 8, tfjs' worker pool size).
+   */
+  wasmThreads?: number;
+}
+
+export function defaultWasmThreads(): number {
+  const fromEnv = Number(process.env.TFJS_WASM_THREADS);
+  if (Number.isInteger(fromEnv) && fromEnv >= 1) return fromEnv;
+  return Math.max(1, Math.min(8, availableParallelism()));
+}
+
+function wasmLoader(threads: number): CandidateLoader {
+  return async () => {
+    let wasm: typeof import('@tensorflow/tfjs-backend-wasm');
+    try {
+      wasm = await import('@tensorflow/tfjs-backend-wasm');
+    } catch (e) {
+      throw new Error(importFailureReason('@tensorflow/tfjs-backend-wasm', 'a regular dependency: run npm ci', e));
+    }
+    const { registerWasmKernels } = await import('./wasm-kernels/register.js');
+    const { configureWasmThreads, wasmThreadState } = await import('./wasm-threads.js');
+    registerWasmKernels();
+    configureWasmThreads(threads);
+    return {
+      tfBackend: 'wasm',
+      details: async () => {
+        const threaded = wasmThreadState().requested > 1;
+        const simd = threaded || (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) === true;
+        return { wasm: { simd, threads: wasm.getThreadsCount(), threadsFallback: wasmThreadState().fallbackReason } };
+      },
+    };
+  };
+}
+
+export function createDefaultLoaders(options: DefaultLoaderOptions = {}): LoaderTable {
+  const table: Record<Candidate, CandidateLoader> = {
+    'tensorflow-gpu': nativeLoader('tensorflow-gpu'),
+    tensorflow: nativeLoader('tensorflow'),
+    wasm: wasmLoader(options.wasmThreads ?? defaultWasmThreads()),
+    cpu: async () => ({ tfBackend: 'cpu' }),
+  };
+  return table;
+}

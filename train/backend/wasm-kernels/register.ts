@@ -1,0 +1,63 @@
+/**
+ * Installs the wasm kernel additions and overrides. Safe to call any number of times and before or
+ * after the wasm backend is initialised: overrides keep the stock kernel's setupFunc (which binds
+ * its C function) and wrap the stock kernelFunc exactly once.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { wrapBatchMatMul } from './batch-matmul.js';
+import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter.js';
+import { wrapConv2DBackpropInput } from './conv2d-backprop-input.js';
+import { depthwiseBackpropFilterConfig } from './depthwise-backprop-filter.js';
+import { depthwiseBackpropInputConfig } from './depthwise-backprop-input.js';
+import { wrapSamePadding } from './same-padding-fix.js';
+import { wrapTile } from './tile.js';
+
+/** Kernels tfjs-backend-wasm lacks; a native one, should a later tfjs ship it, is left in place. */
+export const WASM_ADDED_KERNELS: readonly tf.KernelConfig[] = [
+  conv2DBackpropFilterConfig,
+  depthwiseBackpropFilterConfig,
+  depthwiseBackpropInputConfig,
+];
+
+export interface KernelOverride {
+  kernelName: string;
+  why: string;
+  wrap: (stock: tf.KernelFunc) => tf.KernelFunc;
+}
+
+export const WASM_KERNEL_OVERRIDES: readonly KernelOverride[] = [
+  { kernelName: tf.Conv2DBackpropInput, why: 'strides ≤ 3 as a forward conv (3–10× faster)', wrap: wrapConv2DBackpropInput },
+  { kernelName: tf.BatchMatMul, why: 'explicit transposes instead of transposeA/B', wrap: wrapBatchMatMul },
+  { kernelName: tf.Tile, why: 'whole-tensor repeats (BatchNorm gradient) as memcpys', wrap: wrapTile },
+  { kernelName: tf.Conv2D, why: "explicit pads for 'same' (XNNPACK bug)", wrap: wrapSamePadding(false) },
+  { kernelName: tf.FusedConv2D, why: "explicit pads for 'same' (XNNPACK bug)", wrap: wrapSamePadding(false) },
+  { kernelName: tf.DepthwiseConv2dNative, why: "explicit pads for 'same' (XNNPACK bug)", wrap: wrapSamePadding(true) },
+  { kernelName: tf.FusedDepthwiseConv2D, why: "explicit pads for 'same' (XNNPACK bug)", wrap: wrapSamePadding(true) },
+];
+
+const ours = new WeakSet<tf.KernelFunc>();
+
+export interface RegisterResult {
+  added: string[];
+  overridden: string[];
+}
+
+export function registerWasmKernels(): RegisterResult {
+  const result: RegisterResult = { added: [], overridden: [] };
+  for (const config of WASM_ADDED_KERNELS) {
+    if (tf.getKernel(config.kernelName, 'wasm') !== undefined) continue;
+    tf.registerKernel(config);
+    ours.add(config.kernelFunc);
+    result.added.push(config.kernelName);
+  }
+  for (const o of WASM_KERNEL_OVERRIDES) {
+    const stock = tf.getKernel(o.kernelName, 'wasm');
+    if (stock === undefined || ours.has(stock.kernelFunc)) continue;
+    const kernelFunc = o.wrap(stock.kernelFunc);
+    ours.add(kernelFunc);
+    tf.unregisterKernel(o.kernelName, 'wasm');
+    tf.registerKernel({ ...stock, kernelFunc });
+    result.overridden.push(o.kernelName);
+  }
+  return result;
+}
