@@ -1,17 +1,14 @@
-import * as tf from '@tensorflow/tfjs';
+import { describeBackend, selectBackend } from '../train/backend/index.js';
+import type { BackendRequest } from '../train/backend/index.js';
 
-export type BackendChoice = 'cpu' | 'wasm';
+export type BackendChoice = BackendRequest;
 
 /**
- * The tfjs backend for the parity reference. Stand-in until train/backend's selectBackend lands; unlike tfjs'
- * own fallback it never switches silently: a backend that fails to start is an error, and the one that ran
- * goes into parity.json.
+ * The tfjs backend for the parity reference, chosen as training chooses it (so the wasm gradient kernels and
+ * fixes are registered too). selectBackend never switches silently; the backend that ran goes into parity.json.
  */
 export async function useBackend(choice: BackendChoice): Promise<string> {
-  // Kernels exist only once a backend module is imported for its side effects (STYLE.md trap 10).
-  if (choice === 'wasm') await import('@tensorflow/tfjs-backend-wasm');
-  const ok = await tf.setBackend(choice);
-  if (!ok || tf.getBackend() !== choice) throw new Error(`tfjs backend ${choice} failed to start (running: ${tf.getBackend()}); try --backend cpu`);
-  await tf.ready();
-  return tf.getBackend();
+  const report = await selectBackend(choice);
+  console.error(describeBackend(report));
+  return report.backend;
 }

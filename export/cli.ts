@@ -38,7 +38,7 @@ const program = new Command('export')
   .option('--random <n>', 'random images to verify with', positive('--random', true), 4)
   .option('--tolerance <x>', 'max |diff| allowed, relative to each layer\'s max |activation|', positive('--tolerance'), DEFAULT_TOLERANCE)
   .option('--parity <file>', 'where to write parity.json (default: next to the output)')
-  .addOption(new Option('--backend <name>', 'tfjs backend for the verification reference').choices(['cpu', 'wasm']).default('cpu'))
+  .addOption(new Option('--backend <name>', 'tfjs backend for the verification reference').choices(['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']).default('auto'))
   .option('--triton <dir>', 'also write a Triton model repository: DIR/<name>/config.pbtxt + DIR/<name>/1/model.onnx')
   .option('--triton-name <name>', 'model name in the Triton repository (default: the model\'s name)')
   .action(async (checkpoint: string, o: CliOptions) => {
