@@ -9,6 +9,7 @@ import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter.js';
 import { wrapConv2DBackpropInput } from './conv2d-backprop-input.js';
 import { depthwiseBackpropFilterConfig } from './depthwise-backprop-filter.js';
 import { depthwiseBackpropInputConfig } from './depthwise-backprop-input.js';
+import { maxPoolGradConfig } from './max-pool-grad.js';
 import { wrapSamePadding } from './same-padding-fix.js';
 import { wrapTile } from './tile.js';
 
@@ -29,6 +30,7 @@ export const WASM_KERNEL_OVERRIDES: readonly KernelOverride[] = [
   { kernelName: tf.Conv2DBackpropInput, why: 'strides ≤ 3 as a forward conv (3–10× faster)', wrap: wrapConv2DBackpropInput },
   { kernelName: tf.BatchMatMul, why: 'explicit transposes instead of transposeA/B', wrap: wrapBatchMatMul },
   { kernelName: tf.Tile, why: 'whole-tensor repeats (BatchNorm gradient) as memcpys', wrap: wrapTile },
+  { kernelName: tf.MaxPoolGrad, why: 'replaced: the stock kernel misroutes gradients with several channels or images', wrap: () => maxPoolGradConfig.kernelFunc },
   { kernelName: tf.Conv2D, why: "explicit pads for 'same' (XNNPACK bug)", wrap: wrapSamePadding(false) },
   { kernelName: tf.FusedConv2D, why: "explicit pads for 'same' (XNNPACK bug)", wrap: wrapSamePadding(false) },
   { kernelName: tf.DepthwiseConv2dNative, why: "explicit pads for 'same' (XNNPACK bug)", wrap: wrapSamePadding(true) },
