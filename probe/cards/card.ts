@@ -1,0 +1,60 @@
+/**
+ * Model cards: what a probe must know about a model it did not make — file, input name and size, channel
+ * order and normalisation, output kind. `mean`/`std` are in the model's channel order and in the units after
+ * `scale` (pixels in [0,1] are multiplied by `scale`, then (x − mean) / std).
+ */
+import { readFile } from 'node:fs/promises';
+import { z } from 'zod';
+
+export const cardSchema = z.strictObject({
+  name: z.string().min(1),
+  description: z.string().default(''),
+  /** True only for real trained weights; random-weight stand-ins are false and carry a `label`. */
+  pretrained: z.boolean(),
+  label: z.string().optional(),
+  file: z.string().optional(),
+  url: z.url().optional(),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/).optional(),
+  bytes: z.int().positive().optional(),
+  /** How to obtain the file when there is no URL (e.g. an export command). */
+  obtain: z.string().optional(),
+  input: z.strictObject({
+    name: z.string().min(1),
+    layout: z.literal('NCHW').default('NCHW'),
+    height: z.int().positive(),
+    width: z.int().positive(),
+    channels: z.union([z.literal(1), z.literal(3)]),
+    channelOrder: z.enum(['RGB', 'BGR', 'gray']),
+    scale: z.number().positive(),
+    mean: z.array(z.number()),
+    std: z.array(z.number().positive()),
+  }),
+  output: z.strictObject({ name: z.string().min(1), kind: z.enum(['probabilities', 'logits']) }),
+  classes: z.int().positive(),
+  labels: z.array(z.string()).optional(),
+});
+
+export type ModelCard = z.output<typeof cardSchema>;
+export type ModelCardInput = z.input<typeof cardSchema>;
+
+export function parseCard(raw: unknown, source: string): ModelCard {
+  const r = cardSchema.safeParse(raw);
+  if (!r.success) throw new Error(`Model card ${source} is invalid:\n${z.prettifyError(r.error)}`);
+  const c = r.data;
+  for (const field of ['mean', 'std'] as const) {
+    if (c.input[field].length !== c.input.channels) {
+      throw new Error(`Model card ${source}: input.${field} has ${c.input[field].length} values but input.channels is ${c.input.channels}; give one per channel in the model's channel order.`);
+    }
+  }
+  return c;
+}
+
+export async function readCardFile(path: string): Promise<ModelCard> {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(await readFile(path, 'utf8'));
+  } catch (err) {
+    throw new Error(`Cannot read model card ${path}: ${(err as Error).message}`);
+  }
+  return parseCard(raw, path);
+}

@@ -1,0 +1,150 @@
+/**
+ * A prepared probe: sessions for the tapped model and the per-tap accumulators. `addBatch` takes model-ready
+ * NCHW input, so the bench times exactly the probe's share (inference + reductions + accumulation).
+ * The first `fullStatImages` images run the full-statistics graph (a batch straddling the line is split), the rest
+ * the light one.
+ */
+import { readFile } from 'node:fs/promises';
+import * as ort from 'onnxruntime-node';
+import type { ModelCard } from '../cards/card.js';
+import { resolveCard } from '../cards/resolve.js';
+import { decodeModel, type OnnxModel } from '../onnx/model.js';
+import { createSession, type ProbeSession, type SessionConfig } from '../session/create.js';
+import { Reservoir } from '../stats/reservoir.js';
+import { perImageFromRaw, TapAccumulator, type PerImage } from '../stats/tap-accumulator.js';
+import { selectTaps, type TapSelection } from '../taps/select.js';
+import type { TapOutputs } from '../taps/tap-graph.js';
+import { planGraph, type GraphPlan, type PlannedTap } from './plan.js';
+import type { WatchRows } from './layer-entry.js';
+
+export interface RunnerOptions {
+  model: string;
+  card?: string | ModelCard;
+  taps?: TapSelection;
+  session?: SessionConfig;
+  /** Dynamic-batch models only; a model with batch fixed to 1 runs one image at a time. */
+  batchSize?: number;
+  watch?: number;
+  /** Images that get min/std/zero/saturation/percentiles (at least the watch images); Infinity = all. */
+  fullStatImages?: number;
+  samplesPerImage?: number;
+  reservoirCapacity?: number;
+}
+
+type Tunables = 'batchSize' | 'watch' | 'fullStatImages' | 'samplesPerImage' | 'reservoirCapacity';
+
+export const PROBE_DEFAULTS: Readonly<Required<Pick<RunnerOptions, Tunables>>> = { batchSize: 64, watch: 8, fullStatImages: 64, samplesPerImage: 64, reservoirCapacity: 4096 };
+
+export interface ProbeRunner {
+  model: OnnxModel;
+  card: ModelCard;
+  plan: GraphPlan;
+  session: ProbeSession;
+  batchSize: number;
+  /** Input tap first, then the layer taps, in graph order. */
+  taps: PlannedTap[];
+  accumulators: TapAccumulator[];
+  watch: WatchRows[];
+  watchIds: string[];
+  images: number;
+  addBatch(input: Float32Array, count: number, ids: string[]): Promise<void>;
+  /** Forgets everything accumulated (the sessions stay): the bench repeats passes with it. */
+  reset(): void;
+  release(): Promise<void>;
+}
+
+export async function prepareProbe(opts: RunnerOptions): Promise<ProbeRunner> {
+  const o = { ...PROBE_DEFAULTS, ...Object.fromEntries(Object.entries(opts).filter(([, v]) => v !== undefined)) } as RunnerOptions & Required<Pick<RunnerOptions, Tunables>>;
+  const bytes = new Uint8Array(await readFile(opts.model).catch((err: Error) => {
+    throw new Error(`Cannot read model ${opts.model}: ${err.message}`);
+  }));
+  const model = decodeModel(bytes, opts.model);
+  const card = typeof opts.card === 'object' ? opts.card : await resolveCard(opts.card, model, opts.model);
+  const batchDim = model.inputs.find((i) => i.name === card.input.name)?.shape?.[0];
+  if (typeof batchDim === 'number' && batchDim > 1) {
+    throw new Error(`${opts.model} fixes its batch size to ${batchDim}; the probe needs a dynamic batch dimension (or batch 1).`);
+  }
+  const plan = await planGraph(bytes, model, card, selectTaps(model, opts.taps), opts.session ?? {}, o.samplesPerImage);
+  const taps = [plan.input, ...plan.taps];
+  // The full-statistics session runs only the first batches; it must not spin next to the light one.
+  const onlyFull = o.fullStatImages === Infinity;
+  const full = await createSession(plan.fullBytes, { ...opts.session, spinning: onlyFull ? opts.session?.spinning : false });
+  let lightSession: ProbeSession | null = null;
+  const { channels: C, height: H, width: W } = card.input;
+  const fresh = (): TapAccumulator[] => taps.map((t, i) => new TapAccumulator(t.channels, t.sigmoid, new Reservoir(o.reservoirCapacity, 0xace + i)));
+  const runPart = async (input: Float32Array, count: number, ids: string[], isFull: boolean): Promise<void> => {
+    if (!isFull && !lightSession) lightSession = await createSession(plan.lightBytes, opts.session);
+    const session = isFull || !lightSession ? full : lightSession;
+    const out = await session.run({ [card.input.name]: new ort.Tensor('float32', input, [count, C, H, W]) });
+    const keep = isFull ? Math.max(0, Math.min(count, o.watch - runner.images)) : 0;
+    taps.forEach((t, i) => {
+      const p = perImage(t, isFull ? t.full : t.light, out, isFull);
+      runner.accumulators[i].add(count, t.spatial, p.values, p.sample);
+      const w = runner.watch[i];
+      for (let n = 0; n < keep; n++) {
+        w.min.push(row(p.values.min!, n, t.channels));
+        w.max.push(row(p.values.max, n, t.channels));
+      }
+    });
+    runner.watchIds.push(...ids.slice(0, keep));
+    runner.images += count;
+  };
+  const runner: ProbeRunner = {
+    model, card, plan, session: full, taps,
+    batchSize: batchDim === 1 ? 1 : o.batchSize,
+    accumulators: fresh(),
+    watch: taps.map(() => ({ min: [], max: [] })),
+    watchIds: [],
+    images: 0,
+    async addBatch(input, count, ids) {
+      // Full statistics for the first max(fullStatImages, watch, 1) images; a batch straddling that line is split.
+      const fullLeft = Math.max(0, Math.max(o.fullStatImages, o.watch, 1) - runner.images);
+      const k = Math.min(count, fullLeft);
+      if (k > 0) await runPart(input.subarray(0, k * C * H * W), k, ids.slice(0, k), true);
+      if (k < count) await runPart(input.subarray(k * C * H * W), count - k, ids.slice(k), false);
+    },
+    reset() {
+      runner.accumulators = fresh();
+      runner.watch = taps.map(() => ({ min: [], max: [] }));
+      runner.watchIds = [];
+      runner.images = 0;
+    },
+    async release() {
+      await full.release();
+      await lightSession?.release();
+    },
+  };
+  return runner;
+}
+
+function row(a: ArrayLike<number>, n: number, c: number): number[] {
+  const out = new Array<number>(c);
+  for (let k = 0; k < c; k++) out[k] = a[n * c + k];
+  return out;
+}
+
+/** Reads one tap's graph outputs into per-image arrays (negating the max-of-negated minimum). */
+function perImage(t: PlannedTap, o: TapOutputs, out: ort.InferenceSession.OnnxValueMapType, full: boolean): { values: PerImage; sample?: ArrayLike<number> } {
+  const f = (name: string | undefined): Float32Array | undefined => {
+    if (name === undefined) return undefined;
+    const v = out[name];
+    if (!v) throw new Error(`onnxruntime returned no "${name}" for tap ${t.name}; the patched graph lost an output.`);
+    return v.data as Float32Array;
+  };
+  const raw = f(o.raw);
+  if (raw) {
+    const values = perImageFromRaw(raw, t.sigmoid, full);
+    if (!full) return { values };
+    const count = raw.length / t.channels;
+    const sample = new Float32Array(count * t.positions.length);
+    for (let n = 0; n < count; n++) t.positions.forEach((p, j) => (sample[n * t.positions.length + j] = raw[n * t.channels + p]));
+    return { values, sample };
+  }
+  const negMin = f(o.negMin);
+  return {
+    values: {
+      max: f(o.max)!, mean: f(o.mean)!, min: negMin?.map((v) => -v), meanSq: f(o.meanSq), pos: f(o.pos), neg: f(o.neg), low: f(o.low), high: f(o.high),
+    },
+    sample: f(o.sample),
+  };
+}

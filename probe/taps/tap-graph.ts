@@ -1,0 +1,126 @@
+/**
+ * In-graph per-image, per-channel reductions, so only [N, C]-sized arrays leave onnxruntime.
+ *
+ * Measured on model M (FINDINGS.md machine): ReduceMin/ReduceSumSquare/Sign over NCHW force onnxruntime to
+ * reorder its blocked NCHWc conv layout back to NCHW at every tap and cost ~4× plain inference. Only ops the
+ * NCHWc optimiser keeps blocked are used here: MaxPool over the whole map (MP; GlobalMaxPool is not kept blocked),
+ * GlobalAveragePool and 1×1 depthwise Convs (with a fused Clip). Per 4-D tap X [N, C, H, W], outputs are [N, C, 1, 1]:
+ *   light tier (every image)  max = MP(X), mean = GAP(X)
+ *   full tier (adds)          negMin = MP(DW(X; −1)), meanSq = GAP(X·X),
+ *                             pos = GAP(Clip01(DW(X; +1e30))) (fraction > 0; |x| < 1e-30 counts as zero),
+ *                             neg = same with −1e30 (left out when X is provably ≥ 0),
+ *                             sigmoid taps: low = GAP(Clip01(DW(X; −1e6, +0.01e6))) (x < 0.01), high likewise (x > 0.99),
+ *                             sample = Gather(Flatten(DW(X; 1, stride s)), fixed positions) for the percentile reservoir.
+ * 2-D taps and taps with H·W = 1 are small: the tensor itself is the output and JavaScript reduces it.
+ * End to end on model M (11 taps, batch 64, test/bench/probe-overhead.ts): light ≈ 1.3–1.4×, full ≈ 2.6–3× plain.
+ */
+import { DataType, type NewNode, type NewTensor } from '../onnx/encode.js';
+import type { GraphAdditions } from '../onnx/patch.js';
+
+export type Tier = 'light' | 'full';
+
+export interface TapPlan {
+  tensor: string;
+  /** One image's shape with batch 1: [1, C] or [1, C, H, W]. */
+  shape: number[];
+  sigmoid: boolean;
+  nonNegative: boolean;
+  /** Positions in the (strided) per-image map fed to the reservoir. */
+  samplePositions: number[];
+  sampleStride: number;
+}
+
+export interface TapOutputs {
+  raw?: string;
+  max?: string;
+  mean?: string;
+  negMin?: string;
+  meanSq?: string;
+  pos?: string;
+  neg?: string;
+  low?: string;
+  high?: string;
+  sample?: string;
+}
+
+const ZERO_GAIN = 1e30;
+const SATURATION_GAIN = 1e6;
+export const SATURATION_LOW = 0.01;
+export const SATURATION_HIGH = 0.99;
+
+export function isRawTap(shape: number[]): boolean {
+  return shape.length === 2 || (shape.length === 4 && shape[2] * shape[3] === 1);
+}
+
+/** Stride of the sampling conv: keep ≥ 2 rows/cols, at most every 4th. */
+export function sampleStride(shape: number[]): number {
+  return shape.length === 4 ? Math.max(1, Math.min(4, Math.floor(Math.min(shape[2], shape[3]) / 2))) : 1;
+}
+
+export function buildTapGraph(plans: TapPlan[], tier: Tier, opset: number): { additions: GraphAdditions; outputs: TapOutputs[] } {
+  const inits: NewTensor[] = [];
+  const nodesAfter = new Map<string, NewNode[]>();
+  const outputNames: Array<{ name: string; shape: Array<number | string> }> = [];
+  const outputs = plans.map((plan, i): TapOutputs => {
+    const p = `actprobe/${tier}/${i}`;
+    const x = plan.tensor;
+    const nodes: NewNode[] = [];
+    const c = plan.shape[1];
+    const out = (name: string, shape: Array<number | string> = ['N', c, 1, 1]): string => (outputNames.push({ name: `${p}/${name}`, shape }), `${p}/${name}`);
+    const node = (opType: string, inputs: string[], name: string, attributes?: NewNode['attributes']): string => {
+      nodes.push({ name: `${p}/${name}`, opType, inputs, outputs: [`${p}/${name}`], attributes });
+      return `${p}/${name}`;
+    };
+    const dw = (name: string, weight: number, bias: number | null, clip: boolean, stride = 1): string => {
+      inits.push({ name: `${p}/${name}_w`, dims: [c, 1, 1, 1], dataType: DataType.FLOAT, values: new Array<number>(c).fill(weight) });
+      const inputs = [x, `${p}/${name}_w`];
+      if (bias !== null) {
+        inits.push({ name: `${p}/${name}_b`, dims: [c], dataType: DataType.FLOAT, values: new Array<number>(c).fill(bias) });
+        inputs.push(`${p}/${name}_b`);
+      }
+      const y = node('Conv', inputs, name, { group: { kind: 'int', value: c }, kernel_shape: { kind: 'ints', value: [1, 1] }, strides: { kind: 'ints', value: [stride, stride] } });
+      if (!clip) return y;
+      // Clip takes its bounds as inputs from opset 11 on, as attributes before.
+      return opset >= 11
+        ? node('Clip', [y, `${p}/zero`, `${p}/one`], `${name}_clip`)
+        : node('Clip', [y], `${name}_clip`, { min: { kind: 'float', value: 0 }, max: { kind: 'float', value: 1 } });
+    };
+    let result: TapOutputs;
+    if (isRawTap(plan.shape)) {
+      result = { raw: out('raw', ['N', ...plan.shape.slice(1)]) };
+      node('Identity', [x], 'raw');
+    } else {
+      result = { max: out('max'), mean: out('mean') };
+      // MaxPool over the whole map, not GlobalMaxPool: onnxruntime keeps MaxPool in the blocked layout.
+      const whole = { kernel_shape: { kind: 'ints', value: plan.shape.slice(2) } } as const;
+      node('MaxPool', [x], 'max', whole);
+      node('GlobalAveragePool', [x], 'mean');
+      if (tier === 'full') {
+        inits.push({ name: `${p}/zero`, dims: [], dataType: DataType.FLOAT, values: [0] }, { name: `${p}/one`, dims: [], dataType: DataType.FLOAT, values: [1] });
+        result.negMin = out('negMin');
+        node('MaxPool', [dw('negated', -1, null, false)], 'negMin', whole);
+        result.meanSq = out('meanSq');
+        node('GlobalAveragePool', [node('Mul', [x, x], 'squared')], 'meanSq');
+        result.pos = out('pos');
+        node('GlobalAveragePool', [dw('positive', ZERO_GAIN, null, true)], 'pos');
+        if (!plan.nonNegative) {
+          result.neg = out('neg');
+          node('GlobalAveragePool', [dw('negative', -ZERO_GAIN, null, true)], 'neg');
+        }
+        if (plan.sigmoid) {
+          result.low = out('low');
+          node('GlobalAveragePool', [dw('below', -SATURATION_GAIN, SATURATION_LOW * SATURATION_GAIN, true)], 'low');
+          result.high = out('high');
+          node('GlobalAveragePool', [dw('above', SATURATION_GAIN, -SATURATION_HIGH * SATURATION_GAIN, true)], 'high');
+        }
+        const strided = plan.sampleStride > 1 ? dw('strided', 1, null, false, plan.sampleStride) : x;
+        inits.push({ name: `${p}/positions`, dims: [plan.samplePositions.length], dataType: DataType.INT64, values: plan.samplePositions });
+        result.sample = out('sample', ['N', plan.samplePositions.length]);
+        node('Gather', [node('Flatten', [strided], 'flat', { axis: { kind: 'int', value: 1 } }), `${p}/positions`], 'sample', { axis: { kind: 'int', value: 1 } });
+      }
+    }
+    nodesAfter.set(x, [...(nodesAfter.get(x) ?? []), ...nodes]);
+    return result;
+  });
+  return { additions: { nodesAfter, initializers: inits, outputs: outputNames.map((o) => ({ ...o, elemType: DataType.FLOAT })) }, outputs };
+}

@@ -1,0 +1,107 @@
+/**
+ * `probe_over_plain` (DESIGN.md): a probe pass over 256 images (inference + in-graph reductions + streaming
+ * accumulation in JS) divided by plain onnxruntime inference of the same images, same batch, threads and
+ * optimisation level. Inputs are preprocessed once beforehand (both sides would pay that equally).
+ *
+ * onnxruntime on this machine kind settles each session into one of two speeds (FINDINGS.md), so each kind gets
+ * several fresh sessions and its fastest settled speed (median over rounds) is compared.
+ * Also reported: `probe_exact_over_plain`, every statistic over every image (`--full-stats all`).
+ */
+import * as ort from 'onnxruntime-node';
+import { readFile } from 'node:fs/promises';
+import { decodeModel } from '../../probe/onnx/model.js';
+import { cardFromModel } from '../../probe/cards/resolve.js';
+import { createSession, type SessionConfig } from '../../probe/session/create.js';
+import { prepareProbe, PROBE_DEFAULTS, type ProbeRunner } from '../../probe/run/runner.js';
+
+export interface ProbeOverheadOptions {
+  images?: number;
+  batchSize?: number;
+  rounds?: number;
+  /** Sessions per kind (plain, probe, exact probe). */
+  sessions?: number;
+  session?: SessionConfig;
+  /** Full-statistics images of the measured probe (default: the probe's default). */
+  fullStatImages?: number;
+}
+
+export interface ProbeOverhead {
+  probe_over_plain: number;
+  probe_exact_over_plain: number;
+  plain_ms: number;
+  probe_ms: number;
+  probe_exact_ms: number;
+  full_stat_images: number;
+  taps: number;
+  images: number;
+  batchSize: number;
+  executionProvider: string;
+}
+
+export async function measureProbeOverhead(modelPath: string, opts: ProbeOverheadOptions = {}): Promise<ProbeOverhead> {
+  const images = opts.images ?? 256;
+  const batchSize = opts.batchSize ?? PROBE_DEFAULTS.batchSize;
+  const rounds = opts.rounds ?? 5;
+  const sessions = opts.sessions ?? 3;
+  const fullStats = opts.fullStatImages ?? PROBE_DEFAULTS.fullStatImages;
+  const model = decodeModel(new Uint8Array(await readFile(modelPath)), modelPath);
+  const card = cardFromModel(model, modelPath);
+  const { channels: C, height: H, width: W, name } = card.input;
+  let seed = 12345;
+  const batches: Float32Array[] = [];
+  for (let i = 0; i < images; i += batchSize) {
+    const n = Math.min(batchSize, images - i);
+    batches.push(Float32Array.from({ length: n * C * H * W }, () => (seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32));
+  }
+  const countOf = (b: Float32Array): number => b.length / (C * H * W);
+  let runner: ProbeRunner | null = null;
+  // One kind alive at a time (idle onnxruntime threads spin and would slow whichever session runs next);
+  // the kinds take turns `sessions` times so drift on a shared host hits them alike; each kind's best counts.
+  const phase = async (kind: 'plain' | 'probe' | 'exact'): Promise<number> => {
+    let pass: () => Promise<void>;
+    let release: () => Promise<void>;
+    if (kind === 'plain') {
+      const s = await createSession(modelPath, opts.session);
+      pass = async () => {
+        for (const b of batches) await s.run({ [name]: new ort.Tensor('float32', b, [countOf(b), C, H, W]) });
+      };
+      release = () => s.release();
+    } else {
+      const r = await prepareProbe({ model: modelPath, card, session: opts.session, batchSize, fullStatImages: kind === 'exact' ? Infinity : fullStats });
+      runner ??= r;
+      pass = async () => {
+        r.reset(); // the same full/light split in every round
+        for (const b of batches) await r.addBatch(b, countOf(b), []);
+      };
+      release = () => r.release();
+    }
+    try {
+      await pass();
+      const times: number[] = [];
+      for (let i = 0; i < rounds; i++) {
+        const t = performance.now();
+        await pass();
+        times.push(performance.now() - t);
+      }
+      return median(times);
+    } finally {
+      await release();
+    }
+  };
+  const best = { plain: Infinity, probe: Infinity, exact: Infinity };
+  for (let k = 0; k < sessions; k++) {
+    for (const kind of ['plain', 'probe', 'exact'] as const) best[kind] = Math.min(best[kind], await phase(kind));
+  }
+  const r = runner as ProbeRunner | null;
+  return {
+    probe_over_plain: best.probe / best.plain, probe_exact_over_plain: best.exact / best.plain,
+    plain_ms: best.plain, probe_ms: best.probe, probe_exact_ms: best.exact,
+    full_stat_images: Math.min(images, Math.max(fullStats, PROBE_DEFAULTS.watch)),
+    taps: r ? r.taps.length : 0, images, batchSize, executionProvider: r ? r.session.report.used : 'unknown',
+  };
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
