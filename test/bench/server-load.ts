@@ -1,0 +1,164 @@
+/**
+ * Server load figures (DESIGN.md, issue 7), loopback only, bounded in count and time:
+ *   server_over_bare_ort   /v2/models/default/infer requests/s at concurrency 16 ÷ a bare onnxruntime-node loop
+ *                          on the same model M (batch 1 per call, 16 loops sharing one session, no HTTP)
+ *   server_p50_ms, server_p99_ms   request latency at concurrency 16
+ *   load_requests, load_errors, rss_*_mb   `loadRequests` requests at concurrency 32 (default 10,000; want 0 errors)
+ * The server runs as `serve/cli.ts` in its own process, as users run it, so CPU and RSS are the server's alone.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { Agent, request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as ort from 'onnxruntime-node';
+import { exportLayersModel } from '../../export/index.js';
+import { buildModel } from '../../train/models/index.js';
+
+export interface ServerLoadOptions {
+  /** Seconds per throughput measurement (bare loop, then server); default 5. */
+  seconds?: number;
+  /** Requests in the error/RSS run; default 10,000 (lower it for a quick pass). */
+  loadRequests?: number;
+  /** Start the server with --no-batching, to see what merging concurrent requests buys. */
+  noBatching?: boolean;
+}
+
+export interface ServerLoadFigures {
+  server_over_bare_ort: number;
+  server_p50_ms: number;
+  server_p99_ms: number;
+  server_req_s: number;
+  bare_req_s: number;
+  /** Server process CPU (user + system) per request at concurrency 16: steadier than req/s on a shared host. */
+  server_cpu_ms_per_req: number;
+  load_requests: number;
+  load_errors: number;
+  load_req_s: number;
+  rss_before_mb: number;
+  rss_after_mb: number;
+}
+
+const proc = (pid: number, file: string): string => readFileSync(`/proc/${pid}/${file}`, 'utf8');
+/** utime + stime in ms (fields 14 and 15 of /proc/PID/stat, in 10 ms clock ticks). */
+const cpuMs = (pid: number): number => proc(pid, 'stat').split(') ')[1].split(' ').slice(11, 13).reduce((a, b) => a + Number(b) * 10, 0);
+const rssMb = (pid: number): number => Number(/VmRSS:\s+(\d+)/.exec(proc(pid, 'status'))?.[1] ?? NaN) / 1024;
+const pct = (xs: number[], p: number): number => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))];
+
+async function startServer(dir: string, noBatching: boolean): Promise<{ child: ChildProcess; port: number }> {
+  const args = ['--import', 'tsx', 'serve/cli.ts', '--models', dir, '--port', '0', ...(noBatching ? ['--no-batching'] : [])];
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  let seen = '';
+  const port = await new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('serve/cli.ts did not report "listening" within 60 s')), 60_000);
+    child.once('exit', (code) => reject(new Error(`serve/cli.ts exited with ${code} before listening`)));
+    child.stdout!.on('data', (chunk: Buffer) => {
+      seen += chunk.toString();
+      const m = /"msg":"listening","url":"http:\/\/127\.0\.0\.1:(\d+)"/.exec(seen);
+      if (m) {
+        clearTimeout(timer);
+        resolve(Number(m[1]));
+      }
+    });
+  });
+  // From here the request logs are read and dropped, so the pipe never fills.
+  child.stdout!.removeAllListeners('data').resume();
+  return { child, port };
+}
+
+/** Keeps `concurrency` requests in flight until `count` were sent or `ms` elapsed; records each latency. */
+async function drive(port: number, body: string, concurrency: number, count: number, ms: number) {
+  const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
+  const headers = { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) };
+  const latencies: number[] = [];
+  let sent = 0;
+  let errors = 0;
+  const start = performance.now();
+  const one = (): Promise<void> =>
+    new Promise((resolve) => {
+      const t0 = performance.now();
+      const req = request({ host: '127.0.0.1', port, path: '/v2/models/default/infer', method: 'POST', agent, headers }, (res) => {
+        res.resume().on('end', () => {
+          if (res.statusCode === 200) latencies.push(performance.now() - t0);
+          else errors++;
+          resolve();
+        });
+      });
+      req.on('error', () => {
+        errors++;
+        resolve();
+      });
+      req.end(body);
+    });
+  await Promise.all(Array.from({ length: concurrency }, async () => {
+    while (sent < count && performance.now() - start < ms) {
+      sent++;
+      await one();
+    }
+  }));
+  agent.destroy();
+  return { reqPerSec: (latencies.length + errors) / ((performance.now() - start) / 1000), latencies, errors, sent };
+}
+
+async function bareLoop(model: Uint8Array, input: Float32Array, seconds: number): Promise<number> {
+  const session = await ort.InferenceSession.create(model, { executionProviders: ['cpu'], graphOptimizationLevel: 'all' });
+  const feeds = { input: new ort.Tensor('float32', input, [1, 1, 28, 28]) };
+  for (let i = 0; i < 200; i++) await session.run(feeds);
+  let calls = 0;
+  const start = performance.now();
+  await Promise.all(Array.from({ length: 16 }, async () => {
+    while (performance.now() - start < seconds * 1000) {
+      await session.run(feeds);
+      calls++;
+    }
+  }));
+  const rate = calls / ((performance.now() - start) / 1000);
+  await session.release();
+  return rate;
+}
+
+export async function serverLoad(opts: ServerLoadOptions = {}): Promise<ServerLoadFigures> {
+  const seconds = opts.seconds ?? 5;
+  const loadRequests = opts.loadRequests ?? 10_000;
+  const dir = await mkdtemp(join(tmpdir(), 'actprobe-bench-serve-'));
+  try {
+    await tf.setBackend('cpu');
+    const { model } = buildModel({ height: 28, width: 28, channels: 1, classes: 10 }, { preset: 'model-m' });
+    await writeFile(join(dir, 'model.onnx'), exportLayersModel(model).encode());
+    model.dispose();
+    const input = Float32Array.from({ length: 784 }, () => Math.random());
+    const body = JSON.stringify({ inputs: [{ name: 'input', shape: [1, 1, 28, 28], datatype: 'FP32', data: Array.from(input) }] });
+    const bare = await bareLoop(new Uint8Array(await readFile(join(dir, 'model.onnx'))), input, seconds);
+    const { child, port } = await startServer(dir, opts.noBatching ?? false);
+    const pid = child.pid!;
+    try {
+      await drive(port, body, 16, 2000, seconds * 200); // warm-up: JIT and onnxruntime's first runs
+      const rssBefore = rssMb(pid);
+      const cpuBefore = cpuMs(pid);
+      const timed = await drive(port, body, 16, Number.MAX_SAFE_INTEGER, seconds * 1000);
+      const cpuPerReq = (cpuMs(pid) - cpuBefore) / timed.sent;
+      const load = await drive(port, body, 32, loadRequests, 120_000);
+      return {
+        server_over_bare_ort: timed.reqPerSec / bare,
+        server_p50_ms: pct(timed.latencies, 0.5),
+        server_p99_ms: pct(timed.latencies, 0.99),
+        server_req_s: timed.reqPerSec,
+        bare_req_s: bare,
+        server_cpu_ms_per_req: cpuPerReq,
+        load_requests: load.sent,
+        // Requests never sent because the 120 s cap hit count as errors too.
+        load_errors: load.errors + (loadRequests - load.sent),
+        load_req_s: load.reqPerSec,
+        rss_before_mb: rssBefore,
+        rss_after_mb: rssMb(pid),
+      };
+    } finally {
+      child.kill('SIGTERM');
+      await new Promise((resolve) => child.once('exit', resolve));
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
