@@ -1,11 +1,12 @@
-import type { TrainConfig } from '../train/index.js';
+
 import { createDataSource } from '../train/data/index.js';
+import type { DataSpec } from '../train/data/index.js';
 
 /**
  * The default config asks for Fashion-MNIST without downloading; when it is not on this machine the
  * pipeline still runs on the embedded synthetic set and says so loudly (the accuracy means little then).
  */
-export async function withAvailableData(config: TrainConfig, warn: (line: string) => void): Promise<TrainConfig> {
+export async function withAvailableData<C extends { data: DataSpec }>(config: C, warn: (line: string) => void): Promise<C> {
   if (config.data.name !== 'fashion-mnist') return config;
   try {
     const source = await createDataSource(config.data);

@@ -1,34 +1,74 @@
 /**
  * `npm run bench`: performance figures measured side by side in one run, printed as a table and written
- * to bench.json (DESIGN.md). Seconds per measurement: BENCH_SECONDS (default 10).
+ * to bench.json (DESIGN.md). BENCH_SECONDS (default 10) sets the seconds per throughput measurement;
+ * BENCH_ONLY=train,inference,probe,server picks sections.
  */
-import { selectBackend, describeBackend } from '../../train/backend/index.js';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { exportLayersModel } from '../../export/index.js';
+import { describeBackend, selectBackend } from '../../train/backend/index.js';
+import { buildModel } from '../../train/models/index.js';
 import { printTable, writeBenchJson } from './figures.js';
+import { inferenceThroughput } from './inference-throughput.js';
+import { measureProbeOverhead } from './probe-overhead.js';
+import { serverLoad } from './server-load.js';
 import { pytorchModelMImagesPerSecond, tfjsTrainImagesPerSecond } from './train-throughput.js';
 
+type Row = [string, number, string];
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
+const only = new Set((process.env.BENCH_ONLY ?? 'train,inference,probe,server').split(','));
 const report = await selectBackend('auto');
 console.log(describeBackend(report));
 const mnist = { height: 28, width: 28, channels: 1, classes: 10 };
+const figures: Record<string, number> = {};
+const rows: Row[] = [];
+const add = (name: string, value: number, note: string): void => {
+  figures[name] = value;
+  rows.push([name, value, note]);
+};
 
-const pytorch = pytorchModelMImagesPerSecond(seconds);
-const trainImgS = tfjsTrainImagesPerSecond({ preset: 'model-m' }, mnist, 64, seconds);
-const seednet = tfjsTrainImagesPerSecond({ preset: 'seednet', width: 0.25 }, mnist, 64, seconds / 2);
-const alexnet = tfjsTrainImagesPerSecond({ preset: 'alexnet', width: 0.0625, stemKernel: 5, stemStride: 2 }, { height: 64, width: 64, channels: 3, classes: 110 }, 64, seconds / 2);
-
-const figures: Record<string, number> = { train_img_s: trainImgS, train_img_s_seednet: seednet, train_img_s_alexnet: alexnet };
-const rows: Array<[string, number, string]> = [
-  ['train_img_s', trainImgS, `model M, batch 64, Adam, tfjs ${report.backend}`],
-  ['train_img_s_seednet', seednet, 'seednet width 0.25, 28×28×1, batch 64'],
-  ['train_img_s_alexnet', alexnet, 'alexnet width 1/16, 64×64×3, 110 classes, batch 64'],
-];
-if (pytorch.imgPerSec !== null) {
-  figures.train_img_s_pytorch = pytorch.imgPerSec;
-  figures.train_ratio_vs_pytorch = trainImgS / pytorch.imgPerSec;
-  rows.push(['train_img_s_pytorch', pytorch.imgPerSec, pytorch.note], ['train_ratio_vs_pytorch', trainImgS / pytorch.imgPerSec, 'tfjs / PyTorch (goal ≥ 1.0, issue 3)']);
-} else {
-  rows.push(['train_img_s_pytorch', Number.NaN, pytorch.note]);
+if (only.has('train')) {
+  const pytorch = pytorchModelMImagesPerSecond(seconds);
+  const trainImgS = tfjsTrainImagesPerSecond({ preset: 'model-m' }, mnist, 64, seconds);
+  add('train_img_s', trainImgS, `model M, batch 64, Adam, tfjs ${report.backend}`);
+  if (pytorch.imgPerSec !== null) {
+    add('train_img_s_pytorch', pytorch.imgPerSec, pytorch.note);
+    add('train_ratio_vs_pytorch', trainImgS / pytorch.imgPerSec, 'tfjs / PyTorch (goal ≥ 1.0, issue 3)');
+  } else rows.push(['train_img_s_pytorch', Number.NaN, pytorch.note]);
+  add('train_img_s_seednet', tfjsTrainImagesPerSecond({ preset: 'seednet', width: 0.25 }, mnist, 64, seconds / 2), 'seednet width 0.25, 28×28×1, batch 64');
+  add('train_img_s_alexnet', tfjsTrainImagesPerSecond({ preset: 'alexnet', width: 0.0625, stemKernel: 5, stemStride: 2 }, { height: 64, width: 64, channels: 3, classes: 110 }, 64, seconds / 2), 'alexnet width 1/16, 64×64×3, 110 classes, batch 64');
 }
+
+if (only.has('inference')) {
+  const f = await inferenceThroughput(seconds / 2, 3);
+  add('ort_b64_img_s', f.ort_b64_img_s, 'onnxruntime CPU, exported model M, batch 64');
+  add('tfjs_b64_img_s', f.tfjs_b64_img_s, `tfjs ${report.backend} predict, model M, batch 64`);
+  add('ort_over_tfjs_b64', f.ort_over_tfjs_b64, 'goal ≥ 3');
+  add('ort_b1_ms', f.ort_b1_ms, 'onnxruntime batch 1 latency (ms)');
+  add('tfjs_b1_ms', f.tfjs_b1_ms, 'tfjs batch 1 latency (ms)');
+}
+
+if (only.has('probe')) {
+  const dir = await mkdtemp(join(tmpdir(), 'actprobe-bench-'));
+  const { model } = buildModel(mnist, { preset: 'model-m' });
+  const path = join(dir, 'model-m.onnx');
+  await writeFile(path, exportLayersModel(model).encode());
+  model.dispose();
+  const p = await measureProbeOverhead(path, { images: 256 });
+  add('probe_over_plain', p.probe_over_plain, `probe of ${p.taps} taps, 256 images / plain inference (goal ≤ 1.3)`);
+  add('probe_exact_over_plain', p.probe_exact_over_plain, 'every statistic on every image / plain');
+}
+
+if (only.has('server')) {
+  const s = await serverLoad({ seconds: Math.max(3, seconds / 2), loadRequests: 10_000 });
+  add('server_over_bare_ort', s.server_over_bare_ort, '/v2 infer at concurrency 16 / bare session loop (goal ≥ 0.9)');
+  add('server_p50_ms', s.server_p50_ms, 'latency p50 at concurrency 16');
+  add('server_p99_ms', s.server_p99_ms, 'latency p99 at concurrency 16');
+  add('server_load_errors', s.load_errors, `${s.load_requests} requests at concurrency 32`);
+  add('server_rss_growth_mb', s.rss_after_mb - s.rss_before_mb, `RSS ${s.rss_before_mb.toFixed(0)} → ${s.rss_after_mb.toFixed(0)} MB`);
+}
+
 printTable(rows);
 await writeBenchJson(figures);
 console.log('wrote bench.json');

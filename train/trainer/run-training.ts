@@ -23,6 +23,9 @@ export interface CheckpointEvent {
   miniEpoch: number;
   dir: string;
   metrics: MiniEpochMetrics | null;
+  /** The live model (weights as saved in `dir`): a hook may read it, never train or dispose it. */
+  model: tf.LayersModel;
+  data: DataSource;
 }
 
 export interface TrainOptions {
@@ -92,7 +95,7 @@ export async function runTraining(config: TrainConfig, opts: TrainOptions): Prom
     await writeFile(paths.metrics, '');
     // Checkpoint 0 holds the initial weights: activations at initialisation are the first point of every plot.
     const dir = await saveCheckpoint(opts.out, model, optimizer, state);
-    await opts.onCheckpoint?.({ miniEpoch: 0, dir, metrics: null });
+    await opts.onCheckpoint?.({ miniEpoch: 0, dir, metrics: null, model, data });
   }
   log(`model ${model.name}: ${model.countParams()} parameters; data ${info.name} (${info.trainCount} train / ${info.testCount} test, ${info.classes} classes) from ${info.origin}`);
 
@@ -153,7 +156,7 @@ export async function runTraining(config: TrainConfig, opts: TrainOptions): Prom
     history.push(metrics);
     const dir = await saveCheckpoint(opts.out, model, optimizer, state);
     log(`mini-epoch ${me + 1}/${config.miniEpochs}: train loss ${metrics.trainLoss.toFixed(4)} acc ${metrics.trainAccuracy.toFixed(4)} | test loss ${metrics.testLoss.toFixed(4)} acc ${metrics.testAccuracy.toFixed(4)}${metrics.testTop5 === undefined ? '' : ` top5 ${metrics.testTop5.toFixed(4)}`} | ${metrics.imagesPerSecond.toFixed(0)} img/s`);
-    await opts.onCheckpoint?.({ miniEpoch: me + 1, dir, metrics });
+    await opts.onCheckpoint?.({ miniEpoch: me + 1, dir, metrics, model, data });
   }
   const final = history[history.length - 1];
   const testAccuracy = final ? final.testAccuracy : (await evaluate(model, data, config.evalImages)).top1;

@@ -1,0 +1,25 @@
+import { z } from 'zod';
+import { trainConfigSchema } from '../train/index.js';
+
+/** Pipeline config = the training config plus what the later stages need; every field has a default. */
+export const pipelineConfigSchema = trainConfigSchema.extend({
+  probe: z
+    .object({
+      /** Test images probed after each mini-epoch (the watch images first). */
+      images: z.number().int().positive().default(256),
+      batchSize: z.number().int().positive().default(64),
+      ep: z.enum(['auto', 'cpu', 'cuda']).default('auto'),
+    })
+    .prefault({}),
+  /** Built-in reference card (or card JSON path) to compare the final model with; null skips the comparison. */
+  reference: z.string().nullable().default('bvlcalexnet-12'),
+  /** Images for the layer-by-layer parity proof of the final export (random + real). */
+  parityImages: z.number().int().positive().default(16),
+});
+export type PipelineConfig = z.infer<typeof pipelineConfigSchema>;
+
+export function parsePipelineConfig(raw: unknown, source: string): PipelineConfig {
+  const r = pipelineConfigSchema.safeParse(raw ?? {});
+  if (!r.success) throw new Error(`${source} is invalid:\n  ${r.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('\n  ')}`);
+  return r.data;
+}

@@ -1,0 +1,63 @@
+import { collectVersions, runTraining, updateManifest } from '../train/index.js';
+import type { BackendReport } from '../train/backend/index.js';
+import type { Diagnosis, ProbeResult } from '../probe/index.js';
+import type { ParityReport } from '../export/index.js';
+import type { PipelineConfig } from './config.js';
+import { probeImages } from './probe-images.js';
+import { writeReport } from './report/index.js';
+import { compareWithReference } from './stages/reference.js';
+import { diagnoseRun } from './stages/diagnose.js';
+import { exportFinal } from './stages/final-export.js';
+import { probeEachCheckpoint } from './stages/probe-checkpoint.js';
+import { describeBackend } from '../train/backend/index.js';
+
+export interface PipelineResult {
+  testAccuracy: number;
+  stages: Record<string, number>;
+  parity: ParityReport;
+  diagnosis: Diagnosis;
+  compared: boolean;
+  reportPath: string;
+  executionProvider: string | null;
+  dataName: string;
+  testImages: number;
+}
+
+/** train (+ export and probe after every checkpoint) → final export with parity → reference → diagnosis → report. */
+export async function runPipeline(config: PipelineConfig, out: string, backend: BackendReport, opts: { resume: boolean; log: (line: string) => void }): Promise<PipelineResult> {
+  const { log } = opts;
+  const stages: Record<string, number> = {};
+  const timed = async <T>(name: string, work: () => Promise<T>): Promise<T> => {
+    const started = performance.now();
+    log(`── ${name}`);
+    try {
+      return await work();
+    } finally {
+      stages[name] = (performance.now() - started) / 1000;
+      await updateManifest(out, { stages: { [name]: stages[name] } });
+    }
+  };
+  await updateManifest(out, { config, backend: backend.backend, backendDetail: describeBackend(backend), versions: collectVersions(), status: 'running' });
+
+  const probing = probeEachCheckpoint(out, config, log);
+  const trained = await timed('train', () => runTraining(config, { out, resume: opts.resume, onCheckpoint: probing.hook, log }));
+  // The probe ran inside training: book its time apart, so "train" means optimisation alone.
+  stages.train -= probing.seconds();
+  stages.probe = probing.seconds();
+  await updateManifest(out, { stages: { train: stages.train, probe: stages.probe }, testAccuracy: trained.testAccuracy });
+
+  const parity = await timed('export', () => exportFinal(out, trained.model, trained.data, config.parityImages));
+  log(`export: model.onnx; parity ${parity.passed ? 'PASS' : 'FAIL'} (worst ${parity.worst ? `${parity.worst.layer} ${parity.worst.relToScale.toExponential(2)}` : 'n/a'} of tolerance ${parity.tolerance})`);
+  const images = probeImages(trained.data, [], config.probe.images);
+  const compared = config.reference === null ? null : await timed('compare', () => compareWithReference(out, config.reference as string, images, log));
+  const diagnosis = await timed('diagnosis', () => diagnoseRun(out, trained.data.info.classes));
+  const reportPath = await timed('report', () => writeReport(out));
+  const executionProvider = probing.provider();
+  await updateManifest(out, { status: 'finished', testAccuracy: trained.testAccuracy, executionProvider });
+  return {
+    testAccuracy: trained.testAccuracy, stages, parity, diagnosis, compared: compared !== null, reportPath, executionProvider,
+    dataName: trained.data.info.name, testImages: config.evalImages > 0 ? Math.min(config.evalImages, trained.data.info.testCount) : trained.data.info.testCount,
+  };
+}
+
+export type { ProbeResult };

@@ -1,0 +1,106 @@
+import * as tf from '@tensorflow/tfjs';
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { exportLayersModel } from '../../export/index.js';
+import { parseProbeResult } from '../../probe/index.js';
+import { selectBackend } from '../../train/backend/index.js';
+import { buildModel } from '../../train/models/index.js';
+import type { RunManifest } from '../../train/index.js';
+
+const root = new URL('../../', import.meta.url).pathname;
+const exists = (p: string): Promise<boolean> => stat(p).then(() => true, () => false);
+
+/** A structure-only AlexNet-topology reference (random weights, labelled so), exported by our own exporter. */
+async function writeStructureOnlyReference(dir: string): Promise<string> {
+  await selectBackend('wasm');
+  const { model } = buildModel({ height: 63, width: 63, channels: 3, classes: 10 }, { preset: 'alexnet', width: 0.0625, stemKernel: 5, stemStride: 2, dropout: 0 });
+  await writeFile(join(dir, 'alexnet-structure.onnx'), exportLayersModel(model).encode());
+  model.dispose();
+  const card = {
+    name: 'alexnet-structure', description: 'AlexNet topology, random weights', pretrained: false, label: 'structure only, not pretrained',
+    file: 'alexnet-structure.onnx',
+    input: { name: 'input', height: 63, width: 63, channels: 3, channelOrder: 'RGB', scale: 1, mean: [0, 0, 0], std: [1, 1, 1] },
+    output: { name: 'probabilities', kind: 'probabilities' }, classes: 10,
+  };
+  const cardPath = join(dir, 'alexnet-structure.json');
+  await writeFile(cardPath, JSON.stringify(card));
+  return cardPath;
+}
+
+describe('npm run pipeline, end to end on a small synthetic run', () => {
+  let out = '';
+  let stdout = '';
+  let stderr = '';
+  let status: number | null = null;
+
+  beforeAll(async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'actprobe-pipeline-'));
+    const card = await writeStructureOnlyReference(dir);
+    out = join(dir, 'run');
+    const config = join(dir, 'config.json');
+    await writeFile(config, JSON.stringify({
+      data: { name: 'synthetic', classes: 4, height: 16, width: 16, channels: 1, trainCount: 1024, testCount: 128 },
+      model: { preset: 'seednet', width: 0.125, dropout: 0 },
+      schedule: [{ from: 0, lr: 3e-3, batchSize: 32 }],
+      miniEpochImages: 512,
+      miniEpochs: 2,
+      watchImages: 4,
+      probe: { images: 64, batchSize: 32 },
+      reference: card,
+      parityImages: 4,
+    }));
+    const run = spawnSync(join(root, 'node_modules/.bin/tsx'), ['pipeline/cli.ts', '--config', config, '--out', out], {
+      cwd: root, encoding: 'utf8', timeout: 240_000, env: { ...process.env, ACTPROBE_REFERENCE_CACHE: dir },
+    });
+    ({ stdout, stderr, status } = run);
+  }, 300_000);
+
+  it('exits 0 and prints the summary table', () => {
+    expect(status, stderr).toBe(0);
+    expect(stdout).toMatch(/test accuracy\s+0\.\d{4}\s+\(synthetic, 128 test images\)/);
+    expect(stdout).toMatch(/onnxruntime EP\s+cpu/);
+    expect(stdout).toMatch(/export parity\s+PASS/);
+    expect(stdout).toMatch(/reference\s+compared/);
+    expect(stdout).toContain(join(out, 'report.html'));
+  });
+
+  it('writes the run folder of DESIGN.md', async () => {
+    for (const f of ['manifest.json', 'metrics.jsonl', 'activations.jsonl', 'model.onnx', 'parity.json', 'compare.json', 'diagnosis.json', 'report.html']) {
+      expect(await exists(join(out, f)), f).toBe(true);
+    }
+    for (const k of [0, 1, 2]) {
+      for (const f of ['model.json', 'weights.bin', 'model.onnx']) expect(await exists(join(out, 'checkpoints', String(k), f)), `checkpoints/${k}/${f}`).toBe(true);
+    }
+    const manifest = JSON.parse(await readFile(join(out, 'manifest.json'), 'utf8')) as RunManifest;
+    expect(manifest.backend).toBe(tf.getBackend());
+    expect(manifest.executionProvider).toBe('cpu');
+    expect(manifest.testAccuracy).toBeGreaterThanOrEqual(0);
+    expect(manifest.testAccuracy).toBeLessThanOrEqual(1);
+    expect(manifest.status).toBe('finished');
+    expect(Object.keys(manifest.stages)).toEqual(expect.arrayContaining(['train', 'probe', 'export', 'compare', 'diagnosis', 'report']));
+  });
+
+  it('probes every checkpoint into activations.jsonl with Keras layer names and the DESIGN.md channel arrays', async () => {
+    const lines = (await readFile(join(out, 'activations.jsonl'), 'utf8')).trim().split('\n').map((l) => parseProbeResult(JSON.parse(l)));
+    expect(lines.map((l) => l.miniEpoch)).toEqual([0, 1, 2]);
+    const last = lines[2];
+    expect(last.images).toBe(64);
+    expect(last.watchImages).toHaveLength(4);
+    const names = last.layers.map((l) => l.name);
+    expect(names).toEqual(expect.arrayContaining(['conv1', 'conv9', 'se1_excite', 'fc1']));
+    const conv1 = last.layers.find((l) => l.name === 'conv1')!;
+    const channels = conv1.shape[1];
+    for (const k of ['min', 'max', 'mean', 'std', 'zeroFraction'] as const) expect(conv1.channels[k]).toHaveLength(channels);
+  });
+
+  it('proves the final export layer by layer and labels a random-weight reference as structure only', async () => {
+    const parity = JSON.parse(await readFile(join(out, 'parity.json'), 'utf8')) as { passed: boolean; layers: unknown[] };
+    expect(parity.passed).toBe(true);
+    expect(parity.layers.length).toBeGreaterThan(20);
+    const compare = await readFile(join(out, 'compare.json'), 'utf8');
+    expect(compare).toContain('structure only, not pretrained');
+  });
+});
