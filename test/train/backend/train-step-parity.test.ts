@@ -1,7 +1,7 @@
 /**
- * One real Keras training step (conv → BN → relu → pool → dense) on wasm against cpu: checks
- * that every kernel a step touches (fused conv, its filter gradient, BN, matMul with transposes)
- * is present on wasm and agrees with the reference.
+ * One real Keras training step (conv → BN → relu → pool → strided conv → dense) on wasm against
+ * cpu: checks that every kernel a step touches (fused conv, its filter gradient, BN and its Tile,
+ * pooling, matMul with transposes) is present on wasm and agrees with the reference.
  */
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -18,8 +18,8 @@ function buildModel(): tf.Sequential {
       tf.layers.conv2d({ inputShape: [9, 9, 2], filters: 4, kernelSize: 3, padding: 'same', useBias: false }),
       tf.layers.batchNormalization(),
       tf.layers.activation({ activation: 'relu' }),
+      tf.layers.maxPooling2d({ poolSize: 2, padding: 'same' }),
       tf.layers.conv2d({ filters: 6, kernelSize: 3, strides: 2, padding: 'same', activation: 'relu' }),
-      tf.layers.maxPooling2d({ poolSize: 2 }),
       tf.layers.flatten(),
       tf.layers.dense({ units: 3, activation: 'softmax' }),
     ],
@@ -43,7 +43,7 @@ async function trainOneStep(backend: 'wasm' | 'cpu', init: HostTensor[], x: Host
 }
 
 describe('a Keras training step on wasm matches cpu', () => {
-  it('conv + BN + strided conv + pool + dense, one SGD step', async () => {
+  it('conv + BN + relu + pool + strided conv + dense, one SGD step', async () => {
     await tf.setBackend('cpu');
     const shapes = buildModel().getWeights().map((w) => w.shape);
     const MOVING_VARIANCE = 4; // conv kernel, BN gamma, beta, moving mean, moving variance, …
