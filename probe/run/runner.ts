@@ -33,7 +33,7 @@ export interface RunnerOptions {
 
 type Tunables = 'batchSize' | 'watch' | 'fullStatImages' | 'samplesPerImage' | 'reservoirCapacity';
 
-export const PROBE_DEFAULTS: Readonly<Required<Pick<RunnerOptions, Tunables>>> = { batchSize: 64, watch: 8, fullStatImages: 64, samplesPerImage: 64, reservoirCapacity: 4096 };
+export const PROBE_DEFAULTS: Readonly<Required<Pick<RunnerOptions, Tunables>>> = { batchSize: 64, watch: 8, fullStatImages: Infinity, samplesPerImage: 64, reservoirCapacity: 4096 };
 
 export interface ProbeRunner {
   model: OnnxModel;
