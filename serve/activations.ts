@@ -4,9 +4,11 @@
  * For now `graphOutputActivations` appends the chosen layer outputs to the graph and reduces in JS.
  */
 import * as ort from 'onnxruntime-node';
+import type { OnnxModel } from '../probe/onnx/model.js';
+import { appendToGraph } from '../probe/onnx/patch.js';
+import type { ChannelStats } from '../probe/stats/types.js';
 import { unprocessable } from './errors.js';
-import { channelStats, type ChannelStats } from './models/channel-stats.js';
-import { withGraphOutputs, type OnnxInfo } from './models/onnx-info.js';
+import { channelStats } from './models/channel-stats.js';
 
 export type { ChannelStats };
 
@@ -48,16 +50,17 @@ export interface ActivationSource {
 }
 
 /** Layers named by the exporter's `layer_outputs` metadata, else every node's first output. */
-export function probeableLayers(info: OnnxInfo, layerOutputs: Record<string, string> | undefined): LayerInfo[] {
+export function probeableLayers(model: Pick<OnnxModel, 'nodes' | 'outputs'>, layerOutputs: Record<string, string> | undefined): LayerInfo[] {
   const producer = new Map<string, string>();
-  for (const n of info.nodes) for (const o of n.outputs) producer.set(o, n.opType);
+  for (const n of model.nodes) for (const o of n.outputs) producer.set(o, n.opType);
+  const graphOutputs = new Set(model.outputs.map((o) => o.name));
   if (layerOutputs) {
     return Object.entries(layerOutputs)
-      .filter(([, value]) => producer.has(value) && !info.outputs.includes(value))
+      .filter(([, value]) => producer.has(value) && !graphOutputs.has(value))
       .map(([name, value]) => ({ name, op: producer.get(value)!, value }));
   }
-  return info.nodes
-    .filter((n) => n.outputs[0] && !info.outputs.includes(n.outputs[0]))
+  return model.nodes
+    .filter((n) => n.outputs[0] && !graphOutputs.has(n.outputs[0]))
     .map((n) => ({ name: n.name || n.outputs[0], op: n.opType, value: n.outputs[0] }));
 }
 
@@ -68,8 +71,9 @@ export function graphOutputActivations(
   options: ort.InferenceSession.SessionOptions,
   onRun?: (images: number, seconds: number) => void,
 ): ActivationSource {
-  // Two layers can share a value (e.g. Dropout is the identity at inference): append each value once.
-  const tapped = withGraphOutputs(model, [...new Set(layers.map((l) => l.value))]);
+  // Two layers can share a value (e.g. Dropout is the identity at inference): append each value once. No
+  // elemType: onnxruntime infers the type of each added output.
+  const tapped = appendToGraph(model, { outputs: [...new Set(layers.map((l) => l.value))].map((name) => ({ name })) });
   // Created on first use: most traffic never asks for activations, and the extra outputs break Conv+ReLU
   // fusion, so plain inference keeps its own untapped session.
   let session: Promise<ort.InferenceSession> | null = null;

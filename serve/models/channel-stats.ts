@@ -1,15 +1,11 @@
 /**
- * Per-channel statistics of one layer output, in the probe JSON's shape (DESIGN.md): channel = NCHW axis 1,
- * each statistic over every other axis (batch included). Computed in float64 in two passes so std does not
- * suffer the E[x²]−E[x]² cancellation that large activations (hundreds, as in AlexNet) would cause.
+ * Per-channel statistics of one layer output, in the probe JSON's shape (probe/stats/types.ts, DESIGN.md):
+ * channel = NCHW axis 1, each statistic over every other axis (batch included). Computed from the whole
+ * tensor in float64 in two passes, so std does not suffer the E[x²]−E[x]² cancellation that large
+ * activations (hundreds, as in AlexNet) would cause; probe's TapAccumulator streams per-image reductions
+ * instead, which is why serve keeps its own computation.
  */
-export interface ChannelStats {
-  min: number[];
-  max: number[];
-  mean: number[];
-  std: number[];
-  zeroFraction: number[];
-}
+import type { ChannelStats } from '../../probe/stats/types.js';
 
 export function channelStats(data: Float32Array, shape: readonly number[]): ChannelStats {
   const batch = shape[0] ?? 1;

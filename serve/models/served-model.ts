@@ -5,9 +5,9 @@
 import { readFile } from 'node:fs/promises';
 import * as ort from 'onnxruntime-node';
 import { parseExportMetadata, type ExportMetadata } from '../../export/metadata.js';
+import { decodeModel } from '../../probe/onnx/model.js';
 import { graphOutputActivations, probeableLayers, type ActivationSource } from '../activations.js';
 import { Batcher } from './batcher.js';
-import { readOnnxInfo } from './onnx-info.js';
 
 export interface RuntimeOptions {
   /** Merge concurrent requests into one run (see batcher.ts). */
@@ -42,7 +42,7 @@ const ACTPROBE_KEYS = ['labels', 'input_size', 'layer_outputs'];
 
 export async function loadModel(name: string, path: string, opts: RuntimeOptions): Promise<ServedModel> {
   const bytes = new Uint8Array(await readFile(path));
-  const info = readOnnxInfo(bytes);
+  const info = decodeModel(bytes, path);
   let metadata: ExportMetadata | null = null;
   if (ACTPROBE_KEYS.some((k) => k in info.metadata)) {
     try {
