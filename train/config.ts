@@ -16,7 +16,8 @@ export const optimizerSchema = z.discriminatedUnion('kind', [
 ]);
 export type OptimizerSpec = z.infer<typeof optimizerSchema>;
 
-export const trainConfigSchema = z.object({
+// Strict: a misspelt field ("minEpochs") is an error, not a silently ignored default.
+export const trainConfigSchema = z.strictObject({
   data: dataSpecSchema.prefault({ name: 'synthetic' }),
   model: modelSpecSchema.prefault({ preset: 'seednet', width: 0.25 }),
   optimizer: optimizerSchema.prefault({ kind: 'adam' }),
