@@ -1,3 +1,4 @@
+import * as ort from 'onnxruntime-node';
 import { collectVersions, runTraining, updateManifest } from '../train/index.js';
 import type { BackendReport } from '../train/backend/index.js';
 import type { Diagnosis, ProbeResult } from '../probe/index.js';
@@ -37,7 +38,7 @@ export async function runPipeline(config: PipelineConfig, out: string, backend: 
       await updateManifest(out, { stages: { [name]: stages[name] } });
     }
   };
-  await updateManifest(out, { config, backend: backend.backend, backendDetail: describeBackend(backend), versions: collectVersions(), status: 'running' });
+  await updateManifest(out, { config, backend: backend.backend, backendDetail: describeBackend(backend), versions: { ...collectVersions(), onnxruntime: ort.env.versions.node ?? ort.env.versions.common }, status: 'running' });
 
   const probing = probeEachCheckpoint(out, config, log);
   const trained = await timed('train', () => runTraining(config, { out, resume: opts.resume, onCheckpoint: probing.hook, log }));
