@@ -52,9 +52,10 @@ export async function runPipeline(config: PipelineConfig, out: string, backend: 
   const images = probeImages(trained.data, [], config.probe.images);
   const compared = config.reference === null ? null : await timed('compare', () => compareWithReference(out, config.reference as string, images, log));
   const diagnosis = await timed('diagnosis', () => diagnoseRun(out, trained.data.info.classes));
-  const reportPath = await timed('report', () => writeReport(out));
   const executionProvider = probing.provider();
+  // Marked finished before the report, which shows the manifest's status in its header.
   await updateManifest(out, { status: 'finished', testAccuracy: trained.testAccuracy, executionProvider });
+  const reportPath = await timed('report', () => writeReport(out));
   return {
     testAccuracy: trained.testAccuracy, stages, parity, diagnosis, compared: compared !== null, reportPath, executionProvider,
     dataName: trained.data.info.name, testImages: config.evalImages > 0 ? Math.min(config.evalImages, trained.data.info.testCount) : trained.data.info.testCount,
