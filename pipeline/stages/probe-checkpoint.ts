@@ -1,7 +1,8 @@
 import { writeFile } from 'node:fs/promises';
+import { writeFileAtomic } from '../../train/trainer/fs-atomic.js';
 import { join } from 'node:path';
 import { exportLayersModel } from '../../export/index.js';
-import { appendActivations, probeModel } from '../../probe/index.js';
+import { appendActivations, probeModel, readActivations } from '../../probe/index.js';
 import { readManifest, runPaths, updateManifest } from '../../train/index.js';
 import type { CheckpointEvent } from '../../train/index.js';
 import type { PipelineConfig } from '../config.js';
@@ -16,6 +17,7 @@ export function probeEachCheckpoint(runDir: string, config: PipelineConfig, log:
   let seconds = 0;
   let provider: string | null = null;
   const hook = async (e: CheckpointEvent): Promise<void> => {
+    if (e.resumed && (await keepActivationsUpTo(runDir, e.miniEpoch))) return;
     const started = performance.now();
     const manifest = await readManifest(runDir);
     const exported = exportLayersModel(e.model, exportOptionsFrom(manifest, runDir, e.dir));
@@ -39,4 +41,16 @@ export function probeEachCheckpoint(runDir: string, config: PipelineConfig, log:
     log(`probe: checkpoint ${e.miniEpoch} exported and probed (${result.layers.length} layers, ${result.images} images, onnxruntime ${result.executionProvider}) in ${took.toFixed(1)} s`);
   };
   return { hook, seconds: () => seconds, provider: () => provider };
+}
+
+/**
+ * On resume: drops activations.jsonl lines of mini-epochs after the checkpoint training restarts from (they
+ * belong to the interrupted part) and says whether that checkpoint itself was already probed.
+ */
+async function keepActivationsUpTo(runDir: string, miniEpoch: number): Promise<boolean> {
+  const path = runPaths(runDir).activations;
+  const lines = await readActivations(path).catch(() => []);
+  const kept = lines.filter((l) => (l.miniEpoch ?? 0) <= miniEpoch);
+  if (kept.length !== lines.length) await writeFileAtomic(path, kept.map((l) => `${JSON.stringify(l)}\n`).join(''));
+  return kept.some((l) => l.miniEpoch === miniEpoch);
 }

@@ -35,12 +35,15 @@ describe('npm run pipeline, end to end on a small synthetic run', () => {
   let stdout = '';
   let stderr = '';
   let status: number | null = null;
+  let dir = '';
+  let configPath = '';
 
   beforeAll(async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'actprobe-pipeline-'));
+    dir = await mkdtemp(join(tmpdir(), 'actprobe-pipeline-'));
     const card = await writeStructureOnlyReference(dir);
     out = join(dir, 'run');
     const config = join(dir, 'config.json');
+    configPath = config;
     await writeFile(config, JSON.stringify({
       data: { name: 'synthetic', classes: 4, height: 16, width: 16, channels: 1, trainCount: 1024, testCount: 128 },
       model: { preset: 'seednet', width: 0.125, dropout: 0 },
@@ -104,4 +107,19 @@ describe('npm run pipeline, end to end on a small synthetic run', () => {
     const compare = await readFile(join(out, 'compare.json'), 'utf8');
     expect(compare).toContain('structure only, not pretrained');
   });
+
+  it('--resume continues a finished run with more mini-epochs, probing each checkpoint exactly once', async () => {
+    const config = JSON.parse(await readFile(configPath, 'utf8')) as { miniEpochs: number };
+    const longer = join(dir, 'config-longer.json');
+    await writeFile(longer, JSON.stringify({ ...config, miniEpochs: 3 }));
+    const run = spawnSync(join(root, 'node_modules/.bin/tsx'), ['pipeline/cli.ts', '--config', longer, '--out', out, '--resume'], {
+      cwd: root, encoding: 'utf8', timeout: 240_000, env: { ...process.env, ACTPROBE_REFERENCE_CACHE: dir },
+    });
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stderr).toMatch(/resuming from checkpoint 2/);
+    const lines = (await readFile(join(out, 'activations.jsonl'), 'utf8')).trim().split('\n').map((l) => parseProbeResult(JSON.parse(l)));
+    expect(lines.map((l) => l.miniEpoch)).toEqual([0, 1, 2, 3]);
+    const metrics = (await readFile(join(out, 'metrics.jsonl'), 'utf8')).trim().split('\n').map((l) => (JSON.parse(l) as { miniEpoch: number }).miniEpoch);
+    expect(metrics).toEqual([1, 2, 3]);
+  }, 300_000);
 });

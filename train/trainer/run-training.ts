@@ -26,6 +26,8 @@ export interface CheckpointEvent {
   /** The live model (weights as saved in `dir`): a hook may read it, never train or dispose it. */
   model: tf.LayersModel;
   data: DataSource;
+  /** True for the checkpoint a resumed run starts from: the hook may already have seen it before the crash. */
+  resumed?: boolean;
 }
 
 export interface TrainOptions {
@@ -75,6 +77,7 @@ export async function runTraining(config: TrainConfig, opts: TrainOptions): Prom
     if (ck.optimizerWeights.length > 0) await optimizer.setWeights(ck.optimizerWeights);
     history.push(...(await truncateMetrics(paths.metrics, last)));
     log(`resuming from checkpoint ${last} (${state.imagesSeen} images seen)`);
+    await opts.onCheckpoint?.({ miniEpoch: last, dir: ck.dir, metrics: history[history.length - 1] ?? null, model, data, resumed: true });
   } else {
     const built = buildModel(info, config.model);
     model = built.model;
