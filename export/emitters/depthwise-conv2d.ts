@@ -1,10 +1,7 @@
 import { z } from 'zod';
-import { toOnnxLayout } from '../layout.js';
-import { attr } from '../onnx/model.js';
-import { padAttributes } from '../padding.js';
-import { emitActivation } from './activation-fn.js';
+import { emitConvNode } from './conv-node.js';
 import { activationName, channelsLast, padding, pair } from './config.js';
-import { defineEmitter, only, requireRank } from './types.js';
+import { defineEmitter } from './types.js';
 
 const schema = z.object({
   kernel_size: pair,
@@ -18,23 +15,4 @@ const schema = z.object({
 });
 
 /** DepthwiseConv2D → Conv with group = input channels; the layout function orders the C·M output channels as TF does. */
-export const depthwiseConv2d = defineEmitter('DepthwiseConv2D', schema, (ctx, c) => {
-  const x = only(ctx);
-  requireRank(ctx, x, [4]);
-  const kernel = ctx.weight('depthwise_kernel');
-  const channels = kernel.shape[2];
-  const w = toOnnxLayout('depthwise-kernel', kernel.values, kernel.shape);
-  const inputs = [x.value, ctx.graph.floats(`${ctx.name}/depthwise_kernel`, w.shape, w.values)];
-  if (c.use_bias) {
-    const bias = ctx.weight('bias');
-    inputs.push(ctx.graph.floats(`${ctx.name}/bias`, bias.shape, bias.values));
-  }
-  const conv = ctx.graph.node('Conv', ctx.name, inputs, {
-    kernel_shape: attr.ints(c.kernel_size),
-    strides: attr.ints(c.strides),
-    dilations: attr.ints(c.dilation_rate),
-    group: attr.int(channels),
-    ...padAttributes(c.padding, [x.shape[1], x.shape[2]], c.kernel_size, c.strides, c.dilation_rate),
-  });
-  return emitActivation(ctx.graph, `${ctx.name}/${c.activation}`, conv, c.activation, 4);
-});
+export const depthwiseConv2d = defineEmitter('DepthwiseConv2D', schema, (ctx, c) => emitConvNode(ctx, c, 'depthwise_kernel'));
