@@ -28,6 +28,10 @@ export function maxPoolGradWasm(dy: Info, input: Info, attrs: PoolGradAttrs, bac
   const { dilationHeight, dilationWidth, effectiveFilterHeight, effectiveFilterWidth } = c;
   const rowStride = inWidth * ch;
   const imageStride = inHeight * rowStride;
+  if (effectiveFilterHeight === 2 && effectiveFilterWidth === 2 && strideHeight === 2 && strideWidth === 2 && c.padInfo.top === 0 && c.padInfo.left === 0) {
+    pool2x2Grad(x, g, out, batchSize, inHeight, inWidth, ch, outHeight, outWidth);
+    return dx;
+  }
   // Channels innermost: every read walks contiguous memory, and the window scan is shared by all channels.
   const best = new Float32Array(ch);
   const at = new Int32Array(ch);
@@ -61,6 +65,50 @@ export function maxPoolGradWasm(dy: Info, input: Info, attrs: PoolGradAttrs, bac
     }
   }
   return dx;
+}
+
+/**
+ * The 2×2/2 pool every preset uses, unrolled: the general loop's per-window bookkeeping costs more than the
+ * four comparisons. Same rule (first strict maximum in row-major window order); a window cut by the bottom or
+ * right edge ('same' on an odd size) just skips its missing cells.
+ */
+function pool2x2Grad(x: Float32Array, g: Float32Array, out: Float32Array, n: number, h: number, w: number, ch: number, oh: number, ow: number): void {
+  const row = w * ch;
+  let gi = 0;
+  for (let b = 0; b < n; b++) {
+    const base = b * h * row;
+    for (let oy = 0; oy < oh; oy++) {
+      const hasBelow = 2 * oy + 1 < h;
+      for (let ox = 0; ox < ow; ox++, gi += ch) {
+        const p00 = base + 2 * oy * row + 2 * ox * ch;
+        const hasRight = 2 * ox + 1 < w;
+        const p01 = p00 + ch;
+        const p10 = p00 + row;
+        const p11 = p10 + ch;
+        for (let d = 0; d < ch; d++) {
+          // Starts below every number, as the cpu kernel does: a NaN never wins, an all-NaN window routes nothing.
+          let at = -1;
+          let best = Number.NEGATIVE_INFINITY;
+          if (x[p00 + d] > best) {
+            at = p00 + d;
+            best = x[at];
+          }
+          if (hasRight && x[p01 + d] > best) {
+            at = p01 + d;
+            best = x[at];
+          }
+          if (hasBelow) {
+            if (x[p10 + d] > best) {
+              at = p10 + d;
+              best = x[at];
+            }
+            if (hasRight && x[p11 + d] > best) at = p11 + d;
+          }
+          if (at >= 0) out[at] += g[gi + d];
+        }
+      }
+    }
+  }
 }
 
 export const maxPoolGradConfig: tf.KernelConfig = {
