@@ -21,15 +21,16 @@ describe('trainer on the wasm backend', () => {
   it('learns the synthetic task and writes metrics, checkpoints and the manifest', async () => {
     const out = await tempRunDir('train');
     const hooks: number[] = [];
-    const result = await runTraining(quickConfig({ miniEpochImages: 1024 }), { out, ...quiet, onCheckpoint: async (e) => void hooks.push(e.miniEpoch) });
+    const result = await runTraining(quickConfig({ miniEpochImages: 2048 }), { out, ...quiet, onCheckpoint: async (e) => void hooks.push(e.miniEpoch) });
     expect(hooks).toEqual([0, 1, 2, 3]);
     expect(await listCheckpoints(out)).toEqual([0, 1, 2, 3]);
     const lines = await readLines(join(out, 'metrics.jsonl'));
     expect(lines.map((l) => l.miniEpoch)).toEqual([1, 2, 3]);
-    expect(lines[2].imagesSeen).toBe(3072);
+    expect(lines[2].imagesSeen).toBe(6144);
     expect(lines[0].trainLoss).toBeLessThan(Math.log(4) + 0.2);
-    // Chance is 0.25 on 4 classes; 3072 images take this net to about 0.89.
-    expect(result.testAccuracy).toBeGreaterThan(0.6);
+    // Chance is 0.25 on 4 classes; 6144 images took this net to 0.977–1.0 in five runs (3072: 0.53–0.94, too
+    // close to a threshold with unseeded initial weights).
+    expect(result.testAccuracy).toBeGreaterThan(0.8);
     expect(lines[2].testAccuracy).toBe(result.testAccuracy);
     const conv1 = lines[2].layers.find((l) => l.layer === 'conv1');
     expect(conv1).toBeDefined();
