@@ -7,8 +7,9 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { convGeometry, inputGradPads, type Pad, type Rounding } from './conv-geometry.js';
-import { conv2d, cropForPads, free, reverse, transpose, upsample, type Info } from './wasm-ops.js';
+import { convGeometry, type Pad, type Rounding } from './conv-geometry.js';
+import { inputGradSource } from './input-grad-source.js';
+import { conv2d, free, reverse, transpose, type Info } from './wasm-ops.js';
 
 interface Attrs {
   strides: number | number[];
@@ -26,11 +27,7 @@ export function conv2DBackpropInputViaConv(dy: Info, filter: Info, attrs: Attrs,
   const g = convGeometry('Conv2DBackpropInput', attrs.inputShape, filter.shape, attrs.strides, 1,
     attrs.pad, attrs.dimRoundingMode, false);
   if (Math.max(...g.stride) > MAX_STRIDE) return undefined;
-  const strided = g.stride[0] > 1 || g.stride[1] > 1;
-  const up = strided ? upsample(backend, dy, g.stride[0], g.stride[1]) : dy;
-  const pads = inputGradPads(g, up.shape[1], up.shape[2]);
-  const cropped = cropForPads(backend, up, pads.rows, pads.cols);
-  if (strided && cropped.owned) free(backend, up);
+  const cropped = inputGradSource(backend, dy, g);
   const flipped = reverse(backend, filter, [0, 1]);
   const swapped = transpose(backend, flipped, [0, 1, 3, 2]);
   free(backend, flipped);
@@ -38,7 +35,7 @@ export function conv2DBackpropInputViaConv(dy: Info, filter: Info, attrs: Attrs,
     strides: [1, 1], dilations: [1, 1], rows: cropped.rows, cols: cropped.cols,
   });
   free(backend, swapped);
-  if (cropped.owned || strided) free(backend, cropped.x);
+  if (cropped.owned) free(backend, cropped.x);
   return dx;
 }
 

@@ -6,8 +6,9 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { convGeometry, inputGradPads, type Pad, type Rounding } from './conv-geometry.js';
-import { cropForPads, depthwiseConv2d, free, reshape, reverse, sum, upsample, type Info } from './wasm-ops.js';
+import { convGeometry, type Pad, type Rounding } from './conv-geometry.js';
+import { inputGradSource } from './input-grad-source.js';
+import { depthwiseConv2d, free, reshape, reverse, sum, type Info } from './wasm-ops.js';
 
 interface Attrs {
   strides: number | number[];
@@ -21,11 +22,7 @@ export function depthwiseBackpropInputWasm(dy: Info, filter: Info, attrs: Attrs,
   const g = convGeometry('DepthwiseConv2dNativeBackpropInput', attrs.inputShape, filter.shape, attrs.strides,
     attrs.dilations, attrs.pad, attrs.dimRoundingMode, true);
   const [kh, kw, c, m] = filter.shape;
-  const strided = g.stride[0] > 1 || g.stride[1] > 1;
-  const up = strided ? upsample(backend, dy, g.stride[0], g.stride[1]) : dy;
-  const pads = inputGradPads(g, up.shape[1], up.shape[2]);
-  const cropped = cropForPads(backend, up, pads.rows, pads.cols);
-  if (strided && cropped.owned) free(backend, up);
+  const cropped = inputGradSource(backend, dy, g);
   const flipped = reverse(backend, filter, [0, 1]);
   const perChannel = reshape(backend, flipped, [kh, kw, c * m, 1]);
   free(backend, flipped);
@@ -33,7 +30,7 @@ export function depthwiseBackpropInputWasm(dy: Info, filter: Info, attrs: Attrs,
     strides: [1, 1], dilations: g.dilation, rows: cropped.rows, cols: cropped.cols,
   });
   free(backend, perChannel);
-  if (cropped.owned || strided) free(backend, cropped.x);
+  if (cropped.owned) free(backend, cropped.x);
   if (m === 1) return dxAll;
   const split = reshape(backend, dxAll, [g.batch, g.inH, g.inW, c, m]);
   const dx = sum(backend, split, [4]);
