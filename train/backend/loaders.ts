@@ -68,14 +68,20 @@ function wasmLoader(threads: number): CandidateLoader {
     }
     const { registerWasmKernels } = await import('./wasm-kernels/register.js');
     const { configureWasmThreads, wasmThreadState } = await import('./wasm-threads.js');
+    const { loadNativeKernels } = await import('./native/load.js');
+    const { setActiveNative } = await import('./native/active.js');
     registerWasmKernels();
     configureWasmThreads(threads);
+    // The C++ kernels (conv, batch norm) are built on first use; without a compiler the wasm kernels run.
+    const native = loadNativeKernels();
+    setActiveNative(native.ok ? native.kernels : null);
     return {
       tfBackend: 'wasm',
       details: async () => {
         const threaded = wasmThreadState().requested > 1;
         const simd = threaded || (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) === true;
-        return { wasm: { simd, threads: wasm.getThreadsCount(), threadsFallback: wasmThreadState().fallbackReason } };
+        const nativeFacts = native.ok ? { native: native.description } : { nativeUnavailable: native.reason };
+        return { wasm: { simd, threads: wasm.getThreadsCount(), threadsFallback: wasmThreadState().fallbackReason, ...nativeFacts } };
       },
     };
   };

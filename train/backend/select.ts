@@ -21,6 +21,10 @@ export interface WasmDetails {
   threads: number;
   /** Set when threads were wanted but the threaded build failed to start. */
   threadsFallback?: string;
+  /** The native conv/batch-norm kernels in use, e.g. "2 threads, AVX2/FMA GEMM". */
+  native?: string;
+  /** Why the native kernels are not in use (no compiler, ACTPROBE_NATIVE=0, …). */
+  nativeUnavailable?: string;
 }
 
 export interface BackendReport {
@@ -121,6 +125,8 @@ export function describeBackend(report: BackendReport): string {
     const { simd, threads, threadsFallback } = report.wasm;
     head += ` (${simd ? 'SIMD' : 'no SIMD'}, ${threads} thread${threads === 1 ? '' : 's'}`;
     head += threadsFallback !== undefined ? `; threaded build failed: ${threadsFallback})` : ')';
+    if (report.wasm.native !== undefined) head += ` + native kernels for conv and batch norm (${report.wasm.native})`;
+    if (report.wasm.nativeUnavailable !== undefined) head += ` without native kernels (${report.wasm.nativeUnavailable})`;
   }
   const skipped = report.attempts.filter((a) => !a.ok).map((a) => `${a.candidate}: ${a.reason}`);
   return [head, ...skipped].join('; ');

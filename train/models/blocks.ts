@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { batchNormalization } from './fast-batch-norm.js';
 import type { ActivationName, ActivityPenalty, SeOptions } from './spec.js';
 
 type Sym = tf.SymbolicTensor;
@@ -25,7 +26,7 @@ export function convBlock(
     kernelInitializer: 'heNormal',
   }).apply(x) as Sym;
   if (!opts.batchNorm) return conv;
-  const bn = tf.layers.batchNormalization({ name: `${name}_bn`, momentum: 0.9, epsilon: 1e-3 }).apply(conv) as Sym;
+  const bn = batchNormalization({ name: `${name}_bn`, momentum: 0.9, epsilon: 1e-3 }).apply(conv) as Sym;
   if (activation === 'linear') return bn;
   return tf.layers.activation({ name: `${name}_${activation}`, activation }).apply(bn) as Sym;
 }

@@ -5,6 +5,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { expect } from 'vitest';
 import { Rng } from '../../../train/rng.js';
+import { activeNative, setActiveNative } from '../../../train/backend/native/active.js';
+import { loadNativeKernels } from '../../../train/backend/native/load.js';
 
 export interface HostTensor {
   shape: number[];
@@ -41,14 +43,36 @@ export function relativeError(a: HostTensor, b: HostTensor): number {
   return diff / scale;
 }
 
+/**
+ * Runs `run` once per wasm flavour: with the native C++ kernels active (when they load here) and with the
+ * pure wasm kernels; restores whatever was active before.
+ */
+export async function forEachWasmFlavour<T>(run: (flavour: 'native' | 'wasm') => Promise<T>): Promise<Array<{ flavour: 'native' | 'wasm'; result: T }>> {
+  const before = activeNative();
+  const native = loadNativeKernels();
+  const flavours: Array<['native' | 'wasm', typeof before]> = native.ok ? [['native', native.kernels], ['wasm', null]] : [['wasm', null]];
+  const results: Array<{ flavour: 'native' | 'wasm'; result: T }> = [];
+  try {
+    for (const [flavour, kernels] of flavours) {
+      setActiveNative(kernels);
+      results.push({ flavour, result: await run(flavour) });
+    }
+  } finally {
+    setActiveNative(before);
+  }
+  return results;
+}
+
 export async function expectParity(f: (...xs: tf.Tensor[]) => tf.Tensor[], inputs: HostTensor[], tol = 1e-4): Promise<void> {
-  const wasm = await runOn('wasm', inputs, f);
+  const runs = await forEachWasmFlavour(() => runOn('wasm', inputs, f));
   const cpu = await runOn('cpu', inputs, f);
-  expect(wasm.length).toBe(cpu.length);
-  wasm.forEach((w, i) => {
-    const err = relativeError(w, cpu[i]);
-    expect(err, `output ${i} (shape [${w.shape.join(',')}]) relative error`).toBeLessThanOrEqual(tol);
-  });
+  for (const { flavour, result: wasm } of runs) {
+    expect(wasm.length).toBe(cpu.length);
+    wasm.forEach((w, i) => {
+      const err = relativeError(w, cpu[i]);
+      expect(err, `${flavour}: output ${i} (shape [${w.shape.join(',')}]) relative error`).toBeLessThanOrEqual(tol);
+    });
+  }
 }
 
 /** Loss whose dy is not constant, so gradient bugs in any position show up. */

@@ -12,10 +12,18 @@ import { depthwiseBackpropInputConfig } from './depthwise-backprop-input.js';
 import { maxPoolGradConfig } from './max-pool-grad.js';
 import { wrapSamePadding } from './same-padding-fix.js';
 import { wrapTile } from './tile.js';
+import { batchNormGradConfig, batchNormTrainConfig, batchNormTrainGradient } from '../native/batchnorm-kernels.js';
+import { wrapNativeConvBackpropFilter, wrapNativeConvBackpropInput, wrapNativeConvForward } from '../native/conv-kernels.js';
 
-/** Kernels tfjs-backend-wasm lacks; a native one, should a later tfjs ship it, is left in place. */
+/**
+ * Kernels tfjs-backend-wasm lacks; a native one, should a later tfjs ship it, is left in place.
+ * The conv kernels below run on the native (C++) kernels whenever those are active (../native/active.ts)
+ * and on the wasm path otherwise.
+ */
 export const WASM_ADDED_KERNELS: readonly tf.KernelConfig[] = [
-  conv2DBackpropFilterConfig,
+  { ...conv2DBackpropFilterConfig, kernelFunc: wrapNativeConvBackpropFilter(conv2DBackpropFilterConfig.kernelFunc) },
+  batchNormTrainConfig,
+  batchNormGradConfig,
   depthwiseBackpropFilterConfig,
   depthwiseBackpropInputConfig,
 ];
@@ -27,12 +35,12 @@ export interface KernelOverride {
 }
 
 export const WASM_KERNEL_OVERRIDES: readonly KernelOverride[] = [
-  { kernelName: tf.Conv2DBackpropInput, why: 'strides ≤ 3 as a forward conv (3–10× faster)', wrap: wrapConv2DBackpropInput },
+  { kernelName: tf.Conv2DBackpropInput, why: 'native GEMM, else strides ≤ 3 as a forward conv (3–10× faster)', wrap: (stock) => wrapNativeConvBackpropInput(wrapConv2DBackpropInput(stock)) },
   { kernelName: tf.BatchMatMul, why: 'explicit transposes instead of transposeA/B', wrap: wrapBatchMatMul },
   { kernelName: tf.Tile, why: 'whole-tensor repeats (BatchNorm gradient) as memcpys', wrap: wrapTile },
   { kernelName: tf.MaxPoolGrad, why: 'replaced: the stock kernel misroutes gradients with several channels or images', wrap: () => maxPoolGradConfig.kernelFunc },
-  { kernelName: tf.Conv2D, why: "explicit pads for 'same' (XNNPACK bug)", wrap: wrapSamePadding(false) },
-  { kernelName: tf.FusedConv2D, why: "explicit pads for 'same' (XNNPACK bug)", wrap: wrapSamePadding(false) },
+  { kernelName: tf.Conv2D, why: "native GEMM, else explicit pads for 'same' (XNNPACK bug)", wrap: (stock) => wrapNativeConvForward(tf.Conv2D)(wrapSamePadding(false)(stock)) },
+  { kernelName: tf.FusedConv2D, why: "native GEMM, else explicit pads for 'same' (XNNPACK bug)", wrap: (stock) => wrapNativeConvForward(tf.FusedConv2D)(wrapSamePadding(false)(stock)) },
   { kernelName: tf.DepthwiseConv2dNative, why: "explicit pads for 'same' (XNNPACK bug)", wrap: wrapSamePadding(true) },
   { kernelName: tf.FusedDepthwiseConv2D, why: "explicit pads for 'same' (XNNPACK bug)", wrap: wrapSamePadding(true) },
 ];
@@ -46,6 +54,7 @@ export interface RegisterResult {
 
 export function registerWasmKernels(): RegisterResult {
   const result: RegisterResult = { added: [], overridden: [] };
+  if (tf.getGradient(batchNormTrainGradient.kernelName) === undefined) tf.registerGradient(batchNormTrainGradient);
   for (const config of WASM_ADDED_KERNELS) {
     if (tf.getKernel(config.kernelName, 'wasm') !== undefined) continue;
     tf.registerKernel(config);

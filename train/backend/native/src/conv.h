@@ -1,0 +1,194 @@
+// NHWC 2-D convolution and its two gradients as im2col + GEMM, threads over groups of images.
+// Filters are HWIO ([kh, kw, Cin, Cout]), i.e. a row-major [kh·kw·Cin × Cout] matrix, so im2col rows
+// ordered (i, j, ci) multiply it directly.
+#pragma once
+#include <omp.h>
+#include <algorithm>
+#include <cstring>
+#include <vector>
+#include "gemm.h"
+
+namespace actprobe {
+
+struct ConvShape {
+  int n, h, w, cin;     // input
+  int oh, ow, cout;     // output
+  int kh, kw;           // filter
+  int sh, sw, dh, dw;   // strides, dilations
+  int padTop, padLeft;  // zeros before the first row/column
+  int k() const { return kh * kw * cin; }
+  int pixels() const { return oh * ow; }
+};
+
+// Images per im2col block: enough rows to keep the micro-kernel busy, few enough that every thread gets work.
+inline int imagesPerGroup(const ConvShape& s, int threads) {
+  const int byRows = std::max(1, (768 + s.pixels() - 1) / s.pixels());
+  const int byThreads = std::max(1, (s.n + threads - 1) / threads);
+  return std::min(byRows, byThreads);
+}
+
+// col[m, (i, j, ci)] for images [n0, n0 + g): m runs over (image, oy, ox).
+inline void im2col(const ConvShape& s, const float* x, int n0, int g, float* col) {
+  const int K = s.k();
+  for (int n = n0; n < n0 + g; n++) {
+    const float* xn = x + static_cast<size_t>(n) * s.h * s.w * s.cin;
+    for (int oy = 0; oy < s.oh; oy++) {
+      for (int ox = 0; ox < s.ow; ox++) {
+        float* row = col + (static_cast<size_t>(n - n0) * s.pixels() + oy * s.ow + ox) * K;
+        for (int i = 0; i < s.kh; i++) {
+          const int y = oy * s.sh + i * s.dh - s.padTop;
+          for (int j = 0; j < s.kw; j++) {
+            const int xx = ox * s.sw + j * s.dw - s.padLeft;
+            float* dst = row + (i * s.kw + j) * s.cin;
+            if (y < 0 || y >= s.h || xx < 0 || xx >= s.w) {
+              std::memset(dst, 0, sizeof(float) * s.cin);
+            } else {
+              std::memcpy(dst, xn + (static_cast<size_t>(y) * s.w + xx) * s.cin, sizeof(float) * s.cin);
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+// dx[images n0..n0+g) += scatter of dcol (the adjoint of im2col); dx must be zeroed by the caller.
+inline void col2im(const ConvShape& s, const float* dcol, int n0, int g, float* dx) {
+  const int K = s.k();
+  for (int n = n0; n < n0 + g; n++) {
+    float* dxn = dx + static_cast<size_t>(n) * s.h * s.w * s.cin;
+    for (int oy = 0; oy < s.oh; oy++) {
+      for (int ox = 0; ox < s.ow; ox++) {
+        const float* row = dcol + (static_cast<size_t>(n - n0) * s.pixels() + oy * s.ow + ox) * K;
+        for (int i = 0; i < s.kh; i++) {
+          const int y = oy * s.sh + i * s.dh - s.padTop;
+          if (y < 0 || y >= s.h) continue;
+          for (int j = 0; j < s.kw; j++) {
+            const int xx = ox * s.sw + j * s.dw - s.padLeft;
+            if (xx < 0 || xx >= s.w) continue;
+            const float* src = row + (i * s.kw + j) * s.cin;
+            float* dst = dxn + (static_cast<size_t>(y) * s.w + xx) * s.cin;
+            for (int c = 0; c < s.cin; c++) dst[c] += src[c];
+          }
+        }
+      }
+    }
+  }
+}
+
+// A 1×1, stride-1, unpadded conv reads x rows as they are: no im2col needed.
+inline bool isPointwise(const ConvShape& s) {
+  return s.kh == 1 && s.kw == 1 && s.sh == 1 && s.sw == 1 && s.padTop == 0 && s.padLeft == 0 && s.oh == s.h && s.ow == s.w;
+}
+
+inline std::vector<float>& colBuffer() {
+  thread_local std::vector<float> buf;
+  return buf;
+}
+
+enum class Activation { Linear = 0, Relu = 1 };
+
+// y = act(conv(x, w) + bias); bias may be null.
+inline void convForward(const ConvShape& s, const float* x, const float* w, const float* bias, Activation act, float* y) {
+  const int threads = omp_get_max_threads();
+  const int g = imagesPerGroup(s, threads);
+  const int groups = (s.n + g - 1) / g;
+  const int K = s.k();
+  const Strided W{w, s.cout, 1};
+#pragma omp parallel for schedule(dynamic, 1)
+  for (int gi = 0; gi < groups; gi++) {
+    const int n0 = gi * g;
+    const int count = std::min(g, s.n - n0);
+    const int M = count * s.pixels();
+    float* out = y + static_cast<size_t>(n0) * s.pixels() * s.cout;
+    const float* colData;
+    if (isPointwise(s)) {
+      colData = x + static_cast<size_t>(n0) * s.h * s.w * s.cin;
+    } else {
+      std::vector<float>& col = colBuffer();
+      col.resize(static_cast<size_t>(M) * K);
+      im2col(s, x, n0, count, col.data());
+      colData = col.data();
+    }
+    gemm(M, s.cout, K, Strided{colData, K, 1}, W, out, s.cout, false);
+    if (bias != nullptr || act != Activation::Linear) {
+      for (int m = 0; m < M; m++) {
+        float* row = out + static_cast<size_t>(m) * s.cout;
+        if (bias != nullptr)
+          for (int c = 0; c < s.cout; c++) row[c] += bias[c];
+        if (act == Activation::Relu)
+          for (int c = 0; c < s.cout; c++) row[c] = row[c] > 0.f ? row[c] : 0.f;
+      }
+    }
+  }
+}
+
+// dx = conv2dᵀ(dy, w).
+inline void convBackpropInput(const ConvShape& s, const float* dy, const float* w, float* dx) {
+  const int threads = omp_get_max_threads();
+  const int g = imagesPerGroup(s, threads);
+  const int groups = (s.n + g - 1) / g;
+  const int K = s.k();
+  const Strided Wt{w, 1, s.cout};  // [Cout × K] view of the [K × Cout] filter
+  const bool pointwise = isPointwise(s);
+#pragma omp parallel for schedule(dynamic, 1)
+  for (int gi = 0; gi < groups; gi++) {
+    const int n0 = gi * g;
+    const int count = std::min(g, s.n - n0);
+    const int M = count * s.pixels();
+    const float* dyg = dy + static_cast<size_t>(n0) * s.pixels() * s.cout;
+    float* dxg = dx + static_cast<size_t>(n0) * s.h * s.w * s.cin;
+    if (pointwise) {
+      gemm(M, K, s.cout, Strided{dyg, s.cout, 1}, Wt, dxg, K, false);
+      continue;
+    }
+    std::vector<float>& col = colBuffer();
+    col.resize(static_cast<size_t>(M) * K);
+    gemm(M, K, s.cout, Strided{dyg, s.cout, 1}, Wt, col.data(), K, false);
+    std::memset(dxg, 0, sizeof(float) * count * s.h * s.w * s.cin);
+    col2im(s, col.data(), n0, count, dx);
+  }
+}
+
+// dw = Σ over images of im2col(x)ᵀ · dy, each thread summing its own images, then the threads' sums added.
+inline void convBackpropFilter(const ConvShape& s, const float* x, const float* dy, float* dw) {
+  const int threads = omp_get_max_threads();
+  const int g = imagesPerGroup(s, threads);
+  const int groups = (s.n + g - 1) / g;
+  const int K = s.k();
+  const size_t size = static_cast<size_t>(K) * s.cout;
+  std::vector<std::vector<float>> partial(threads);
+  const bool pointwise = isPointwise(s);
+#pragma omp parallel
+  {
+    const int t = omp_get_thread_num();
+    const int nt = omp_get_num_threads();
+    std::vector<float>& mine = partial[t];
+    bool started = false;
+    for (int gi = t; gi < groups; gi += nt) {
+      if (!started) mine.assign(size, 0.f);
+      const int n0 = gi * g;
+      const int count = std::min(g, s.n - n0);
+      const int M = count * s.pixels();
+      const float* colData;
+      if (pointwise) {
+        colData = x + static_cast<size_t>(n0) * s.h * s.w * s.cin;
+      } else {
+        std::vector<float>& col = colBuffer();
+        col.resize(static_cast<size_t>(M) * K);
+        im2col(s, x, n0, count, col.data());
+        colData = col.data();
+      }
+      gemm(K, s.cout, M, Strided{colData, 1, K}, Strided{dy + static_cast<size_t>(n0) * s.pixels() * s.cout, s.cout, 1},
+           mine.data(), s.cout, started);
+      started = true;
+    }
+  }
+  std::fill(dw, dw + size, 0.f);
+  for (const std::vector<float>& p : partial) {
+    if (p.empty()) continue;
+    for (size_t i = 0; i < size; i++) dw[i] += p[i];
+  }
+}
+
+}  // namespace actprobe

@@ -1,0 +1,251 @@
+// N-API entry points. Every tensor argument is a Float32Array (views of tfjs-wasm's heap in practice);
+// shapes come as an Int32Array. Argument errors throw a JS TypeError naming the argument.
+#include <node_api.h>
+#include <omp.h>
+#include <cstdint>
+#include <initializer_list>
+#include <string>
+#include "batchnorm.h"
+#include "conv.h"
+
+namespace {
+
+using actprobe::ConvShape;
+
+struct Args {
+  napi_env env;
+  napi_value values[12];
+  size_t count = 12;
+  bool failed = false;
+
+  Args(napi_env e, napi_callback_info info) : env(e) { napi_get_cb_info(env, info, &count, values, nullptr, nullptr); }
+
+  void fail(const std::string& message) {
+    if (!failed) napi_throw_type_error(env, nullptr, message.c_str());
+    failed = true;
+  }
+
+  template <typename T>
+  T* typed(size_t i, napi_typedarray_type want, const char* name, bool nullable, size_t* length = nullptr) {
+    if (failed) return nullptr;
+    if (i >= count) {
+      fail(std::string("missing argument ") + name);
+      return nullptr;
+    }
+    napi_valuetype vt;
+    napi_typeof(env, values[i], &vt);
+    if (nullable && (vt == napi_null || vt == napi_undefined)) return nullptr;
+    bool is = false;
+    napi_is_typedarray(env, values[i], &is);
+    napi_typedarray_type type;
+    size_t len = 0;
+    void* data = nullptr;
+    if (is) napi_get_typedarray_info(env, values[i], &type, &len, &data, nullptr, nullptr);
+    if (!is || type != want || data == nullptr) {
+      fail(std::string(name) + (want == napi_float32_array ? " must be a Float32Array" : " must be an Int32Array"));
+      return nullptr;
+    }
+    if (length != nullptr) *length = len;
+    return static_cast<T*>(data);
+  }
+
+  float* f32(size_t i, const char* name, bool nullable = false, size_t* length = nullptr) {
+    return typed<float>(i, napi_float32_array, name, nullable, length);
+  }
+
+  double num(size_t i, const char* name) {
+    double v = 0;
+    if (failed) return v;
+    if (i >= count || napi_get_value_double(env, values[i], &v) != napi_ok) fail(std::string(name) + " must be a number");
+    return v;
+  }
+
+  // A wrong length would make the kernel read or write outside the tensor: refuse it.
+  void expectLength(size_t got, size_t want, const char* name) {
+    if (!failed && got != want) fail(std::string(name) + " holds " + std::to_string(got) + " floats, the shape needs " + std::to_string(want));
+  }
+
+  bool shape(size_t i, ConvShape* s) {
+    size_t len = 0;
+    const int32_t* d = typed<int32_t>(i, napi_int32_array, "shape", false, &len);
+    if (d == nullptr) return false;
+    if (len != 15) {
+      fail("shape must hold 15 integers: n h w cin oh ow cout kh kw sh sw dh dw padTop padLeft");
+      return false;
+    }
+    *s = ConvShape{d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7], d[8], d[9], d[10], d[11], d[12], d[13], d[14]};
+    return true;
+  }
+};
+
+size_t inputSize(const ConvShape& s) { return static_cast<size_t>(s.n) * s.h * s.w * s.cin; }
+size_t outputSize(const ConvShape& s) { return static_cast<size_t>(s.n) * s.oh * s.ow * s.cout; }
+size_t filterSize(const ConvShape& s) { return static_cast<size_t>(s.kh) * s.kw * s.cin * s.cout; }
+
+napi_value undefinedValue(napi_env env) {
+  napi_value v;
+  napi_get_undefined(env, &v);
+  return v;
+}
+
+napi_value ConvForward(napi_env env, napi_callback_info info) {
+  Args a(env, info);
+  size_t nx = 0, nw = 0, nb = 0, ny = 0;
+  const float* x = a.f32(0, "x", false, &nx);
+  const float* w = a.f32(1, "filter", false, &nw);
+  const float* bias = a.f32(2, "bias", true, &nb);
+  float* y = a.f32(3, "y", false, &ny);
+  ConvShape s{};
+  const bool ok = a.shape(4, &s);
+  const double act = a.num(5, "activation");
+  if (a.failed || !ok) return nullptr;
+  a.expectLength(nx, inputSize(s), "x");
+  a.expectLength(nw, filterSize(s), "filter");
+  if (bias != nullptr) a.expectLength(nb, s.cout, "bias");
+  a.expectLength(ny, outputSize(s), "y");
+  if (a.failed) return nullptr;
+  actprobe::convForward(s, x, w, bias, act == 1 ? actprobe::Activation::Relu : actprobe::Activation::Linear, y);
+  return undefinedValue(env);
+}
+
+napi_value ConvBackpropInput(napi_env env, napi_callback_info info) {
+  Args a(env, info);
+  size_t ndy = 0, nw = 0, ndx = 0;
+  const float* dy = a.f32(0, "dy", false, &ndy);
+  const float* w = a.f32(1, "filter", false, &nw);
+  float* dx = a.f32(2, "dx", false, &ndx);
+  ConvShape s{};
+  const bool ok = a.shape(3, &s);
+  if (a.failed || !ok) return nullptr;
+  a.expectLength(ndy, outputSize(s), "dy");
+  a.expectLength(nw, filterSize(s), "filter");
+  a.expectLength(ndx, inputSize(s), "dx");
+  if (a.failed) return nullptr;
+  actprobe::convBackpropInput(s, dy, w, dx);
+  return undefinedValue(env);
+}
+
+napi_value ConvBackpropFilter(napi_env env, napi_callback_info info) {
+  Args a(env, info);
+  size_t nx = 0, ndy = 0, ndw = 0;
+  const float* x = a.f32(0, "x", false, &nx);
+  const float* dy = a.f32(1, "dy", false, &ndy);
+  float* dw = a.f32(2, "dw", false, &ndw);
+  ConvShape s{};
+  const bool ok = a.shape(3, &s);
+  if (a.failed || !ok) return nullptr;
+  a.expectLength(nx, inputSize(s), "x");
+  a.expectLength(ndy, outputSize(s), "dy");
+  a.expectLength(ndw, filterSize(s), "dw");
+  if (a.failed) return nullptr;
+  actprobe::convBackpropFilter(s, x, dy, dw);
+  return undefinedValue(env);
+}
+
+struct BnArg {
+  size_t index;
+  const char* name;
+  bool full;  // rows × channels, else channels
+  bool nullable = false;
+};
+
+bool bnLengthsOk(Args& a, double rows, double channels, std::initializer_list<BnArg> args) {
+  if (rows < 1 || channels < 1) a.fail("rows and channels must be at least 1");
+  for (const BnArg& arg : args) {
+    size_t len = 0;
+    if (a.f32(arg.index, arg.name, arg.nullable, &len) == nullptr) continue;  // null gamma/beta are allowed
+    a.expectLength(len, static_cast<size_t>(arg.full ? rows * channels : channels), arg.name);
+  }
+  return !a.failed;
+}
+
+// (x, gamma?, beta?, eps, y, mean, variance, rows, channels)
+napi_value BatchNormTrain(napi_env env, napi_callback_info info) {
+  Args a(env, info);
+  const float* x = a.f32(0, "x");
+  const float* gamma = a.f32(1, "gamma", true);
+  const float* beta = a.f32(2, "beta", true);
+  const double eps = a.num(3, "epsilon");
+  float* y = a.f32(4, "y");
+  float* mean = a.f32(5, "mean");
+  float* var = a.f32(6, "variance");
+  const double rows = a.num(7, "rows");
+  const double channels = a.num(8, "channels");
+  if (a.failed) return nullptr;
+  if (!bnLengthsOk(a, rows, channels, {{0, "x", true}, {1, "gamma", false, true}, {2, "beta", false, true}, {4, "y", true}, {5, "mean", false}, {6, "variance", false}})) return nullptr;
+  actprobe::batchNormTrain(static_cast<int>(rows), static_cast<int>(channels), x, gamma, beta, static_cast<float>(eps), y, mean, var);
+  return undefinedValue(env);
+}
+
+// (dy, x, mean, variance, gamma?, eps, dx, dgamma, dbeta, rows, channels)
+napi_value BatchNormGrad(napi_env env, napi_callback_info info) {
+  Args a(env, info);
+  const float* dy = a.f32(0, "dy");
+  const float* x = a.f32(1, "x");
+  const float* mean = a.f32(2, "mean");
+  const float* var = a.f32(3, "variance");
+  const float* gamma = a.f32(4, "gamma", true);
+  const double eps = a.num(5, "epsilon");
+  float* dx = a.f32(6, "dx");
+  float* dgamma = a.f32(7, "dgamma");
+  float* dbeta = a.f32(8, "dbeta");
+  const double rows = a.num(9, "rows");
+  const double channels = a.num(10, "channels");
+  if (a.failed) return nullptr;
+  if (!bnLengthsOk(a, rows, channels, {{0, "dy", true}, {1, "x", true}, {2, "mean", false}, {3, "variance", false}, {4, "gamma", false, true}, {6, "dx", true}, {7, "dgamma", false}, {8, "dbeta", false}})) return nullptr;
+  actprobe::batchNormGrad(static_cast<int>(rows), static_cast<int>(channels), dy, x, mean, var, gamma, static_cast<float>(eps), dx,
+                          dgamma, dbeta);
+  return undefinedValue(env);
+}
+
+napi_value ReluGrad(napi_env env, napi_callback_info info) {
+  Args a(env, info);
+  size_t n = 0, ny = 0, ndx = 0;
+  const float* dy = a.f32(0, "dy", false, &n);
+  const float* y = a.f32(1, "y", false, &ny);
+  float* dx = a.f32(2, "dx", false, &ndx);
+  a.expectLength(ny, n, "y");
+  a.expectLength(ndx, n, "dx");
+  if (a.failed) return nullptr;
+  actprobe::reluGrad(n, dy, y, dx);
+  return undefinedValue(env);
+}
+
+napi_value SetThreads(napi_env env, napi_callback_info info) {
+  Args a(env, info);
+  const double n = a.num(0, "threads");
+  if (a.failed) return nullptr;
+  if (n >= 1) omp_set_num_threads(static_cast<int>(n));
+  return undefinedValue(env);
+}
+
+napi_value Describe(napi_env env, napi_callback_info) {
+  std::string text = std::to_string(omp_get_max_threads()) + " threads, ";
+#ifdef ACTPROBE_AVX2
+  text += "AVX2/FMA GEMM";
+#else
+  text += "portable GEMM (no AVX2/FMA)";
+#endif
+  napi_value v;
+  napi_create_string_utf8(env, text.c_str(), text.size(), &v);
+  return v;
+}
+
+napi_value Init(napi_env env, napi_value exports) {
+  const napi_property_descriptor props[] = {
+      {"convForward", nullptr, ConvForward, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"convBackpropInput", nullptr, ConvBackpropInput, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"convBackpropFilter", nullptr, ConvBackpropFilter, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"batchNormTrain", nullptr, BatchNormTrain, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"batchNormGrad", nullptr, BatchNormGrad, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"reluGrad", nullptr, ReluGrad, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"setThreads", nullptr, SetThreads, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"describe", nullptr, Describe, nullptr, nullptr, nullptr, napi_default, nullptr},
+  };
+  napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);
+  return exports;
+}
+
+}  // namespace
+
+NAPI_MODULE(NODE_GYP_MODULE_NAME, Init)
