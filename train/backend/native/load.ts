@@ -40,6 +40,9 @@ function attempt(opts: BuildOptions): NativeLoad {
   } catch (e) {
     return { ok: false, reason: e instanceof Error ? e.message : String(e) };
   }
+  // libgomp reads its settings when the addon loads it. Its default spins a parked thread ~300k rounds,
+  // which on a busy 2-core host steals the core the other thread (or tfjs' wasm workers) needs.
+  process.env.GOMP_SPINCOUNT ??= '20000';
   try {
     const kernels = createRequire(import.meta.url)(path) as NativeKernels;
     const threads = Number(process.env.ACTPROBE_NATIVE_THREADS);

@@ -9,13 +9,17 @@
 namespace actprobe {
 
 constexpr int BN_BLOCK = 256;
+// Below this many elements one thread is faster than waking a second.
+constexpr double BN_PARALLEL_MIN = 1 << 16;
+
+inline int bnThreads(int rows, int C) { return static_cast<double>(rows) * C < BN_PARALLEL_MIN ? 1 : omp_get_max_threads(); }
 
 // Per-channel Σ f(row) over rows, with f writing C values into `acc` (float) for one row.
 template <typename RowFn>
 inline void channelSums(int rows, int C, int outputs, RowFn addRow, std::vector<double>& total) {
-  const int threads = omp_get_max_threads();
+  const int threads = bnThreads(rows, C);
   std::vector<std::vector<double>> partial(threads, std::vector<double>(static_cast<size_t>(outputs) * C, 0.0));
-#pragma omp parallel
+#pragma omp parallel num_threads(threads)
   {
     std::vector<double>& mine = partial[omp_get_thread_num()];
     std::vector<float> block(static_cast<size_t>(outputs) * C);
@@ -56,7 +60,7 @@ inline void batchNormTrain(int rows, int C, const float* x, const float* gamma, 
     scale[c] = (gamma != nullptr ? gamma[c] : 1.f) * rstd;
     offset[c] = (beta != nullptr ? beta[c] : 0.f) - meanOut[c] * scale[c];
   }
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) num_threads(bnThreads(rows, C))
   for (int r = 0; r < rows; r++) {
     const float* xr = x + static_cast<size_t>(r) * C;
     float* yr = y + static_cast<size_t>(r) * C;
@@ -87,7 +91,7 @@ inline void batchNormGrad(int rows, int C, const float* dy, const float* x, cons
     k[c] = static_cast<float>(-g * rstd * rstd * rstd * sums[C + c] / rows);
     b[c] = static_cast<float>(-g * rstd * sums[c] / rows);
   }
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) num_threads(bnThreads(rows, C))
   for (int r = 0; r < rows; r++) {
     const float* xr = x + static_cast<size_t>(r) * C;
     const float* gr = dy + static_cast<size_t>(r) * C;
@@ -98,7 +102,7 @@ inline void batchNormGrad(int rows, int C, const float* dy, const float* x, cons
 
 // dx = dy where y > 0 (ReLU's gradient taken from its output, which equals x > 0).
 inline void reluGrad(size_t n, const float* dy, const float* y, float* dx) {
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) num_threads(n < BN_PARALLEL_MIN ? 1 : omp_get_max_threads())
   for (size_t i = 0; i < n; i++) dx[i] = y[i] > 0.f ? dy[i] : 0.f;
 }
 

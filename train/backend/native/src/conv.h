@@ -20,6 +20,12 @@ struct ConvShape {
   int pixels() const { return oh * ow; }
 };
 
+// Multiply-adds of one conv pass; below PARALLEL_MIN_MACS a second thread costs more to wake than it saves.
+inline double macs(const ConvShape& s) { return static_cast<double>(s.n) * s.pixels() * s.k() * s.cout; }
+constexpr double PARALLEL_MIN_MACS = 4e6;
+
+inline int threadsFor(const ConvShape& s) { return macs(s) < PARALLEL_MIN_MACS ? 1 : omp_get_max_threads(); }
+
 // Images per im2col block: enough rows to keep the micro-kernel busy, few enough that every thread gets work.
 inline int imagesPerGroup(const ConvShape& s, int threads) {
   const int byRows = std::max(1, (768 + s.pixels() - 1) / s.pixels());
@@ -27,23 +33,46 @@ inline int imagesPerGroup(const ConvShape& s, int threads) {
   return std::min(byRows, byThreads);
 }
 
-// col[m, (i, j, ci)] for images [n0, n0 + g): m runs over (image, oy, ox).
+// Copies n floats; short runs (few channels) as a plain loop, which beats a memcpy call there.
+inline void copyFloats(float* dst, const float* src, int n) {
+  if (n >= 32) {
+    std::memcpy(dst, src, sizeof(float) * n);
+  } else {
+    for (int c = 0; c < n; c++) dst[c] = src[c];
+  }
+}
+
+// col[m, (i, j, ci)] for images [n0, n0 + g): m runs over (image, oy, ox). A filter row lying wholly inside x
+// (dilation 1) is one contiguous run of kw·cin floats.
 inline void im2col(const ConvShape& s, const float* x, int n0, int g, float* col) {
   const int K = s.k();
+  const int rowRun = s.kw * s.cin;
   for (int n = n0; n < n0 + g; n++) {
     const float* xn = x + static_cast<size_t>(n) * s.h * s.w * s.cin;
     for (int oy = 0; oy < s.oh; oy++) {
       for (int ox = 0; ox < s.ow; ox++) {
         float* row = col + (static_cast<size_t>(n - n0) * s.pixels() + oy * s.ow + ox) * K;
+        const int x0 = ox * s.sw - s.padLeft;
+        const bool wholeRow = s.dw == 1 && x0 >= 0 && x0 + s.kw <= s.w;
         for (int i = 0; i < s.kh; i++) {
           const int y = oy * s.sh + i * s.dh - s.padTop;
+          float* dstRow = row + i * rowRun;
+          if (y < 0 || y >= s.h) {
+            std::memset(dstRow, 0, sizeof(float) * rowRun);
+            continue;
+          }
+          const float* srcRow = xn + static_cast<size_t>(y) * s.w * s.cin;
+          if (wholeRow) {
+            copyFloats(dstRow, srcRow + static_cast<size_t>(x0) * s.cin, rowRun);
+            continue;
+          }
           for (int j = 0; j < s.kw; j++) {
-            const int xx = ox * s.sw + j * s.dw - s.padLeft;
-            float* dst = row + (i * s.kw + j) * s.cin;
-            if (y < 0 || y >= s.h || xx < 0 || xx >= s.w) {
-              std::memset(dst, 0, sizeof(float) * s.cin);
+            const int xx = x0 + j * s.dw;
+            float* dst = dstRow + j * s.cin;
+            if (xx < 0 || xx >= s.w) {
+              for (int c = 0; c < s.cin; c++) dst[c] = 0.f;
             } else {
-              std::memcpy(dst, xn + (static_cast<size_t>(y) * s.w + xx) * s.cin, sizeof(float) * s.cin);
+              copyFloats(dst, srcRow + static_cast<size_t>(xx) * s.cin, s.cin);
             }
           }
         }
@@ -55,19 +84,29 @@ inline void im2col(const ConvShape& s, const float* x, int n0, int g, float* col
 // dx[images n0..n0+g) += scatter of dcol (the adjoint of im2col); dx must be zeroed by the caller.
 inline void col2im(const ConvShape& s, const float* dcol, int n0, int g, float* dx) {
   const int K = s.k();
+  const int rowRun = s.kw * s.cin;
   for (int n = n0; n < n0 + g; n++) {
     float* dxn = dx + static_cast<size_t>(n) * s.h * s.w * s.cin;
     for (int oy = 0; oy < s.oh; oy++) {
       for (int ox = 0; ox < s.ow; ox++) {
         const float* row = dcol + (static_cast<size_t>(n - n0) * s.pixels() + oy * s.ow + ox) * K;
+        const int x0 = ox * s.sw - s.padLeft;
+        const bool wholeRow = s.dw == 1 && x0 >= 0 && x0 + s.kw <= s.w;
         for (int i = 0; i < s.kh; i++) {
           const int y = oy * s.sh + i * s.dh - s.padTop;
           if (y < 0 || y >= s.h) continue;
+          const float* srcRow = row + i * rowRun;
+          float* dstRow = dxn + static_cast<size_t>(y) * s.w * s.cin;
+          if (wholeRow) {
+            float* dst = dstRow + static_cast<size_t>(x0) * s.cin;
+            for (int c = 0; c < rowRun; c++) dst[c] += srcRow[c];
+            continue;
+          }
           for (int j = 0; j < s.kw; j++) {
-            const int xx = ox * s.sw + j * s.dw - s.padLeft;
+            const int xx = x0 + j * s.dw;
             if (xx < 0 || xx >= s.w) continue;
-            const float* src = row + (i * s.kw + j) * s.cin;
-            float* dst = dxn + (static_cast<size_t>(y) * s.w + xx) * s.cin;
+            const float* src = srcRow + j * s.cin;
+            float* dst = dstRow + static_cast<size_t>(xx) * s.cin;
             for (int c = 0; c < s.cin; c++) dst[c] += src[c];
           }
         }
@@ -90,12 +129,12 @@ enum class Activation { Linear = 0, Relu = 1 };
 
 // y = act(conv(x, w) + bias); bias may be null.
 inline void convForward(const ConvShape& s, const float* x, const float* w, const float* bias, Activation act, float* y) {
-  const int threads = omp_get_max_threads();
+  const int threads = threadsFor(s);
   const int g = imagesPerGroup(s, threads);
   const int groups = (s.n + g - 1) / g;
   const int K = s.k();
   const Strided W{w, s.cout, 1};
-#pragma omp parallel for schedule(dynamic, 1)
+#pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
   for (int gi = 0; gi < groups; gi++) {
     const int n0 = gi * g;
     const int count = std::min(g, s.n - n0);
@@ -125,13 +164,13 @@ inline void convForward(const ConvShape& s, const float* x, const float* w, cons
 
 // dx = conv2dᵀ(dy, w).
 inline void convBackpropInput(const ConvShape& s, const float* dy, const float* w, float* dx) {
-  const int threads = omp_get_max_threads();
+  const int threads = threadsFor(s);
   const int g = imagesPerGroup(s, threads);
   const int groups = (s.n + g - 1) / g;
   const int K = s.k();
   const Strided Wt{w, 1, s.cout};  // [Cout × K] view of the [K × Cout] filter
   const bool pointwise = isPointwise(s);
-#pragma omp parallel for schedule(dynamic, 1)
+#pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
   for (int gi = 0; gi < groups; gi++) {
     const int n0 = gi * g;
     const int count = std::min(g, s.n - n0);
@@ -152,14 +191,14 @@ inline void convBackpropInput(const ConvShape& s, const float* dy, const float* 
 
 // dw = Σ over images of im2col(x)ᵀ · dy, each thread summing its own images, then the threads' sums added.
 inline void convBackpropFilter(const ConvShape& s, const float* x, const float* dy, float* dw) {
-  const int threads = omp_get_max_threads();
+  const int threads = threadsFor(s);
   const int g = imagesPerGroup(s, threads);
   const int groups = (s.n + g - 1) / g;
   const int K = s.k();
   const size_t size = static_cast<size_t>(K) * s.cout;
   std::vector<std::vector<float>> partial(threads);
   const bool pointwise = isPointwise(s);
-#pragma omp parallel
+#pragma omp parallel num_threads(threads)
   {
     const int t = omp_get_thread_num();
     const int nt = omp_get_num_threads();
