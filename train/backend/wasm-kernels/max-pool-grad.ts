@@ -9,6 +9,8 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import type { Info } from './wasm-ops.js';
+import { activeNative } from '../native/active.js';
+import { f32 } from '../native/heap.js';
 
 interface PoolGradAttrs {
   filterSize: number | [number, number];
@@ -20,6 +22,14 @@ interface PoolGradAttrs {
 export function maxPoolGradWasm(dy: Info, input: Info, attrs: PoolGradAttrs, backend: BackendWasm): Info {
   const c = tf.backend_util.computePool2DInfo(input.shape as [number, number, number, number], attrs.filterSize, attrs.strides, 1, attrs.pad, attrs.dimRoundingMode);
   const dx = backend.makeOutput(input.shape, 'float32');
+  const native = activeNative();
+  if (native !== null) {
+    // Same rule in C++ (train/backend/native/src/pool.h), threads over images.
+    native.maxPoolGrad(f32(backend, dy, 'dy'), f32(backend, input, 'x'), f32(backend, dx, 'dx'), Int32Array.from([
+      c.batchSize, c.inHeight, c.inWidth, c.inChannels, c.outHeight, c.outWidth, c.inChannels, c.filterHeight, c.filterWidth,
+      c.strideHeight, c.strideWidth, c.dilationHeight, c.dilationWidth, c.padInfo.top, c.padInfo.left]));
+    return dx;
+  }
   const x = backend.typedArrayFromHeap(input) as Float32Array;
   const g = backend.typedArrayFromHeap(dy) as Float32Array;
   const out = backend.typedArrayFromHeap(dx) as Float32Array;

@@ -7,6 +7,7 @@
 #include <string>
 #include "batchnorm.h"
 #include "conv.h"
+#include "pool.h"
 
 namespace {
 
@@ -159,6 +160,25 @@ bool bnLengthsOk(Args& a, double rows, double channels, std::initializer_list<Bn
   return !a.failed;
 }
 
+// (dy, x, dx, shape) with shape's cin = cout = channels and kh/kw the pool window.
+napi_value MaxPoolGrad(napi_env env, napi_callback_info info) {
+  Args a(env, info);
+  size_t ndy = 0, nx = 0, ndx = 0;
+  const float* dy = a.f32(0, "dy", false, &ndy);
+  const float* x = a.f32(1, "x", false, &nx);
+  float* dx = a.f32(2, "dx", false, &ndx);
+  ConvShape s{};
+  const bool ok = a.shape(3, &s);
+  if (a.failed || !ok) return nullptr;
+  if (s.cin != s.cout) a.fail("shape: a pool keeps its channels (cin must equal cout)");
+  a.expectLength(ndy, outputSize(s), "dy");
+  a.expectLength(nx, inputSize(s), "x");
+  a.expectLength(ndx, inputSize(s), "dx");
+  if (a.failed) return nullptr;
+  actprobe::maxPoolGrad(s, x, dy, dx);
+  return undefinedValue(env);
+}
+
 // (x, gamma?, beta?, eps, y, mean, variance, rows, channels)
 napi_value BatchNormTrain(napi_env env, napi_callback_info info) {
   Args a(env, info);
@@ -236,6 +256,7 @@ napi_value Init(napi_env env, napi_value exports) {
       {"convForward", nullptr, ConvForward, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"convBackpropInput", nullptr, ConvBackpropInput, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"convBackpropFilter", nullptr, ConvBackpropFilter, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"maxPoolGrad", nullptr, MaxPoolGrad, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"batchNormTrain", nullptr, BatchNormTrain, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"batchNormGrad", nullptr, BatchNormGrad, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"reluGrad", nullptr, ReluGrad, nullptr, nullptr, nullptr, napi_default, nullptr},
