@@ -5,6 +5,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../../../train/backend/index.js';
+import { batchNormalization } from '../../../train/models/fast-batch-norm.js';
 import { expectParity, randomHost, weightedSum } from './parity.js';
 
 type Pad = 'same' | 'valid' | number | tf.backend_util.ExplicitPadding;
@@ -100,5 +101,24 @@ describe('Conv2DBackpropFilter kernel with dilation (tfjs gradients refuse it; t
     const dy = tf.zeros([1, 5, 5, 1]);
     expect(() => run(x, dy, [3, 3, 1, 1], { strides: 2, pad: 'same', dilations: 2 })).toThrow(/strides \[2, 2\] and dilations \[2, 2\]/);
     tf.dispose([x, dy]);
+  });
+});
+
+describe('relu and training-mode batch norm on wasm match cpu', () => {
+  it('relu gradient, 65,536 elements (two native threads)', async () => {
+    await expectParity((xt) => {
+      const [dx] = tf.grads((a: tf.Tensor) => weightedSum(tf.relu(a)))([xt]);
+      return [tf.relu(xt), dx];
+    }, [randomHost([4, 32, 32, 16], 8)]);
+  });
+
+  it('batch norm in training mode: output and input gradient, [8,16,16,64]', async () => {
+    await expectParity((xt) => {
+      // A fresh layer per backend: gamma 1, beta 0, so both sides start alike; the shift tests the mean.
+      const shifted = tf.add(tf.mul(xt, 3), 5);
+      const f = (a: tf.Tensor): tf.Tensor => batchNormalization({ epsilon: 1e-3 }).apply(a, { training: true }) as tf.Tensor;
+      const [dx] = tf.grads((a: tf.Tensor) => weightedSum(f(a)))([shifted]);
+      return [f(shifted), dx];
+    }, [randomHost([8, 16, 16, 64], 9)]);
   });
 });

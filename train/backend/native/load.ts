@@ -14,7 +14,8 @@ export interface NativeKernels {
   maxPoolGrad(dy: Float32Array, x: Float32Array, dx: Float32Array, shape: Int32Array): void;
   batchNormTrain(x: Float32Array, gamma: Float32Array | null, beta: Float32Array | null, epsilon: number, y: Float32Array, mean: Float32Array, variance: Float32Array, rows: number, channels: number): void;
   batchNormGrad(dy: Float32Array, x: Float32Array, mean: Float32Array, variance: Float32Array, gamma: Float32Array | null, epsilon: number, dx: Float32Array, dgamma: Float32Array, dbeta: Float32Array, rows: number, channels: number): void;
-  reluGrad(dy: Float32Array, y: Float32Array, dx: Float32Array): void;
+  /** dx = dy · step(x) */
+  reluGrad(dy: Float32Array, x: Float32Array, dx: Float32Array): void;
   setThreads(threads: number): void;
   describe(): string;
 }

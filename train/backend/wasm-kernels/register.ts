@@ -13,6 +13,7 @@ import { maxPoolGradConfig } from './max-pool-grad.js';
 import { wrapSamePadding } from './same-padding-fix.js';
 import { wrapTile } from './tile.js';
 import { batchNormGradConfig, batchNormTrainConfig, batchNormTrainGradient } from '../native/batchnorm-kernels.js';
+import { reluGradient, reluGradKernelConfig } from '../native/relu-grad.js';
 import { wrapNativeConvBackpropFilter, wrapNativeConvBackpropInput, wrapNativeConvForward } from '../native/conv-kernels.js';
 
 /**
@@ -55,6 +56,8 @@ export interface RegisterResult {
 export function registerWasmKernels(): RegisterResult {
   const result: RegisterResult = { added: [], overridden: [] };
   if (tf.getGradient(batchNormTrainGradient.kernelName) === undefined) tf.registerGradient(batchNormTrainGradient);
+  // Replaces tfjs' Relu gradient on every backend; it keeps tfjs' formula where the native kernel is not active.
+  if (tf.getGradient(tf.Relu) !== reluGradient) tf.registerGradient(reluGradient);
   for (const config of WASM_ADDED_KERNELS) {
     if (tf.getKernel(config.kernelName, 'wasm') !== undefined) continue;
     tf.registerKernel(config);

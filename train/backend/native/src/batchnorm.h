@@ -100,10 +100,10 @@ inline void batchNormGrad(int rows, int C, const float* dy, const float* x, cons
   }
 }
 
-// dx = dy where y > 0 (ReLU's gradient taken from its output, which equals x > 0).
-inline void reluGrad(size_t n, const float* dy, const float* y, float* dx) {
+// ReLU's gradient as tfjs writes it, dy · step(x), so a NaN/Inf dy still propagates where x ≤ 0.
+inline void reluGrad(size_t n, const float* dy, const float* x, float* dx) {
 #pragma omp parallel for schedule(static) num_threads(n < BN_PARALLEL_MIN ? 1 : omp_get_max_threads())
-  for (size_t i = 0; i < n; i++) dx[i] = y[i] > 0.f ? dy[i] : 0.f;
+  for (size_t i = 0; i < n; i++) dx[i] = dy[i] * (x[i] > 0.f ? 1.f : 0.f);
 }
 
 }  // namespace actprobe

@@ -222,9 +222,9 @@ napi_value ReluGrad(napi_env env, napi_callback_info info) {
   Args a(env, info);
   size_t n = 0, ny = 0, ndx = 0;
   const float* dy = a.f32(0, "dy", false, &n);
-  const float* y = a.f32(1, "y", false, &ny);
+  const float* y = a.f32(1, "x", false, &ny);
   float* dx = a.f32(2, "dx", false, &ndx);
-  a.expectLength(ny, n, "y");
+  a.expectLength(ny, n, "x");
   a.expectLength(ndx, n, "dx");
   if (a.failed) return nullptr;
   actprobe::reluGrad(n, dy, y, dx);
