@@ -16,6 +16,9 @@ export interface NativeKernels {
   batchNormGrad(dy: Float32Array, x: Float32Array, mean: Float32Array, variance: Float32Array, gamma: Float32Array | null, epsilon: number, dx: Float32Array, dgamma: Float32Array, dbeta: Float32Array, rows: number, channels: number): void;
   /** dx = dy · step(x) */
   reluGrad(dy: Float32Array, x: Float32Array, dx: Float32Array): void;
+  /** One Adam step: reads w, g, m, v; writes w', m', v' (tfjs AdamOptimizer's arithmetic). */
+  adamUpdate(value: Float32Array, gradient: Float32Array, m: Float32Array, v: Float32Array, newValue: Float32Array, newM: Float32Array, newV: Float32Array,
+    beta1: number, beta2: number, epsilon: number, learningRate: number, oneMinusAccBeta1: number, oneMinusAccBeta2: number): void;
   setThreads(threads: number): void;
   describe(): string;
 }

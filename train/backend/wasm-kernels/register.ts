@@ -13,6 +13,7 @@ import { maxPoolGradConfig } from './max-pool-grad.js';
 import { wrapSamePadding } from './same-padding-fix.js';
 import { wrapTile } from './tile.js';
 import { batchNormGradConfig, batchNormTrainConfig, batchNormTrainGradient } from '../native/batchnorm-kernels.js';
+import { adamUpdateConfig } from '../native/adam-kernel.js';
 import { reluGradient, reluGradKernelConfig } from '../native/relu-grad.js';
 import { wrapNativeConvBackpropFilter, wrapNativeConvBackpropInput, wrapNativeConvForward } from '../native/conv-kernels.js';
 

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <initializer_list>
 #include <string>
+#include "adam.h"
 #include "batchnorm.h"
 #include "conv.h"
 #include "pool.h"
@@ -231,6 +232,29 @@ napi_value ReluGrad(napi_env env, napi_callback_info info) {
   return undefinedValue(env);
 }
 
+// (w, g, m, v, w', m', v', beta1, beta2, epsilon, learningRate, oneMinusAccBeta1, oneMinusAccBeta2)
+napi_value AdamUpdate(napi_env env, napi_callback_info info) {
+  napi_value argv[13];
+  size_t argc = 13;
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  Args a(env, info);
+  const char* names[7] = {"value", "gradient", "m", "v", "newValue", "newM", "newV"};
+  float* t[7] = {};
+  size_t len[7] = {};
+  for (int i = 0; i < 7; i++) t[i] = a.f32(i, names[i], false, &len[i]);
+  for (int i = 1; i < 7; i++) a.expectLength(len[i], len[0], names[i]);
+  double p[6] = {};
+  const char* pn[6] = {"beta1", "beta2", "epsilon", "learningRate", "oneMinusAccBeta1", "oneMinusAccBeta2"};
+  for (int i = 0; i < 6; i++) {
+    if (argc <= static_cast<size_t>(7 + i) || napi_get_value_double(env, argv[7 + i], &p[i]) != napi_ok) a.fail(std::string(pn[i]) + " must be a number");
+  }
+  if (a.failed) return nullptr;
+  const actprobe::AdamParams params{static_cast<float>(p[0]), static_cast<float>(p[1]), static_cast<float>(p[2]),
+                                    static_cast<float>(p[3]), static_cast<float>(p[4]), static_cast<float>(p[5])};
+  actprobe::adamUpdate(len[0], params, t[0], t[1], t[2], t[3], t[4], t[5], t[6]);
+  return undefinedValue(env);
+}
+
 napi_value SetThreads(napi_env env, napi_callback_info info) {
   Args a(env, info);
   const double n = a.num(0, "threads");
@@ -260,6 +284,7 @@ napi_value Init(napi_env env, napi_value exports) {
       {"batchNormTrain", nullptr, BatchNormTrain, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"batchNormGrad", nullptr, BatchNormGrad, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"reluGrad", nullptr, ReluGrad, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"adamUpdate", nullptr, AdamUpdate, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"setThreads", nullptr, SetThreads, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"describe", nullptr, Describe, nullptr, nullptr, nullptr, napi_default, nullptr},
   };
