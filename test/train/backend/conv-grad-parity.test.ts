@@ -39,7 +39,7 @@ describe('conv2d gradients on wasm match cpu', () => {
       const conv = (a: tf.Tensor, b: tf.Tensor): tf.Tensor4D => tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, stride, pad);
       const [dx, df] = tf.grads((a: tf.Tensor, b: tf.Tensor) => weightedSum(conv(a, b)))([xt, ft]);
       return [conv(xt, ft), dx, df];
-    }, [randomHost(x, 1), randomHost(f, 2)]);
+    }, [randomHost(x, 1), randomHost(f, 2)], 1e-4, ['convForward', 'convBackpropInput', 'convBackpropFilter']);
   });
 
   it('fused conv2d with bias + relu (the path Keras conv layers take)', async () => {
@@ -49,7 +49,7 @@ describe('conv2d gradients on wasm match cpu', () => {
       });
       const grads = tf.grads((a: tf.Tensor, b: tf.Tensor, c: tf.Tensor) => weightedSum(conv(a, b, c)))([xt, ft, bt]);
       return [conv(xt, ft, bt), ...grads];
-    }, [randomHost([2, 9, 9, 3], 3), randomHost([3, 3, 3, 6], 4), randomHost([6], 5)]);
+    }, [randomHost([2, 9, 9, 3], 3), randomHost([3, 3, 3, 6], 4), randomHost([6], 5)], 1e-4, ['convForward', 'convBackpropInput', 'convBackpropFilter']);
   });
 
   it('fused conv2d without activation, stride 2 (BN follows it in Keras models)', async () => {
@@ -109,7 +109,7 @@ describe('relu and training-mode batch norm on wasm match cpu', () => {
     await expectParity((xt) => {
       const [dx] = tf.grads((a: tf.Tensor) => weightedSum(tf.relu(a)))([xt]);
       return [tf.relu(xt), dx];
-    }, [randomHost([4, 32, 32, 16], 8)]);
+    }, [randomHost([4, 32, 32, 16], 8)], 1e-4, ['reluGrad']);
   });
 
   it('batch norm in training mode: output and input gradient, [8,16,16,64]', async () => {
@@ -119,6 +119,6 @@ describe('relu and training-mode batch norm on wasm match cpu', () => {
       const f = (a: tf.Tensor): tf.Tensor => batchNormalization({ epsilon: 1e-3 }).apply(a, { training: true }) as tf.Tensor;
       const [dx] = tf.grads((a: tf.Tensor) => weightedSum(f(a)))([shifted]);
       return [f(shifted), dx];
-    }, [randomHost([8, 16, 16, 64], 9)]);
+    }, [randomHost([8, 16, 16, 64], 9)], 1e-4, ['batchNormTrain', 'batchNormGrad']);
   });
 });

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { selectBackend } from '../../../train/backend/index.js';
-import { forEachWasmFlavour } from './parity.js';
+import { expectNativeCalls, forEachWasmFlavour } from './parity.js';
 
 // The stock wasm MaxPoolGrad got every one of these wrong except the single-image, single-channel case.
 const cases: Array<[string, [number, number, number, number], number, number, 'same' | 'valid']> = [
@@ -23,6 +23,7 @@ describe('MaxPoolGrad on wasm equals the cpu backend', () => {
     await tf.setBackend('cpu');
     const cpu = gradOf();
     await tf.setBackend('wasm');
+    expectNativeCalls(runs, ['maxPoolGrad']);
     for (const { flavour, result: wasm } of runs) {
       let worst = 0;
       for (let i = 0; i < cpu.length; i++) worst = Math.max(worst, Math.abs(cpu[i] - wasm[i]));

@@ -7,7 +7,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { describeBackend, selectBackend } from '../../../train/backend/index.js';
+import * as tf from '@tensorflow/tfjs';
 import { loadNativeKernels } from '../../../train/backend/native/load.js';
+import { ADAM_UPDATE, adamKernelReady } from '../../../train/backend/native/adam-kernel.js';
+import { BATCH_NORM_GRAD, BATCH_NORM_TRAIN, batchNormKernelsReady } from '../../../train/backend/native/batchnorm-kernels.js';
+import { RELU_GRAD } from '../../../train/backend/native/relu-grad.js';
 
 const cache = mkdtempSync(join(tmpdir(), 'actprobe-native-'));
 afterAll(() => rmSync(cache, { recursive: true, force: true }));
@@ -40,5 +44,14 @@ describe('native kernels', () => {
     expect(() => native.kernels.convForward(f, [1] as unknown as Float32Array, null, f, shape, 0)).toThrow(/filter must be a Float32Array/);
     expect(() => native.kernels.convForward(f, f, null, f, new Int32Array(3), 0)).toThrow(/shape must hold 15 integers/);
     expect(() => native.kernels.convForward(new Float32Array(8), f, null, f, shape, 0)).toThrow(/x holds 8 floats, the shape needs 9/);
+  });
+});
+
+describe('native kernels on the wasm backend', () => {
+  it('every added kernel is registered and reports ready', async () => {
+    await selectBackend('wasm');
+    for (const k of [BATCH_NORM_TRAIN, BATCH_NORM_GRAD, RELU_GRAD, ADAM_UPDATE]) expect(tf.getKernel(k, 'wasm'), k).toBeDefined();
+    expect(batchNormKernelsReady()).toBe(true);
+    expect(adamKernelReady()).toBe(true);
   });
 });

@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import { expect } from 'vitest';
 import { Rng } from '../../../train/rng.js';
 import { activeNative, setActiveNative } from '../../../train/backend/native/active.js';
-import { loadNativeKernels } from '../../../train/backend/native/load.js';
+import { loadNativeKernels, type NativeKernels } from '../../../train/backend/native/load.js';
 
 export interface HostTensor {
   shape: number[];
@@ -47,15 +47,29 @@ export function relativeError(a: HostTensor, b: HostTensor): number {
  * Runs `run` once per wasm flavour: with the native C++ kernels active (when they load here) and with the
  * pure wasm kernels; restores whatever was active before.
  */
-export async function forEachWasmFlavour<T>(run: (flavour: 'native' | 'wasm') => Promise<T>): Promise<Array<{ flavour: 'native' | 'wasm'; result: T }>> {
+export interface FlavourRun<T> {
+  flavour: 'native' | 'wasm';
+  result: T;
+  /** Calls per native kernel function during the run (empty for the wasm flavour). */
+  nativeCalls: Map<string, number>;
+}
+
+export async function forEachWasmFlavour<T>(run: (flavour: 'native' | 'wasm') => Promise<T>): Promise<Array<FlavourRun<T>>> {
   const before = activeNative();
   const native = loadNativeKernels();
-  const flavours: Array<['native' | 'wasm', typeof before]> = native.ok ? [['native', native.kernels], ['wasm', null]] : [['wasm', null]];
-  const results: Array<{ flavour: 'native' | 'wasm'; result: T }> = [];
+  const flavours: Array<['native' | 'wasm', NativeKernels | null]> = native.ok ? [['native', native.kernels], ['wasm', null]] : [['wasm', null]];
+  const results: Array<FlavourRun<T>> = [];
   try {
     for (const [flavour, kernels] of flavours) {
-      setActiveNative(kernels);
-      results.push({ flavour, result: await run(flavour) });
+      const nativeCalls = new Map<string, number>();
+      // Counts the calls, so a test can prove the native path ran rather than silently falling back.
+      setActiveNative(kernels === null ? null : new Proxy(kernels, {
+        get: (target, key, receiver) => {
+          if (typeof key === 'string') nativeCalls.set(key, (nativeCalls.get(key) ?? 0) + 1);
+          return Reflect.get(target, key, receiver) as unknown;
+        },
+      }));
+      results.push({ flavour, result: await run(flavour), nativeCalls });
     }
   } finally {
     setActiveNative(before);
@@ -63,9 +77,17 @@ export async function forEachWasmFlavour<T>(run: (flavour: 'native' | 'wasm') =>
   return results;
 }
 
-export async function expectParity(f: (...xs: tf.Tensor[]) => tf.Tensor[], inputs: HostTensor[], tol = 1e-4): Promise<void> {
+/** Fails unless the native flavour ran and called each of `kernels` (names of NativeKernels functions). */
+export function expectNativeCalls<T>(runs: Array<FlavourRun<T>>, kernels: readonly string[]): void {
+  const native = runs.find((r) => r.flavour === 'native');
+  expect(native, 'the native kernels did not load, so the native path was not tested').toBeDefined();
+  for (const k of kernels) expect(native!.nativeCalls.get(k) ?? 0, `native ${k} calls`).toBeGreaterThan(0);
+}
+
+export async function expectParity(f: (...xs: tf.Tensor[]) => tf.Tensor[], inputs: HostTensor[], tol = 1e-4, nativeKernels: readonly string[] = []): Promise<void> {
   const runs = await forEachWasmFlavour(() => runOn('wasm', inputs, f));
   const cpu = await runOn('cpu', inputs, f);
+  if (nativeKernels.length > 0) expectNativeCalls(runs, nativeKernels);
   for (const { flavour, result: wasm } of runs) {
     expect(wasm.length).toBe(cpu.length);
     wasm.forEach((w, i) => {

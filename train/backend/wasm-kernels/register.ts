@@ -26,6 +26,8 @@ export const WASM_ADDED_KERNELS: readonly tf.KernelConfig[] = [
   { ...conv2DBackpropFilterConfig, kernelFunc: wrapNativeConvBackpropFilter(conv2DBackpropFilterConfig.kernelFunc) },
   batchNormTrainConfig,
   batchNormGradConfig,
+  reluGradKernelConfig,
+  adamUpdateConfig,
   depthwiseBackpropFilterConfig,
   depthwiseBackpropInputConfig,
 ];
