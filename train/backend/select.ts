@@ -125,7 +125,7 @@ export function describeBackend(report: BackendReport): string {
     const { simd, threads, threadsFallback } = report.wasm;
     head += ` (${simd ? 'SIMD' : 'no SIMD'}, ${threads} thread${threads === 1 ? '' : 's'}`;
     head += threadsFallback !== undefined ? `; threaded build failed: ${threadsFallback})` : ')';
-    if (report.wasm.native !== undefined) head += ` + native kernels for conv and batch norm (${report.wasm.native})`;
+    if (report.wasm.native !== undefined) head += ` + native training kernels (conv, batch norm, pooling, Adam; ${report.wasm.native})`;
     if (report.wasm.nativeUnavailable !== undefined) head += ` without native kernels (${report.wasm.nativeUnavailable})`;
   }
   const skipped = report.attempts.filter((a) => !a.ok).map((a) => `${a.candidate}: ${a.reason}`);

@@ -21,7 +21,7 @@ describe('native kernels', () => {
     const native = loadNativeKernels();
     expect(native.ok, native.ok ? '' : native.reason).toBe(true);
     const line = describeBackend(await selectBackend('wasm'));
-    expect(line).toMatch(/\+ native kernels for conv and batch norm \(\d+ threads?, (AVX2\/FMA|portable) GEMM\)/);
+    expect(line).toMatch(/\+ native training kernels \(conv, batch norm, pooling, Adam; \d+ threads?, (AVX2\/FMA|portable) GEMM\)/);
   });
 
   it('report why when the compiler is missing, without throwing', () => {
