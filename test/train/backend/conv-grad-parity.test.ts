@@ -122,3 +122,17 @@ describe('relu and training-mode batch norm on wasm match cpu', () => {
     }, [randomHost([8, 16, 16, 64], 9)], 1e-4, ['batchNormTrain', 'batchNormGrad']);
   });
 });
+
+describe('Identity on wasm', () => {
+  it('shares the buffer: no new data, and the clone outlives its source', async () => {
+    await tf.setBackend('wasm');
+    const a = tf.tensor([1, 2, 3]);
+    const before = tf.backend().numDataIds();
+    const b = tf.clone(a);
+    expect(tf.backend().numDataIds()).toBe(before);
+    a.dispose();
+    expect(Array.from(b.dataSync())).toEqual([1, 2, 3]);
+    b.dispose();
+    expect(tf.backend().numDataIds()).toBe(before - 1);
+  });
+});
