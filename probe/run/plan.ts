@@ -69,8 +69,8 @@ export async function planGraph(bytes: Uint8Array, model: OnnxModel, card: Model
       sampleStride: stride, samplePositions: samplePositions(isRawTap(dims) ? dims[1] : mapSize, samplesPerImage, 0x5eed + i),
     };
   });
-  const full = buildTapGraph(plans, 'full', model.opset);
-  const light = buildTapGraph(plans, 'light', model.opset);
+  const full = buildTapGraph(plans, 'full');
+  const light = buildTapGraph(plans, 'light');
   const planned = kept.map(({ tap, dims }, i): PlannedTap => ({
     ...tap,
     shape: dims,
