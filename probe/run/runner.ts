@@ -11,9 +11,8 @@ import { resolveCard } from '../cards/resolve.js';
 import { decodeModel, type OnnxModel } from '../onnx/model.js';
 import { createSession, type ProbeSession, type SessionConfig } from '../session/create.js';
 import { Reservoir } from '../stats/reservoir.js';
-import { perImageFromRaw, TapAccumulator, type PerImage } from '../stats/tap-accumulator.js';
+import { TapAccumulator } from '../stats/tap-accumulator.js';
 import { selectTaps, type TapSelection } from '../taps/select.js';
-import type { TapOutputs } from '../taps/tap-graph.js';
 import { planGraph, type GraphPlan, type PlannedTap } from './plan.js';
 import type { WatchRows } from './layer-entry.js';
 
@@ -78,12 +77,26 @@ export async function prepareProbe(opts: RunnerOptions): Promise<ProbeRunner> {
     const out = await session.run({ [card.input.name]: new ort.Tensor('float32', input, [count, C, H, W]) });
     const keep = isFull ? Math.max(0, Math.min(count, o.watch - runner.images)) : 0;
     taps.forEach((t, i) => {
-      const p = perImage(t, isFull ? t.full : t.light, out, isFull);
-      runner.accumulators[i].add(count, t.spatial, p.values, p.sample);
+      const o = isFull ? t.full : t.light;
       const w = runner.watch[i];
+      if (o.raw !== undefined) {
+        const raw = output(out, o.raw, t);
+        runner.accumulators[i].addRaw(count, raw, isFull, isFull ? gatherRows(raw, count, t.channels, t.positions) : undefined);
+        for (let n = 0; n < keep; n++) {
+          w.min.push(row(raw, n, t.channels));
+          w.max.push(row(raw, n, t.channels));
+        }
+        return;
+      }
+      const max = output(out, o.max, t);
+      const min = o.negMin === undefined ? undefined : negated(output(out, o.negMin, t));
+      const opt = (name: string | undefined): Float32Array | undefined => (name === undefined ? undefined : output(out, name, t));
+      runner.accumulators[i].add(count, t.spatial, {
+        max, mean: output(out, o.mean, t), min, meanSq: opt(o.meanSq), pos: opt(o.pos), neg: opt(o.neg), low: opt(o.low), high: opt(o.high),
+      }, opt(o.sample));
       for (let n = 0; n < keep; n++) {
-        w.min.push(row(p.values.min!, n, t.channels));
-        w.max.push(row(p.values.max, n, t.channels));
+        w.min.push(row(min!, n, t.channels));
+        w.max.push(row(max, n, t.channels));
       }
     });
     runner.watchIds.push(...ids.slice(0, keep));
@@ -123,28 +136,26 @@ function row(a: ArrayLike<number>, n: number, c: number): number[] {
   return out;
 }
 
-/** Reads one tap's graph outputs into per-image arrays (negating the max-of-negated minimum). */
-function perImage(t: PlannedTap, o: TapOutputs, out: ort.InferenceSession.OnnxValueMapType, full: boolean): { values: PerImage; sample?: ArrayLike<number> } {
-  const f = (name: string | undefined): Float32Array | undefined => {
-    if (name === undefined) return undefined;
-    const v = out[name];
-    if (!v) throw new Error(`onnxruntime returned no "${name}" for tap ${t.name}; the patched graph lost an output.`);
-    return v.data as Float32Array;
-  };
-  const raw = f(o.raw);
-  if (raw) {
-    const values = perImageFromRaw(raw, t.sigmoid, full);
-    if (!full) return { values };
-    const count = raw.length / t.channels;
-    const sample = new Float32Array(count * t.positions.length);
-    for (let n = 0; n < count; n++) t.positions.forEach((p, j) => (sample[n * t.positions.length + j] = raw[n * t.channels + p]));
-    return { values, sample };
+/** One graph output of a tap as float32 values. */
+function output(out: ort.InferenceSession.OnnxValueMapType, name: string | undefined, t: PlannedTap): Float32Array {
+  const v = name === undefined ? undefined : out[name];
+  if (!v || !(v.data instanceof Float32Array)) {
+    throw new Error(`onnxruntime returned no float32 "${name ?? '(unplanned output)'}" for tap ${t.name}; the patched graph lost an output.`);
   }
-  const negMin = f(o.negMin);
-  return {
-    values: {
-      max: f(o.max)!, mean: f(o.mean)!, min: negMin?.map((v) => -v), meanSq: f(o.meanSq), pos: f(o.pos), neg: f(o.neg), low: f(o.low), high: f(o.high),
-    },
-    sample: f(o.sample),
-  };
+  return v.data;
+}
+
+/** The graph gives max(−x) for the minimum. */
+function negated(a: Float32Array): Float32Array {
+  const out = new Float32Array(a.length);
+  for (let i = 0; i < a.length; i++) out[i] = -a[i];
+  return out;
+}
+
+/** The reservoir's fixed positions of each image of a whole [N, C] tap. */
+function gatherRows(raw: Float32Array, count: number, channels: number, positions: number[]): Float32Array {
+  const s = positions.length;
+  const sample = new Float32Array(count * s);
+  for (let n = 0; n < count; n++) for (let j = 0; j < s; j++) sample[n * s + j] = raw[n * channels + positions[j]];
+  return sample;
 }
