@@ -11,6 +11,7 @@ import { resolveCard } from '../cards/resolve.js';
 import { decodeModel, type OnnxModel } from '../onnx/model.js';
 import { createSession, type ProbeSession, type SessionConfig } from '../session/create.js';
 import { Reservoir } from '../stats/reservoir.js';
+import { reduceNchw } from '../stats/nchw-reduce.js';
 import { TapAccumulator } from '../stats/tap-accumulator.js';
 import { selectTaps, type TapSelection } from '../taps/select.js';
 import { planGraph, type GraphPlan, type PlannedTap } from './plan.js';
@@ -79,6 +80,16 @@ export async function prepareProbe(opts: RunnerOptions): Promise<ProbeRunner> {
     taps.forEach((t, i) => {
       const o = isFull ? t.full : t.light;
       const w = runner.watch[i];
+      if (t === plan.input) {
+        const r = reduceNchw(input, count, C, H * W, t.positions);
+        const v = r.values;
+        runner.accumulators[i].add(count, t.spatial, isFull ? v : { max: v.max, mean: v.mean }, isFull ? r.sample : undefined);
+        for (let n = 0; n < keep; n++) {
+          w.min.push(row(v.min, n, t.channels));
+          w.max.push(row(v.max, n, t.channels));
+        }
+        return;
+      }
       if (o.raw !== undefined) {
         const raw = output(out, o.raw, t);
         runner.accumulators[i].addRaw(count, raw, isFull, isFull ? gatherRows(raw, count, t.channels, t.positions) : undefined);

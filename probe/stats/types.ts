@@ -1,5 +1,8 @@
 /** Shapes shared by the accumulator, the runner and the probe JSON. */
 
+/** Gain of the zero indicator Clip(gain·|x|, 0, 1): |x| < 1/gain counts as zero. */
+export const ZERO_GAIN = 1e30;
+
 /** Per image per channel, each `batch × channels` long, image-major (onnxruntime's outputs as they come). */
 export interface PerImage {
   max: Float32Array;

@@ -17,6 +17,7 @@
  */
 import { DataType, type NewNode, type NewTensor } from '../onnx/encode.js';
 import type { GraphAdditions } from '../onnx/patch.js';
+import { ZERO_GAIN } from '../stats/types.js';
 
 export type Tier = 'light' | 'full';
 
@@ -44,7 +45,6 @@ export interface TapOutputs {
   sample?: string;
 }
 
-const ZERO_GAIN = 1e30;
 const SATURATION_GAIN = 1e6;
 export const SATURATION_LOW = 0.01;
 export const SATURATION_HIGH = 0.99;
