@@ -12,7 +12,8 @@ import { decodeModel, type OnnxModel } from '../onnx/model.js';
 import { createSession, type ProbeSession, type SessionConfig } from '../session/create.js';
 import { Reservoir } from '../stats/reservoir.js';
 import { reduceNchw } from '../stats/nchw-reduce.js';
-import { TapAccumulator } from '../stats/tap-accumulator.js';
+import { TapAccumulator, type PerImage } from '../stats/tap-accumulator.js';
+import type { StatField } from '../taps/tap-graph.js';
 import { selectTaps, type TapSelection } from '../taps/select.js';
 import { planGraph, type GraphPlan, type PlannedTap } from './plan.js';
 import type { WatchRows } from './layer-entry.js';
@@ -99,15 +100,11 @@ export async function prepareProbe(opts: RunnerOptions): Promise<ProbeRunner> {
         }
         return;
       }
-      const max = output(out, o.max, t);
-      const min = o.negMin === undefined ? undefined : negated(output(out, o.negMin, t));
-      const opt = (name: string | undefined): Float32Array | undefined => (name === undefined ? undefined : output(out, name, t));
-      runner.accumulators[i].add(count, t.spatial, {
-        max, mean: output(out, o.mean, t), min, meanSq: opt(o.meanSq), pos: opt(o.pos), neg: opt(o.neg), low: opt(o.low), high: opt(o.high),
-      }, opt(o.sample));
+      const f = splitStats(output(out, o.stats, t), o.fields ?? [], count, t);
+      runner.accumulators[i].add(count, t.spatial, { ...f, max: f.max!, mean: f.mean! }, o.sample === undefined ? undefined : output(out, o.sample, t));
       for (let n = 0; n < keep; n++) {
-        w.min.push(row(min!, n, t.channels));
-        w.max.push(row(max, n, t.channels));
+        w.min.push(row(f.min!, n, t.channels));
+        w.max.push(row(f.max!, n, t.channels));
       }
     });
     runner.watchIds.push(...ids.slice(0, keep));
@@ -156,10 +153,25 @@ function output(out: ort.InferenceSession.OnnxValueMapType, name: string | undef
   return v.data;
 }
 
-/** The graph gives max(−x) for the minimum. */
-function negated(a: Float32Array): Float32Array {
-  const out = new Float32Array(a.length);
-  for (let i = 0; i < a.length; i++) out[i] = -a[i];
+/**
+ * Splits a tap's concatenated reductions ([N, fields · C], image-major) into one [N, C] array per field; the graph
+ * gives max(−x) for the minimum, negated here.
+ */
+function splitStats(data: Float32Array, fields: StatField[], count: number, t: PlannedTap): Partial<PerImage> {
+  const c = t.channels;
+  const k = fields.length;
+  if (!fields.includes('max') || !fields.includes('mean') || data.length !== count * k * c) {
+    throw new Error(`Tap ${t.name}: its reductions hold ${data.length} values for fields [${fields.join(', ')}], expected ${count} images × ${k} × ${c} channels including max and mean.`);
+  }
+  const out: Partial<PerImage> = {};
+  fields.forEach((field, f) => {
+    const a = new Float32Array(count * c);
+    for (let n = 0; n < count; n++) a.set(data.subarray((n * k + f) * c, (n * k + f + 1) * c), n * c);
+    if (field === 'negMin') {
+      for (let j = 0; j < a.length; j++) a[j] = -a[j];
+      out.min = a;
+    } else out[field] = a;
+  });
   return out;
 }
 

@@ -12,8 +12,9 @@
  *                             neg = same with −1e30 (left out when X is provably ≥ 0),
  *                             sigmoid taps: low = GAP(HS(X; −1e6, +0.01e6)) (x < 0.01), high likewise (x > 0.99),
  *                             sample = Gather(Flatten(DW(X; 1, stride s)), fixed positions) for the percentile reservoir.
+ * A tap's reductions leave as one Concat along channels ([N, k·C, 1, 1], `fields` gives the order): one layout
+ * reorder and one output per tap instead of k.
  * 2-D taps and taps with H·W = 1 are small: the tensor itself is the output and JavaScript reduces it.
- * End to end on model M (11 taps, batch 64, test/bench/probe-overhead.ts): light ≈ 1.3–1.4×, full ≈ 2.6–3× plain.
  */
 import { DataType, type NewNode, type NewTensor } from '../onnx/encode.js';
 import type { GraphAdditions } from '../onnx/patch.js';
@@ -32,16 +33,14 @@ export interface TapPlan {
   sampleStride: number;
 }
 
+/** Per-image, per-channel reductions of a 4-D tap, in the order they sit in its `stats` output. */
+export type StatField = 'max' | 'mean' | 'negMin' | 'meanSq' | 'pos' | 'neg' | 'low' | 'high';
+
 export interface TapOutputs {
   raw?: string;
-  max?: string;
-  mean?: string;
-  negMin?: string;
-  meanSq?: string;
-  pos?: string;
-  neg?: string;
-  low?: string;
-  high?: string;
+  /** [N, fields.length · C, 1, 1]: the reductions concatenated along channels (one output and one layout reorder per tap). */
+  stats?: string;
+  fields?: StatField[];
   sample?: string;
 }
 
@@ -85,28 +84,23 @@ export function buildTapGraph(plans: TapPlan[], tier: Tier): { additions: GraphA
       result = { raw: out('raw', ['N', ...plan.shape.slice(1)]) };
       node('Identity', [x], 'raw');
     } else {
-      result = { max: out('max'), mean: out('mean') };
       // MaxPool over the whole map, not GlobalMaxPool: onnxruntime keeps MaxPool in the blocked layout.
       const whole = { kernel_shape: { kind: 'ints', value: plan.shape.slice(2) } } as const;
-      node('MaxPool', [x], 'max', whole);
-      node('GlobalAveragePool', [x], 'mean');
+      const parts: Array<[StatField, string]> = [['max', node('MaxPool', [x], 'max', whole)], ['mean', node('GlobalAveragePool', [x], 'mean')]];
       if (tier === 'full') {
-        result.negMin = out('negMin');
-        node('MaxPool', [dw('negated', -1)], 'negMin', whole);
-        result.meanSq = out('meanSq');
-        node('GlobalAveragePool', [node('Mul', [x, x], 'squared')], 'meanSq');
-        result.pos = out('pos');
-        node('GlobalAveragePool', [indicator('positive', ZERO_GAIN, 0)], 'pos');
-        if (!plan.nonNegative) {
-          result.neg = out('neg');
-          node('GlobalAveragePool', [indicator('negative', -ZERO_GAIN, 0)], 'neg');
-        }
+        parts.push(['negMin', node('MaxPool', [dw('negated', -1)], 'negMin', whole)]);
+        parts.push(['meanSq', node('GlobalAveragePool', [node('Mul', [x, x], 'squared')], 'meanSq')]);
+        parts.push(['pos', node('GlobalAveragePool', [indicator('positive', ZERO_GAIN, 0)], 'pos')]);
+        if (!plan.nonNegative) parts.push(['neg', node('GlobalAveragePool', [indicator('negative', -ZERO_GAIN, 0)], 'neg')]);
         if (plan.sigmoid) {
-          result.low = out('low');
-          node('GlobalAveragePool', [indicator('below', -SATURATION_GAIN, SATURATION_LOW * SATURATION_GAIN)], 'low');
-          result.high = out('high');
-          node('GlobalAveragePool', [indicator('above', SATURATION_GAIN, -SATURATION_HIGH * SATURATION_GAIN)], 'high');
+          parts.push(['low', node('GlobalAveragePool', [indicator('below', -SATURATION_GAIN, SATURATION_LOW * SATURATION_GAIN)], 'low')]);
+          parts.push(['high', node('GlobalAveragePool', [indicator('above', SATURATION_GAIN, -SATURATION_HIGH * SATURATION_GAIN)], 'high')]);
         }
+      }
+      // One Concat of the [N, C, 1, 1] reductions stays in the blocked layout (when C is a multiple of the block).
+      result = { stats: out('stats', ['N', parts.length * c, 1, 1]), fields: parts.map(([f]) => f) };
+      node('Concat', parts.map(([, t]) => t), 'stats', { axis: { kind: 'int', value: 1 } });
+      if (tier === 'full') {
         const strided = plan.sampleStride > 1 ? dw('strided', 1, plan.sampleStride) : x;
         inits.push({ name: `${p}/positions`, dims: [plan.samplePositions.length], dataType: DataType.INT64, values: plan.samplePositions });
         result.sample = out('sample', ['N', plan.samplePositions.length]);
