@@ -164,14 +164,19 @@ function splitStats(data: Float32Array, fields: StatField[], count: number, t: P
     throw new Error(`Tap ${t.name}: its reductions hold ${data.length} values for fields [${fields.join(', ')}], expected ${count} images × ${k} × ${c} channels including max and mean.`);
   }
   const out: Partial<PerImage> = {};
-  fields.forEach((field, f) => {
+  for (let f = 0; f < k; f++) {
     const a = new Float32Array(count * c);
-    for (let n = 0; n < count; n++) a.set(data.subarray((n * k + f) * c, (n * k + f + 1) * c), n * c);
-    if (field === 'negMin') {
-      for (let j = 0; j < a.length; j++) a[j] = -a[j];
-      out.min = a;
-    } else out[field] = a;
-  });
+    const sign = fields[f] === 'negMin' ? -1 : 1;
+    // Plain loops: a subarray per image row would allocate thousands of views per batch.
+    for (let n = 0; n < count; n++) {
+      const from = (n * k + f) * c;
+      const to = n * c;
+      for (let j = 0; j < c; j++) a[to + j] = sign * data[from + j];
+    }
+    const field = fields[f];
+    if (field === 'negMin') out.min = a;
+    else out[field] = a;
+  }
   return out;
 }
 
