@@ -1,7 +1,8 @@
 /**
  * Turns tap points into graph plans: one discovery run (batch 1, zero input, taps exposed with their type
  * left for onnxruntime to infer) gives each tapped tensor's type and shape; non-float tensors and ranks other
- * than 2 and 4 are dropped with a note. Then the light and full reduction graphs are appended to the model.
+ * than 2 and 4 are dropped with a note. Then the light and full reduction graphs are appended to the model; the input
+ * tap gets no graph nodes (the runner reduces the input batch it already holds).
  */
 import * as ort from 'onnxruntime-node';
 import type { ModelCard } from '../cards/card.js';
@@ -62,15 +63,17 @@ export async function planGraph(bytes: Uint8Array, model: OnnxModel, card: Model
   }
   const g = indexGraph(model);
   const plans: TapPlan[] = kept.map(({ tap, dims }, i) => {
-    const stride = sampleStride(dims);
+    // The input is reduced in JavaScript (stats/nchw-reduce.ts), sampled over its whole map.
+    const stride = i === 0 ? 1 : sampleStride(dims);
     const mapSize = dims.length === 4 ? dims[1] * Math.ceil(dims[2] / stride) * Math.ceil(dims[3] / stride) : dims[1];
     return {
       tensor: tap.tensor, shape: dims, sigmoid: tap.sigmoid, nonNegative: i > 0 && isNonNegative(g, tap.tensor),
       sampleStride: stride, samplePositions: samplePositions(isRawTap(dims) ? dims[1] : mapSize, samplesPerImage, 0x5eed + i),
     };
   });
-  const full = buildTapGraph(plans, 'full', model.opset);
-  const light = buildTapGraph(plans, 'light', model.opset);
+  const full = buildTapGraph(plans.slice(1), 'full');
+  const light = buildTapGraph(plans.slice(1), 'light');
+  const none: TapOutputs = {};
   const planned = kept.map(({ tap, dims }, i): PlannedTap => ({
     ...tap,
     shape: dims,
@@ -78,8 +81,8 @@ export async function planGraph(bytes: Uint8Array, model: OnnxModel, card: Model
     spatial: dims.slice(2).reduce((a, d) => a * d, 1),
     raw: isRawTap(dims),
     positions: plans[i].samplePositions,
-    light: light.outputs[i],
-    full: full.outputs[i],
+    light: i === 0 ? none : light.outputs[i - 1],
+    full: i === 0 ? none : full.outputs[i - 1],
   }));
   return {
     input: planned[0], taps: planned.slice(1),

@@ -11,9 +11,10 @@ import { resolveCard } from '../cards/resolve.js';
 import { decodeModel, type OnnxModel } from '../onnx/model.js';
 import { createSession, type ProbeSession, type SessionConfig } from '../session/create.js';
 import { Reservoir } from '../stats/reservoir.js';
-import { perImageFromRaw, TapAccumulator, type PerImage } from '../stats/tap-accumulator.js';
+import { reduceNchw } from '../stats/nchw-reduce.js';
+import { TapAccumulator, type PerImage } from '../stats/tap-accumulator.js';
+import type { StatField } from '../taps/tap-graph.js';
 import { selectTaps, type TapSelection } from '../taps/select.js';
-import type { TapOutputs } from '../taps/tap-graph.js';
 import { planGraph, type GraphPlan, type PlannedTap } from './plan.js';
 import type { WatchRows } from './layer-entry.js';
 
@@ -78,12 +79,32 @@ export async function prepareProbe(opts: RunnerOptions): Promise<ProbeRunner> {
     const out = await session.run({ [card.input.name]: new ort.Tensor('float32', input, [count, C, H, W]) });
     const keep = isFull ? Math.max(0, Math.min(count, o.watch - runner.images)) : 0;
     taps.forEach((t, i) => {
-      const p = perImage(t, isFull ? t.full : t.light, out, isFull);
-      runner.accumulators[i].add(count, t.spatial, p.values, p.sample);
+      const o = isFull ? t.full : t.light;
       const w = runner.watch[i];
+      if (t === plan.input) {
+        const r = reduceNchw(input, count, C, H * W, t.positions);
+        const v = r.values;
+        runner.accumulators[i].add(count, t.spatial, isFull ? v : { max: v.max, mean: v.mean }, isFull ? r.sample : undefined);
+        for (let n = 0; n < keep; n++) {
+          w.min.push(row(v.min, n, t.channels));
+          w.max.push(row(v.max, n, t.channels));
+        }
+        return;
+      }
+      if (o.raw !== undefined) {
+        const raw = output(out, o.raw, t);
+        runner.accumulators[i].addRaw(count, raw, isFull, isFull ? gatherRows(raw, count, t.channels, t.positions) : undefined);
+        for (let n = 0; n < keep; n++) {
+          w.min.push(row(raw, n, t.channels));
+          w.max.push(row(raw, n, t.channels));
+        }
+        return;
+      }
+      const f = splitStats(output(out, o.stats, t), o.fields ?? [], count, t);
+      runner.accumulators[i].add(count, t.spatial, { ...f, max: f.max!, mean: f.mean! }, o.sample === undefined ? undefined : output(out, o.sample, t));
       for (let n = 0; n < keep; n++) {
-        w.min.push(row(p.values.min!, n, t.channels));
-        w.max.push(row(p.values.max, n, t.channels));
+        w.min.push(row(f.min!, n, t.channels));
+        w.max.push(row(f.max!, n, t.channels));
       }
     });
     runner.watchIds.push(...ids.slice(0, keep));
@@ -123,28 +144,46 @@ function row(a: ArrayLike<number>, n: number, c: number): number[] {
   return out;
 }
 
-/** Reads one tap's graph outputs into per-image arrays (negating the max-of-negated minimum). */
-function perImage(t: PlannedTap, o: TapOutputs, out: ort.InferenceSession.OnnxValueMapType, full: boolean): { values: PerImage; sample?: ArrayLike<number> } {
-  const f = (name: string | undefined): Float32Array | undefined => {
-    if (name === undefined) return undefined;
-    const v = out[name];
-    if (!v) throw new Error(`onnxruntime returned no "${name}" for tap ${t.name}; the patched graph lost an output.`);
-    return v.data as Float32Array;
-  };
-  const raw = f(o.raw);
-  if (raw) {
-    const values = perImageFromRaw(raw, t.sigmoid, full);
-    if (!full) return { values };
-    const count = raw.length / t.channels;
-    const sample = new Float32Array(count * t.positions.length);
-    for (let n = 0; n < count; n++) t.positions.forEach((p, j) => (sample[n * t.positions.length + j] = raw[n * t.channels + p]));
-    return { values, sample };
+/** One graph output of a tap as float32 values. */
+function output(out: ort.InferenceSession.OnnxValueMapType, name: string | undefined, t: PlannedTap): Float32Array {
+  const v = name === undefined ? undefined : out[name];
+  if (!v || !(v.data instanceof Float32Array)) {
+    throw new Error(`onnxruntime returned no float32 "${name ?? '(unplanned output)'}" for tap ${t.name}; the patched graph lost an output.`);
   }
-  const negMin = f(o.negMin);
-  return {
-    values: {
-      max: f(o.max)!, mean: f(o.mean)!, min: negMin?.map((v) => -v), meanSq: f(o.meanSq), pos: f(o.pos), neg: f(o.neg), low: f(o.low), high: f(o.high),
-    },
-    sample: f(o.sample),
-  };
+  return v.data;
+}
+
+/**
+ * Splits a tap's concatenated reductions ([N, fields · C], image-major) into one [N, C] array per field; the graph
+ * gives max(−x) for the minimum, negated here.
+ */
+function splitStats(data: Float32Array, fields: StatField[], count: number, t: PlannedTap): Partial<PerImage> {
+  const c = t.channels;
+  const k = fields.length;
+  if (!fields.includes('max') || !fields.includes('mean') || data.length !== count * k * c) {
+    throw new Error(`Tap ${t.name}: its reductions hold ${data.length} values for fields [${fields.join(', ')}], expected ${count} images × ${k} × ${c} channels including max and mean.`);
+  }
+  const out: Partial<PerImage> = {};
+  for (let f = 0; f < k; f++) {
+    const a = new Float32Array(count * c);
+    const sign = fields[f] === 'negMin' ? -1 : 1;
+    // Plain loops: a subarray per image row would allocate thousands of views per batch.
+    for (let n = 0; n < count; n++) {
+      const from = (n * k + f) * c;
+      const to = n * c;
+      for (let j = 0; j < c; j++) a[to + j] = sign * data[from + j];
+    }
+    const field = fields[f];
+    if (field === 'negMin') out.min = a;
+    else out[field] = a;
+  }
+  return out;
+}
+
+/** The reservoir's fixed positions of each image of a whole [N, C] tap. */
+function gatherRows(raw: Float32Array, count: number, channels: number, positions: number[]): Float32Array {
+  const s = positions.length;
+  const sample = new Float32Array(count * s);
+  for (let n = 0; n < count; n++) for (let j = 0; j < s; j++) sample[n * s + j] = raw[n * channels + positions[j]];
+  return sample;
 }

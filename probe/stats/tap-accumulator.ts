@@ -12,10 +12,11 @@ import { Reservoir } from './reservoir.js';
 import type { ChannelStats, LayerSummary, PerImage } from './types.js';
 
 export type { ChannelStats, LayerSummary, PerImage } from './types.js';
-export { perImageFromRaw } from './types.js';
 
 /** A channel that is zero for at least 99% of its values over the probe set counts as dead. */
 export const DEAD_CHANNEL_ZERO_FRACTION = 0.99;
+
+const PER_IMAGE_FIELDS = ['max', 'mean', 'min', 'meanSq', 'pos', 'neg', 'low', 'high'] as const satisfies ReadonlyArray<keyof PerImage>;
 
 export class TapAccumulator {
   readonly max: Float64Array;
@@ -31,6 +32,10 @@ export class TapAccumulator {
   readonly high: Float64Array | null;
   countFull = 0;
   imagesFull = 0;
+  /** Per-batch scratch: sum of image means, within-image M2 / spatial, between-image spread. */
+  private readonly sums: Float64Array;
+  private readonly within: Float64Array;
+  private readonly between: Float64Array;
 
   constructor(readonly channels: number, sigmoid: boolean, readonly reservoir = new Reservoir()) {
     const f = (v = 0): Float64Array => new Float64Array(channels).fill(v);
@@ -42,54 +47,109 @@ export class TapAccumulator {
     this.nonzero = f();
     this.low = sigmoid ? f() : null;
     this.high = sigmoid ? f() : null;
+    this.sums = f();
+    this.within = f();
+    this.between = f();
   }
 
+  /** One batch of per-image reductions of a tap with `spatial` values per channel per image. */
   add(batch: number, spatial: number, p: PerImage, sample?: ArrayLike<number>): void {
     const c = this.channels;
-    if (p.max.length !== batch * c || p.mean.length !== batch * c) {
-      throw new Error(`Tap reductions hold ${p.max.length} values, expected ${batch} images × ${c} channels; the graph and the accumulator disagree.`);
-    }
-    const nb = batch * spatial;
-    // Image-major loops: the arrays are [N, C], so the inner loop walks memory in order.
-    const sums = new Float64Array(c);
-    for (let n = 0; n < batch; n++) {
-      const base = n * c;
-      for (let k = 0; k < c; k++) {
-        const hi = p.max[base + k];
-        if (hi > this.max[k] || hi !== hi) this.max[k] = hi;
-        sums[k] += p.mean[base + k];
+    const size = batch * c;
+    for (const name of PER_IMAGE_FIELDS) {
+      const a = p[name];
+      if (a && a.length !== size) {
+        throw new Error(`Tap reduction "${name}" holds ${a.length} values, expected ${batch} images × ${c} channels; the graph and the accumulator disagree.`);
       }
     }
-    for (let k = 0; k < c; k++) this.meanAll[k] += ((sums[k] / batch - this.meanAll[k]) * nb) / (this.countAll + nb);
-    this.countAll += nb;
+    // Loops walk the [N, C] arrays image-major (memory order) into per-channel scratch sums.
+    this.addMaxMean(batch, spatial, p.max, p.mean);
     if (!p.min || !p.meanSq || !p.pos) return;
+    extremes(this.min, p.min, size, c, true);
+    const { within, nonzero } = this;
+    within.fill(0);
+    const mean = p.mean;
+    const meanSq = p.meanSq;
+    for (let j = 0; j < size; j += c) {
+      for (let k = 0; k < c; k++) {
+        const m = mean[j + k];
+        within[k] += Math.max(0, meanSq[j + k] - m * m); // NaN stays NaN
+      }
+    }
+    addScaled(nonzero, p.pos, size, c, spatial);
+    if (p.neg) addScaled(nonzero, p.neg, size, c, spatial);
+    if (this.low && p.low) addScaled(this.low, p.low, size, c, spatial);
+    if (this.high && p.high) addScaled(this.high, p.high, size, c, spatial);
+    this.mergeFull(batch, spatial, mean);
+    if (sample) this.reservoir.addAll(sample);
+  }
+
+  /**
+   * One batch of a small tap delivered whole ([N, C]: one value per channel per image). Light batches count
+   * max and mean only; zero means exactly 0 here (NaN counts as zero, as in the graph's indicator).
+   */
+  addRaw(batch: number, raw: Float32Array, full: boolean, sample?: ArrayLike<number>): void {
+    const c = this.channels;
+    const size = batch * c;
+    if (raw.length !== size) {
+      throw new Error(`Tap output holds ${raw.length} values, expected ${batch} images × ${c} channels; the graph and the accumulator disagree.`);
+    }
+    this.addMaxMean(batch, 1, raw, raw);
+    if (!full) return;
+    extremes(this.min, raw, size, c, true);
+    this.within.fill(0);
+    const { nonzero, low, high } = this;
+    for (let j = 0; j < size; j += c) {
+      for (let k = 0; k < c; k++) {
+        const v = raw[j + k];
+        if (v > 0 || v < 0) nonzero[k] += 1;
+        if (low && high) {
+          if (v < 0.01) low[k] += 1;
+          if (v > 0.99) high[k] += 1;
+        }
+      }
+    }
+    this.mergeFull(batch, 1, raw);
+    if (sample) this.reservoir.addAll(sample);
+  }
+
+  private addMaxMean(batch: number, spatial: number, max: Float32Array, mean: Float32Array): void {
+    const c = this.channels;
+    const size = batch * c;
+    extremes(this.max, max, size, c, false);
+    const sums = this.sums;
+    sums.fill(0);
+    for (let j = 0; j < size; j += c) for (let k = 0; k < c; k++) sums[k] += mean[j + k];
+    const nb = batch * spatial;
+    const w = nb / (this.countAll + nb);
+    for (let k = 0; k < c; k++) this.meanAll[k] += (sums[k] / batch - this.meanAll[k]) * w;
+    this.countAll += nb;
+  }
+
+  /** Chan's parallel merge of this batch (image means in `mean`, sums and within-image M2 in scratch) into the full-stat moments. */
+  private mergeFull(batch: number, spatial: number, mean: Float32Array): void {
+    const c = this.channels;
+    const size = batch * c;
+    const { sums, within, between } = this;
+    between.fill(0);
+    for (let k = 0; k < c; k++) sums[k] /= batch; // now the batch mean per channel
+    for (let j = 0; j < size; j += c) {
+      for (let k = 0; k < c; k++) {
+        const d = mean[j + k] - sums[k];
+        between[k] += d * d;
+      }
+    }
     const na = this.countFull;
+    const nb = batch * spatial;
     const n = na + nb;
     for (let k = 0; k < c; k++) {
-      let sum = 0;
-      let within = 0;
-      for (let i = 0; i < batch; i++) {
-        const j = i * c + k;
-        const lo = p.min[j];
-        if (lo < this.min[k] || Number.isNaN(lo)) this.min[k] = lo;
-        sum += p.mean[j];
-        within += Math.max(0, p.meanSq[j] - p.mean[j] * p.mean[j]);
-        const nonzero = p.pos[j] + (p.neg ? p.neg[j] : 0);
-        this.nonzero[k] += nonzero * spatial;
-        if (this.low && p.low) this.low[k] += p.low[j] * spatial;
-        if (this.high && p.high) this.high[k] += p.high[j] * spatial;
-      }
-      const meanB = sum / batch;
-      let between = 0;
-      for (let i = 0; i < batch; i++) between += (p.mean[i * c + k] - meanB) ** 2;
-      const m2B = spatial * (within + between);
+      const meanB = sums[k];
       const delta = meanB - this.meanFull[k];
       this.meanFull[k] += (delta * nb) / n;
-      this.m2[k] += m2B + (delta * delta * na * nb) / n;
+      this.m2[k] += spatial * (within[k] + between[k]) + (delta * delta * na * nb) / n;
     }
     this.countFull = n;
     this.imagesFull += batch;
-    if (sample) this.reservoir.addAll(sample);
   }
 
   channelStats(): ChannelStats {
@@ -138,4 +198,20 @@ export class TapAccumulator {
     }
     return s;
   }
+}
+
+/** Running per-channel min (or max) over an image-major [N, C] array; NaN sticks. */
+function extremes(into: Float64Array, a: Float32Array, size: number, c: number, isMin: boolean): void {
+  for (let j = 0; j < size; j += c) {
+    for (let k = 0; k < c; k++) {
+      const v = a[j + k];
+      if (isMin ? v < into[k] : v > into[k]) into[k] = v;
+      else if (v !== v) into[k] = v;
+    }
+  }
+}
+
+/** into[k] += scale · Σ_n a[n, k]. */
+function addScaled(into: Float64Array, a: Float32Array, size: number, c: number, scale: number): void {
+  for (let j = 0; j < size; j += c) for (let k = 0; k < c; k++) into[k] += a[j + k] * scale;
 }

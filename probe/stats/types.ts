@@ -1,16 +1,19 @@
 /** Shapes shared by the accumulator, the runner and the probe JSON. */
 
-/** Per image per channel, each `batch × channels` long, image-major. */
+/** Gain of the zero indicator Clip(gain·|x|, 0, 1): |x| < 1/gain counts as zero. */
+export const ZERO_GAIN = 1e30;
+
+/** Per image per channel, each `batch × channels` long, image-major (onnxruntime's outputs as they come). */
 export interface PerImage {
-  max: ArrayLike<number>;
-  mean: ArrayLike<number>;
+  max: Float32Array;
+  mean: Float32Array;
   /** Full tier only. `neg` absent means the tap is known ≥ 0; `low`/`high` only for sigmoid taps. */
-  min?: ArrayLike<number>;
-  meanSq?: ArrayLike<number>;
-  pos?: ArrayLike<number>;
-  neg?: ArrayLike<number>;
-  low?: ArrayLike<number>;
-  high?: ArrayLike<number>;
+  min?: Float32Array;
+  meanSq?: Float32Array;
+  pos?: Float32Array;
+  neg?: Float32Array;
+  low?: Float32Array;
+  high?: Float32Array;
 }
 
 export interface ChannelStats {
@@ -36,16 +39,4 @@ export interface LayerSummary {
   nonFiniteChannels: number;
   lowFraction?: number;
   highFraction?: number;
-}
-
-/** Per-image reductions of a small tap delivered whole ([N, C] values; spatial size 1). */
-export function perImageFromRaw(raw: Float32Array, sigmoid: boolean, full = true): PerImage {
-  // Light batches need only max and mean, which for a whole [N, C] tensor are the values themselves.
-  if (!full) return { max: raw, mean: raw };
-  const f = (g: (v: number) => number): Float32Array => raw.map(g);
-  return {
-    max: raw, mean: raw, min: raw,
-    meanSq: f((v) => v * v), pos: f((v) => (v > 0 ? 1 : 0)), neg: f((v) => (v < 0 ? 1 : 0)),
-    ...(sigmoid ? { low: f((v) => (v < 0.01 ? 1 : 0)), high: f((v) => (v > 0.99 ? 1 : 0)) } : {}),
-  };
 }

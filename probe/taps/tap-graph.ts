@@ -4,18 +4,21 @@
  * Measured on model M (FINDINGS.md machine): ReduceMin/ReduceSumSquare/Sign over NCHW force onnxruntime to
  * reorder its blocked NCHWc conv layout back to NCHW at every tap and cost ~4× plain inference. Only ops the
  * NCHWc optimiser keeps blocked are used here: MaxPool over the whole map (MP; GlobalMaxPool is not kept blocked),
- * GlobalAveragePool and 1×1 depthwise Convs (with a fused Clip). Per 4-D tap X [N, C, H, W], outputs are [N, C, 1, 1]:
+ * GlobalAveragePool, 1×1 depthwise Convs (DW), elementwise Mul and HardSigmoid (HS(X; a, b) = Clip01(a·X + b)).
+ * Per 4-D tap X [N, C, H, W], outputs are [N, C, 1, 1]:
  *   light tier (every image)  max = MP(X), mean = GAP(X)
  *   full tier (adds)          negMin = MP(DW(X; −1)), meanSq = GAP(X·X),
- *                             pos = GAP(Clip01(DW(X; +1e30))) (fraction > 0; |x| < 1e-30 counts as zero),
+ *                             pos = GAP(HS(X; +1e30, 0)) (fraction > 0; |x| < 1e-30 counts as zero),
  *                             neg = same with −1e30 (left out when X is provably ≥ 0),
- *                             sigmoid taps: low = GAP(Clip01(DW(X; −1e6, +0.01e6))) (x < 0.01), high likewise (x > 0.99),
+ *                             sigmoid taps: low = GAP(HS(X; −1e6, +0.01e6)) (x < 0.01), high likewise (x > 0.99),
  *                             sample = Gather(Flatten(DW(X; 1, stride s)), fixed positions) for the percentile reservoir.
+ * A tap's reductions leave as one Concat along channels ([N, k·C, 1, 1], `fields` gives the order): one layout
+ * reorder and one output per tap instead of k.
  * 2-D taps and taps with H·W = 1 are small: the tensor itself is the output and JavaScript reduces it.
- * End to end on model M (11 taps, batch 64, test/bench/probe-overhead.ts): light ≈ 1.3–1.4×, full ≈ 2.6–3× plain.
  */
 import { DataType, type NewNode, type NewTensor } from '../onnx/encode.js';
 import type { GraphAdditions } from '../onnx/patch.js';
+import { ZERO_GAIN } from '../stats/types.js';
 
 export type Tier = 'light' | 'full';
 
@@ -30,20 +33,17 @@ export interface TapPlan {
   sampleStride: number;
 }
 
+/** Per-image, per-channel reductions of a 4-D tap, in the order they sit in its `stats` output. */
+export type StatField = 'max' | 'mean' | 'negMin' | 'meanSq' | 'pos' | 'neg' | 'low' | 'high';
+
 export interface TapOutputs {
   raw?: string;
-  max?: string;
-  mean?: string;
-  negMin?: string;
-  meanSq?: string;
-  pos?: string;
-  neg?: string;
-  low?: string;
-  high?: string;
+  /** [N, fields.length · C, 1, 1]: the reductions concatenated along channels (one output and one layout reorder per tap). */
+  stats?: string;
+  fields?: StatField[];
   sample?: string;
 }
 
-const ZERO_GAIN = 1e30;
 const SATURATION_GAIN = 1e6;
 export const SATURATION_LOW = 0.01;
 export const SATURATION_HIGH = 0.99;
@@ -57,7 +57,7 @@ export function sampleStride(shape: number[]): number {
   return shape.length === 4 ? Math.max(1, Math.min(4, Math.floor(Math.min(shape[2], shape[3]) / 2))) : 1;
 }
 
-export function buildTapGraph(plans: TapPlan[], tier: Tier, opset: number): { additions: GraphAdditions; outputs: TapOutputs[] } {
+export function buildTapGraph(plans: TapPlan[], tier: Tier): { additions: GraphAdditions; outputs: TapOutputs[] } {
   const inits: NewTensor[] = [];
   const nodesAfter = new Map<string, NewNode[]>();
   const outputNames: Array<{ name: string; shape: Array<number | string> }> = [];
@@ -71,49 +71,37 @@ export function buildTapGraph(plans: TapPlan[], tier: Tier, opset: number): { ad
       nodes.push({ name: `${p}/${name}`, opType, inputs, outputs: [`${p}/${name}`], attributes });
       return `${p}/${name}`;
     };
-    const dw = (name: string, weight: number, bias: number | null, clip: boolean, stride = 1): string => {
+    const dw = (name: string, weight: number, stride = 1): string => {
       inits.push({ name: `${p}/${name}_w`, dims: [c, 1, 1, 1], dataType: DataType.FLOAT, values: new Array<number>(c).fill(weight) });
-      const inputs = [x, `${p}/${name}_w`];
-      if (bias !== null) {
-        inits.push({ name: `${p}/${name}_b`, dims: [c], dataType: DataType.FLOAT, values: new Array<number>(c).fill(bias) });
-        inputs.push(`${p}/${name}_b`);
-      }
-      const y = node('Conv', inputs, name, { group: { kind: 'int', value: c }, kernel_shape: { kind: 'ints', value: [1, 1] }, strides: { kind: 'ints', value: [stride, stride] } });
-      if (!clip) return y;
-      // Clip takes its bounds as inputs from opset 11 on, as attributes before.
-      return opset >= 11
-        ? node('Clip', [y, `${p}/zero`, `${p}/one`], `${name}_clip`)
-        : node('Clip', [y], `${name}_clip`, { min: { kind: 'float', value: 0 }, max: { kind: 'float', value: 1 } });
+      return node('Conv', [x, `${p}/${name}_w`], name, { group: { kind: 'int', value: c }, kernel_shape: { kind: 'ints', value: [1, 1] }, strides: { kind: 'ints', value: [stride, stride] } });
     };
+    // Indicator Clip(alpha·x + beta, 0, 1) in one elementwise op that onnxruntime keeps blocked. A 1×1 depthwise
+    // Conv with a fused Clip computes the same values but cost ≈ 8× as much on model M (4 ms vs 0.5 ms per batch).
+    const indicator = (name: string, alpha: number, beta: number): string =>
+      node('HardSigmoid', [x], name, { alpha: { kind: 'float', value: alpha }, beta: { kind: 'float', value: beta } });
     let result: TapOutputs;
     if (isRawTap(plan.shape)) {
       result = { raw: out('raw', ['N', ...plan.shape.slice(1)]) };
       node('Identity', [x], 'raw');
     } else {
-      result = { max: out('max'), mean: out('mean') };
       // MaxPool over the whole map, not GlobalMaxPool: onnxruntime keeps MaxPool in the blocked layout.
       const whole = { kernel_shape: { kind: 'ints', value: plan.shape.slice(2) } } as const;
-      node('MaxPool', [x], 'max', whole);
-      node('GlobalAveragePool', [x], 'mean');
+      const parts: Array<[StatField, string]> = [['max', node('MaxPool', [x], 'max', whole)], ['mean', node('GlobalAveragePool', [x], 'mean')]];
       if (tier === 'full') {
-        inits.push({ name: `${p}/zero`, dims: [], dataType: DataType.FLOAT, values: [0] }, { name: `${p}/one`, dims: [], dataType: DataType.FLOAT, values: [1] });
-        result.negMin = out('negMin');
-        node('MaxPool', [dw('negated', -1, null, false)], 'negMin', whole);
-        result.meanSq = out('meanSq');
-        node('GlobalAveragePool', [node('Mul', [x, x], 'squared')], 'meanSq');
-        result.pos = out('pos');
-        node('GlobalAveragePool', [dw('positive', ZERO_GAIN, null, true)], 'pos');
-        if (!plan.nonNegative) {
-          result.neg = out('neg');
-          node('GlobalAveragePool', [dw('negative', -ZERO_GAIN, null, true)], 'neg');
-        }
+        parts.push(['negMin', node('MaxPool', [dw('negated', -1)], 'negMin', whole)]);
+        parts.push(['meanSq', node('GlobalAveragePool', [node('Mul', [x, x], 'squared')], 'meanSq')]);
+        parts.push(['pos', node('GlobalAveragePool', [indicator('positive', ZERO_GAIN, 0)], 'pos')]);
+        if (!plan.nonNegative) parts.push(['neg', node('GlobalAveragePool', [indicator('negative', -ZERO_GAIN, 0)], 'neg')]);
         if (plan.sigmoid) {
-          result.low = out('low');
-          node('GlobalAveragePool', [dw('below', -SATURATION_GAIN, SATURATION_LOW * SATURATION_GAIN, true)], 'low');
-          result.high = out('high');
-          node('GlobalAveragePool', [dw('above', SATURATION_GAIN, -SATURATION_HIGH * SATURATION_GAIN, true)], 'high');
+          parts.push(['low', node('GlobalAveragePool', [indicator('below', -SATURATION_GAIN, SATURATION_LOW * SATURATION_GAIN)], 'low')]);
+          parts.push(['high', node('GlobalAveragePool', [indicator('above', SATURATION_GAIN, -SATURATION_HIGH * SATURATION_GAIN)], 'high')]);
         }
-        const strided = plan.sampleStride > 1 ? dw('strided', 1, null, false, plan.sampleStride) : x;
+      }
+      // One Concat of the [N, C, 1, 1] reductions stays in the blocked layout (when C is a multiple of the block).
+      result = { stats: out('stats', ['N', parts.length * c, 1, 1]), fields: parts.map(([f]) => f) };
+      node('Concat', parts.map(([, t]) => t), 'stats', { axis: { kind: 'int', value: 1 } });
+      if (tier === 'full') {
+        const strided = plan.sampleStride > 1 ? dw('strided', 1, plan.sampleStride) : x;
         inits.push({ name: `${p}/positions`, dims: [plan.samplePositions.length], dataType: DataType.INT64, values: plan.samplePositions });
         result.sample = out('sample', ['N', plan.samplePositions.length]);
         node('Gather', [node('Flatten', [strided], 'flat', { axis: { kind: 'int', value: 1 } }), `${p}/positions`], 'sample', { axis: { kind: 'int', value: 1 } });

@@ -1,0 +1,34 @@
+/** The JavaScript reduction of the input tap against a hand computation (same meaning as the graph's). */
+import { describe, expect, it } from 'vitest';
+import { reduceNchw } from '../../probe/stats/nchw-reduce.js';
+import { TapAccumulator } from '../../probe/stats/tap-accumulator.js';
+
+describe('input reduction in JavaScript', () => {
+  // 2 images × 2 channels × 3 positions.
+  const x = Float32Array.from([1, 0, -2, 4, 4, 4, 0, 0, 0, 3, -1, 1e-31]);
+
+  it('gives per image, per channel max, min, mean, mean of squares, nonzero fraction and the fixed positions', () => {
+    const { values: v, sample } = reduceNchw(x, 2, 2, 3, [0, 4]);
+    expect([...v.max]).toEqual([1, 4, 0, 3]);
+    expect([...v.min]).toEqual([-2, 4, 0, -1]);
+    expect([...v.mean].map((m) => +m.toFixed(6))).toEqual([-1 / 3, 4, 0, 2 / 3].map((m) => +m.toFixed(6)));
+    expect([...v.meanSq].map((m) => +m.toFixed(6))).toEqual([5 / 3, 16, 0, 10 / 3].map((m) => +m.toFixed(6)));
+    // 1e-31 counts as 0.1 of a nonzero value, as the graph's Clip(1e30·|x|, 0, 1) does.
+    expect([...v.pos].map((m) => +m.toFixed(6))).toEqual([2 / 3, 1, 0, 2.1 / 3].map((m) => +m.toFixed(6)));
+    expect([...sample]).toEqual([1, 4, 0, -1]);
+  });
+
+  it('keeps NaN visible in max, min and the accumulated std', () => {
+    const y = Float32Array.from([1, Number.NaN, 2]);
+    const { values: v } = reduceNchw(y, 1, 1, 3, []);
+    expect(v.max[0]).toBeNaN();
+    expect(v.min[0]).toBeNaN();
+    const acc = new TapAccumulator(1, false);
+    acc.add(1, 3, v);
+    expect(acc.channelStats().std[0]).toBeNaN();
+  });
+
+  it('names the mismatch when the batch has the wrong size', () => {
+    expect(() => reduceNchw(x, 3, 2, 3, [])).toThrow(/12 values, expected 3 images × 2 channels × 3 positions/);
+  });
+});
