@@ -46,19 +46,24 @@ function nativeLoader(candidate: 'tensorflow-gpu' | 'tensorflow'): CandidateLoad
 
 export interface DefaultLoaderOptions {
   /**
-   * pthreads for the wasm backend; 1 keeps the stock single-threaded build. Default: the
-   * TFJS_WASM_THREADS environment variable, else every core (at most 8, tfjs' worker pool size).
+   * pthreads for the wasm backend; 1 keeps the stock single-threaded build. Default: see defaultWasmThreads.
    */
   wasmThreads?: number;
 }
 
-export function defaultWasmThreads(): number {
+/**
+ * The TFJS_WASM_THREADS environment variable, else 1 when the native kernels run (they do the heavy ops on
+ * every core, and the threaded wasm build's per-op dispatch then costs more than it gains: elementwise ops
+ * and small matmuls ran ~5× slower on a model-M step), else every core (at most 8, tfjs' worker pool size).
+ */
+export function defaultWasmThreads(nativeKernels = false): number {
   const fromEnv = Number(process.env.TFJS_WASM_THREADS);
   if (Number.isInteger(fromEnv) && fromEnv >= 1) return fromEnv;
+  if (nativeKernels) return 1;
   return Math.max(1, Math.min(8, availableParallelism()));
 }
 
-function wasmLoader(threads: number): CandidateLoader {
+function wasmLoader(requestedThreads: number | undefined): CandidateLoader {
   return async () => {
     let wasm: typeof import('@tensorflow/tfjs-backend-wasm');
     try {
@@ -71,10 +76,10 @@ function wasmLoader(threads: number): CandidateLoader {
     const { loadNativeKernels } = await import('./native/load.js');
     const { setActiveNative } = await import('./native/active.js');
     registerWasmKernels();
-    configureWasmThreads(threads);
-    // The C++ kernels (conv, batch norm) are built on first use; without a compiler the wasm kernels run.
+    // The C++ kernels (conv, batch norm, …) are built on first use; without a compiler the wasm kernels run.
     const native = loadNativeKernels();
     setActiveNative(native.ok ? native.kernels : null);
+    configureWasmThreads(requestedThreads ?? defaultWasmThreads(native.ok));
     return {
       tfBackend: 'wasm',
       details: async () => {
@@ -91,7 +96,7 @@ export function createDefaultLoaders(options: DefaultLoaderOptions = {}): Loader
   const table: Record<Candidate, CandidateLoader> = {
     'tensorflow-gpu': nativeLoader('tensorflow-gpu'),
     tensorflow: nativeLoader('tensorflow'),
-    wasm: wasmLoader(options.wasmThreads ?? defaultWasmThreads()),
+    wasm: wasmLoader(options.wasmThreads),
     cpu: async () => ({ tfBackend: 'cpu' }),
   };
   return table;

@@ -105,7 +105,7 @@ describe('selectBackend on this machine', () => {
     expect(report.attempts.at(-1)).toMatchObject({ candidate: report.candidate, ok: true });
     for (const failed of report.attempts.slice(0, -1)) expect(failed.reason).toMatch(/not installed|failed to load|setBackend/);
     if (report.backend === 'wasm') {
-      const expectedThreads = report.wasm?.threadsFallback === undefined ? defaultWasmThreads() : 1;
+      const expectedThreads = report.wasm?.threadsFallback === undefined ? defaultWasmThreads(report.wasm?.native !== undefined) : 1;
       expect(report.wasm).toMatchObject({ simd: true, threads: expectedThreads });
       expect(describeBackend(report)).toMatch(/^backend wasm \(SIMD, \d threads?/);
     }
