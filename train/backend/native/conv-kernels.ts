@@ -27,6 +27,13 @@ interface ForwardAttrs {
 
 const floats = (...infos: (Info | undefined)[]): boolean => infos.every((i) => i === undefined || i.dtype === 'float32');
 
+/**
+ * Forward convs whose im2col rows are this short (stems on 1–3 channels) stay on XNNPACK: its direct conv
+ * beat im2col + GEMM there (model M's conv1 1.7 vs 2.2 ms, AlexNet's 5×5×3 stem 3.9 vs 6.3 ms,
+ * train/backend/bench/conv-shapes.ts), while every gradient was faster natively.
+ */
+export const NATIVE_FORWARD_MIN_PATCH = 32;
+
 export function wrapNativeConvForward(kernelName: string) {
   return (fallback: tf.KernelFunc): tf.KernelFunc => (args) => {
     const native = activeNative();
@@ -34,7 +41,8 @@ export function wrapNativeConvForward(kernelName: string) {
     const attrs = args.attrs as unknown as ForwardAttrs;
     const activation = attrs.activation ?? 'linear';
     const outC = filter.shape[3];
-    const usable = native !== null && attrs.dataFormat !== 'NCHW' && preluActivationWeights === undefined &&
+    const patch = filter.shape[0] * filter.shape[1] * filter.shape[2];
+    const usable = native !== null && patch >= NATIVE_FORWARD_MIN_PATCH && attrs.dataFormat !== 'NCHW' && preluActivationWeights === undefined &&
       (activation === 'linear' || activation === 'relu') && (bias === undefined || bias.shape.reduce((a, b) => a * b, 1) === outC) &&
       floats(x, filter, bias);
     if (!usable) return fallback(args);
