@@ -66,14 +66,20 @@ describe('depthwise backprop kernels with dilation 2 (reference: cpu on the zero
   });
 });
 
-describe('matMul with transposed operands (explicit-transpose override) matches cpu', () => {
-  it.each([[true, false], [false, true], [true, true]])('transposeA=%s transposeB=%s, batched too', async (ta, tb) => {
+describe('matMul with transposed operands (native GEMM, else explicit-transpose override) matches cpu', () => {
+  it.each([[false, false], [true, false], [false, true], [true, true]])('transposeA=%s transposeB=%s, batched too', async (ta, tb) => {
     const a = randomHost(ta ? [3, 7, 5] : [3, 5, 7], 17);
     const b = randomHost(tb ? [3, 4, 7] : [3, 7, 4], 18);
     await expectParity((at, bt) => {
       const firstOfBatch = (t: tf.Tensor): tf.Tensor2D => t.slice([0, 0, 0], [1, -1, -1]).squeeze([0]);
       return [tf.matMul(at, bt, ta, tb), tf.matMul(firstOfBatch(at), firstOfBatch(bt), ta, tb)];
-    }, [a, b]);
+    }, [a, b], 1e-4, ['batchMatMul']);
+  });
+
+  it.each([[false, false], [true, true]])('one batch of 1 broadcast, and sizes that use two threads (transposeA=%s transposeB=%s)', async (ta, tb) => {
+    const a = randomHost(ta ? [1, 96, 130] : [1, 130, 96], 20);
+    const b = randomHost(tb ? [3, 70, 96] : [3, 96, 70], 21);
+    await expectParity((at, bt) => [tf.matMul(at, bt, ta, tb)], [a, b], 1e-4, ['batchMatMul']);
   });
 });
 

@@ -10,6 +10,8 @@ export interface NativeKernels {
   convForward(x: Float32Array, filter: Float32Array, bias: Float32Array | null, y: Float32Array, shape: Int32Array, activation: 0 | 1): void;
   convBackpropInput(dy: Float32Array, filter: Float32Array, dx: Float32Array, shape: Int32Array): void;
   convBackpropFilter(x: Float32Array, dy: Float32Array, dw: Float32Array, shape: Int32Array): void;
+  /** c[batch] = op(a) · op(b): a is [batchA, m, k] (or [batchA, k, m] transposed), b [batchB, k, n] (or [batchB, n, k]). */
+  batchMatMul(a: Float32Array, b: Float32Array, c: Float32Array, batchA: number, batchB: number, m: number, n: number, k: number, transposeA: 0 | 1, transposeB: 0 | 1): void;
   /** shape: ConvShape layout with cin = cout = channels, kh/kw the window, dh/dw its dilation. */
   maxPoolGrad(dy: Float32Array, x: Float32Array, dx: Float32Array, shape: Int32Array): void;
   batchNormTrain(x: Float32Array, gamma: Float32Array | null, beta: Float32Array | null, epsilon: number, y: Float32Array, mean: Float32Array, variance: Float32Array, rows: number, channels: number): void;

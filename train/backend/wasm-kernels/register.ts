@@ -15,6 +15,7 @@ import { wrapIdentity } from './identity.js';
 import { wrapTile } from './tile.js';
 import { batchNormGradConfig, batchNormTrainConfig, batchNormTrainGradient } from '../native/batchnorm-kernels.js';
 import { adamUpdateConfig } from '../native/adam-kernel.js';
+import { wrapNativeBatchMatMul } from '../native/matmul-kernel.js';
 import { reluGradient, reluGradKernelConfig } from '../native/relu-grad.js';
 import { wrapNativeConvBackpropFilter, wrapNativeConvBackpropInput, wrapNativeConvForward } from '../native/conv-kernels.js';
 
@@ -41,7 +42,7 @@ export interface KernelOverride {
 
 export const WASM_KERNEL_OVERRIDES: readonly KernelOverride[] = [
   { kernelName: tf.Conv2DBackpropInput, why: 'native GEMM, else strides ≤ 3 as a forward conv (3–10× faster)', wrap: (stock) => wrapNativeConvBackpropInput(wrapConv2DBackpropInput(stock)) },
-  { kernelName: tf.BatchMatMul, why: 'explicit transposes instead of transposeA/B', wrap: wrapBatchMatMul },
+  { kernelName: tf.BatchMatMul, why: 'native GEMM, else explicit transposes instead of transposeA/B', wrap: (stock) => wrapNativeBatchMatMul(wrapBatchMatMul(stock)) },
   { kernelName: tf.Identity, why: 'shares the ref-counted buffer instead of copying it (as the cpu backend does)', wrap: wrapIdentity },
   { kernelName: tf.Tile, why: 'whole-tensor repeats (BatchNorm gradient) as memcpys', wrap: wrapTile },
   { kernelName: tf.MaxPoolGrad, why: 'replaced: the stock kernel misroutes gradients with several channels or images', wrap: () => maxPoolGradConfig.kernelFunc },

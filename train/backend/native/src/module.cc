@@ -8,6 +8,7 @@
 #include "adam.h"
 #include "batchnorm.h"
 #include "conv.h"
+#include "matmul.h"
 #include "pool.h"
 
 namespace {
@@ -161,6 +162,32 @@ bool bnLengthsOk(Args& a, double rows, double channels, std::initializer_list<Bn
   return !a.failed;
 }
 
+// (a, b, c, batchA, batchB, m, n, k, transposeA, transposeB)
+napi_value BatchMatMul(napi_env env, napi_callback_info info) {
+  Args a(env, info);
+  size_t na = 0, nb = 0, nc = 0;
+  const float* av = a.f32(0, "a", false, &na);
+  const float* bv = a.f32(1, "b", false, &nb);
+  float* cv = a.f32(2, "c", false, &nc);
+  const char* names[7] = {"batchA", "batchB", "m", "n", "k", "transposeA", "transposeB"};
+  double d[7] = {};
+  for (int i = 0; i < 7; i++) d[i] = a.num(3 + i, names[i]);
+  if (a.failed) return nullptr;
+  const actprobe::MatMulShape s{static_cast<int>(d[0]), static_cast<int>(d[1]), static_cast<int>(d[2]), static_cast<int>(d[3]),
+                                static_cast<int>(d[4]), d[5] != 0, d[6] != 0};
+  const int batch = std::max(s.batchA, s.batchB);
+  if (s.m < 0 || s.n < 0 || s.k < 0 || s.batchA < 1 || s.batchB < 1 || (s.batchA != batch && s.batchA != 1) || (s.batchB != batch && s.batchB != 1)) {
+    a.fail("batchA/batchB must be equal or 1, and m, n, k non-negative");
+    return nullptr;
+  }
+  a.expectLength(na, static_cast<size_t>(s.batchA) * s.m * s.k, "a");
+  a.expectLength(nb, static_cast<size_t>(s.batchB) * s.k * s.n, "b");
+  a.expectLength(nc, static_cast<size_t>(batch) * s.m * s.n, "c");
+  if (a.failed) return nullptr;
+  actprobe::batchMatMul(s, av, bv, cv);
+  return undefinedValue(env);
+}
+
 // (dy, x, dx, shape) with shape's cin = cout = channels and kh/kw the pool window.
 napi_value MaxPoolGrad(napi_env env, napi_callback_info info) {
   Args a(env, info);
@@ -280,6 +307,7 @@ napi_value Init(napi_env env, napi_value exports) {
       {"convForward", nullptr, ConvForward, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"convBackpropInput", nullptr, ConvBackpropInput, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"convBackpropFilter", nullptr, ConvBackpropFilter, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"batchMatMul", nullptr, BatchMatMul, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"maxPoolGrad", nullptr, MaxPoolGrad, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"batchNormTrain", nullptr, BatchNormTrain, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"batchNormGrad", nullptr, BatchNormGrad, nullptr, nullptr, nullptr, napi_default, nullptr},
