@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../../../train/backend/index.js';
 import { batchNormalization } from '../../../train/models/fast-batch-norm.js';
-import { NATIVE_FORWARD_MIN_PATCH } from '../../../train/backend/native/conv-kernels.js';
+import { NATIVE_FORWARD_MIN_CHANNELS, NATIVE_FORWARD_MIN_PATCH } from '../../../train/backend/native/conv-kernels.js';
 import { expectParity, randomHost, weightedSum } from './parity.js';
 
 type Pad = 'same' | 'valid' | number | tf.backend_util.ExplicitPadding;
@@ -17,20 +17,20 @@ beforeAll(async () => {
 });
 
 const convCases: ConvCase[] = [
-  { name: '7×7 same s1 3×3', x: [2, 7, 7, 3], f: [3, 3, 3, 5], stride: 1, pad: 'same' },
-  { name: '9×9 valid s1 3×3', x: [2, 9, 9, 3], f: [3, 3, 3, 5], stride: 1, pad: 'valid' },
-  { name: '9×9 same s2 3×3', x: [2, 9, 9, 3], f: [3, 3, 3, 5], stride: 2, pad: 'same' },
-  { name: '9×9 valid s2 3×3', x: [2, 9, 9, 3], f: [3, 3, 3, 5], stride: 2, pad: 'valid' },
-  { name: '8×9 same s2 2×2 (TF puts the odd pad bottom/right)', x: [2, 8, 9, 3], f: [2, 2, 3, 4], stride: 2, pad: 'same' },
-  { name: '7×7 same s1 3×1', x: [2, 7, 7, 3], f: [3, 1, 3, 4], stride: 1, pad: 'same' },
-  { name: '9×9 same s1 1×5', x: [2, 9, 9, 3], f: [1, 5, 3, 4], stride: 1, pad: 'same' },
-  { name: '8×9 same s2 1×5 (XNNPACK same-pad bug)', x: [2, 8, 9, 3], f: [1, 5, 3, 4], stride: 2, pad: 'same' },
-  { name: '9×7 valid s[2,1] 3×1', x: [2, 9, 7, 3], f: [3, 1, 3, 4], stride: [2, 1], pad: 'valid' },
-  { name: '7×7 explicit pads s1', x: [2, 7, 7, 3], f: [3, 3, 3, 4], stride: 1, pad: [[0, 0], [1, 2], [0, 1], [0, 0]] },
-  { name: '9×9 explicit pads s2', x: [2, 9, 9, 3], f: [4, 3, 3, 4], stride: 2, pad: [[0, 0], [2, 0], [1, 1], [0, 0]] },
-  { name: '7×7 numeric pad 1 s1 5×5', x: [2, 7, 7, 3], f: [5, 5, 3, 4], stride: 1, pad: 1 },
-  { name: '11×11 same s3 5×5 (dx via upsampled dy)', x: [2, 11, 11, 2], f: [5, 5, 2, 3], stride: 3, pad: 'same' },
-  { name: '13×13 valid s4 5×5 (dx left to the stock kernel)', x: [2, 13, 13, 2], f: [5, 5, 2, 3], stride: 4, pad: 'valid' },
+  { name: '7×7 same s1 3×3', x: [2, 7, 7, 3], f: [3, 3, 3, 8], stride: 1, pad: 'same' },
+  { name: '9×9 valid s1 3×3', x: [2, 9, 9, 3], f: [3, 3, 3, 8], stride: 1, pad: 'valid' },
+  { name: '9×9 same s2 3×3', x: [2, 9, 9, 3], f: [3, 3, 3, 8], stride: 2, pad: 'same' },
+  { name: '9×9 valid s2 3×3', x: [2, 9, 9, 3], f: [3, 3, 3, 8], stride: 2, pad: 'valid' },
+  { name: '8×9 same s2 2×2 (TF puts the odd pad bottom/right)', x: [2, 8, 9, 3], f: [2, 2, 3, 8], stride: 2, pad: 'same' },
+  { name: '7×7 same s1 3×1', x: [2, 7, 7, 3], f: [3, 1, 3, 8], stride: 1, pad: 'same' },
+  { name: '9×9 same s1 1×5', x: [2, 9, 9, 3], f: [1, 5, 3, 8], stride: 1, pad: 'same' },
+  { name: '8×9 same s2 1×5 (XNNPACK same-pad bug)', x: [2, 8, 9, 3], f: [1, 5, 3, 8], stride: 2, pad: 'same' },
+  { name: '9×7 valid s[2,1] 3×1', x: [2, 9, 7, 3], f: [3, 1, 3, 8], stride: [2, 1], pad: 'valid' },
+  { name: '7×7 explicit pads s1', x: [2, 7, 7, 3], f: [3, 3, 3, 8], stride: 1, pad: [[0, 0], [1, 2], [0, 1], [0, 0]] },
+  { name: '9×9 explicit pads s2', x: [2, 9, 9, 3], f: [4, 3, 3, 8], stride: 2, pad: [[0, 0], [2, 0], [1, 1], [0, 0]] },
+  { name: '7×7 numeric pad 1 s1 5×5', x: [2, 7, 7, 3], f: [5, 5, 3, 8], stride: 1, pad: 1 },
+  { name: '11×11 same s3 5×5 (dx via upsampled dy)', x: [2, 11, 11, 2], f: [5, 5, 2, 8], stride: 3, pad: 'same' },
+  { name: '13×13 valid s4 5×5 (the wasm flavour leaves dx to the stock kernel)', x: [2, 13, 13, 2], f: [5, 5, 2, 8], stride: 4, pad: 'valid' },
   { name: '16×16 same s1 3×3, 16 images (enough work for two native threads)', x: [16, 16, 16, 8], f: [3, 3, 8, 32], stride: 1, pad: 'same' },
 ];
 
@@ -41,7 +41,7 @@ describe('conv2d gradients on wasm match cpu', () => {
       const [dx, df] = tf.grads((a: tf.Tensor, b: tf.Tensor) => weightedSum(conv(a, b)))([xt, ft]);
       return [conv(xt, ft), dx, df];
     }, [randomHost(x, 1), randomHost(f, 2)], 1e-4, [
-      ...(f[0] * f[1] * f[2] >= NATIVE_FORWARD_MIN_PATCH ? ['convForward'] : []), 'convBackpropInput', 'convBackpropFilter']);
+      ...(f[0] * f[1] * f[2] >= NATIVE_FORWARD_MIN_PATCH && f[3] >= NATIVE_FORWARD_MIN_CHANNELS ? ['convForward'] : []), 'convBackpropInput', 'convBackpropFilter']);
   });
 
   it('fused conv2d with bias + relu (the path Keras conv layers take)', async () => {
@@ -51,7 +51,7 @@ describe('conv2d gradients on wasm match cpu', () => {
       });
       const grads = tf.grads((a: tf.Tensor, b: tf.Tensor, c: tf.Tensor) => weightedSum(conv(a, b, c)))([xt, ft, bt]);
       return [conv(xt, ft, bt), ...grads];
-    }, [randomHost([2, 9, 9, 4], 3), randomHost([3, 3, 4, 6], 4), randomHost([6], 5)], 1e-4, ['convForward', 'convBackpropInput', 'convBackpropFilter']);
+    }, [randomHost([2, 9, 9, 4], 3), randomHost([3, 3, 4, 8], 4), randomHost([8], 5)], 1e-4, ['convForward', 'convBackpropInput', 'convBackpropFilter']);
   });
 
   it('fused conv2d without activation, stride 2 (BN follows it in Keras models)', async () => {

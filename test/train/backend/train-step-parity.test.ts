@@ -21,7 +21,7 @@ function buildModel(): tf.Sequential {
       batchNormalization({}),
       tf.layers.activation({ activation: 'relu' }),
       tf.layers.maxPooling2d({ poolSize: 2, padding: 'same' }),
-      tf.layers.conv2d({ filters: 6, kernelSize: 3, strides: 2, padding: 'same', activation: 'relu' }),
+      tf.layers.conv2d({ filters: 8, kernelSize: 3, strides: 2, padding: 'same', activation: 'relu' }),
       tf.layers.flatten(),
       tf.layers.dense({ units: 3, activation: 'softmax' }),
     ],

@@ -14,7 +14,7 @@ struct AdamParams {
 inline void adamUpdate(size_t n, const AdamParams& p, const float* w, const float* g, const float* m, const float* v, float* w2, float* m2,
                        float* v2) {
   const float c1 = 1.f - p.beta1, c2 = 1.f - p.beta2, step = -p.learningRate;
-#pragma omp parallel for schedule(static) num_threads(n < (1 << 17) ? 1 : omp_get_max_threads())
+#pragma omp parallel for schedule(dynamic, 16384) num_threads(n < (1 << 17) ? 1 : omp_get_max_threads())
   for (size_t i = 0; i < n; i++) {
     const float mi = m[i] * p.beta1 + g[i] * c1;
     const float vi = v[i] * p.beta2 + (g[i] * g[i]) * c2;

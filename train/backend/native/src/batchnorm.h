@@ -23,7 +23,7 @@ inline void channelSums(int rows, int C, int outputs, RowFn addRow, std::vector<
   {
     std::vector<double>& mine = partial[omp_get_thread_num()];
     std::vector<float> block(static_cast<size_t>(outputs) * C);
-#pragma omp for schedule(static)
+#pragma omp for schedule(dynamic, 4)
     for (int b0 = 0; b0 < rows; b0 += BN_BLOCK) {
       std::fill(block.begin(), block.end(), 0.f);
       const int end = std::min(rows, b0 + BN_BLOCK);
@@ -60,7 +60,7 @@ inline void batchNormTrain(int rows, int C, const float* x, const float* gamma, 
     scale[c] = (gamma != nullptr ? gamma[c] : 1.f) * rstd;
     offset[c] = (beta != nullptr ? beta[c] : 0.f) - meanOut[c] * scale[c];
   }
-#pragma omp parallel for schedule(static) num_threads(bnThreads(rows, C))
+#pragma omp parallel for schedule(dynamic, 1024) num_threads(bnThreads(rows, C))
   for (int r = 0; r < rows; r++) {
     const float* xr = x + static_cast<size_t>(r) * C;
     float* yr = y + static_cast<size_t>(r) * C;
@@ -91,7 +91,7 @@ inline void batchNormGrad(int rows, int C, const float* dy, const float* x, cons
     k[c] = static_cast<float>(-g * rstd * rstd * rstd * sums[C + c] / rows);
     b[c] = static_cast<float>(-g * rstd * sums[c] / rows);
   }
-#pragma omp parallel for schedule(static) num_threads(bnThreads(rows, C))
+#pragma omp parallel for schedule(dynamic, 1024) num_threads(bnThreads(rows, C))
   for (int r = 0; r < rows; r++) {
     const float* xr = x + static_cast<size_t>(r) * C;
     const float* gr = dy + static_cast<size_t>(r) * C;
@@ -102,7 +102,7 @@ inline void batchNormGrad(int rows, int C, const float* dy, const float* x, cons
 
 // ReLU's gradient as tfjs writes it, dy · step(x), so a NaN/Inf dy still propagates where x ≤ 0.
 inline void reluGrad(size_t n, const float* dy, const float* x, float* dx) {
-#pragma omp parallel for schedule(static) num_threads(n < BN_PARALLEL_MIN ? 1 : omp_get_max_threads())
+#pragma omp parallel for schedule(dynamic, 16384) num_threads(n < BN_PARALLEL_MIN ? 1 : omp_get_max_threads())
   for (size_t i = 0; i < n; i++) dx[i] = dy[i] * (x[i] > 0.f ? 1.f : 0.f);
 }
 

@@ -198,13 +198,18 @@ inline void convBackpropFilter(const ConvShape& s, const float* x, const float* 
   const size_t size = static_cast<size_t>(K) * s.cout;
   std::vector<std::vector<float>> partial(threads);
   const bool pointwise = isPointwise(s);
+  // Groups are handed out one at a time (not split in halves up front), so a thread the OS delays on a busy
+  // host holds up at most one group.
+  int next = 0;
 #pragma omp parallel num_threads(threads)
   {
-    const int t = omp_get_thread_num();
-    const int nt = omp_get_num_threads();
-    std::vector<float>& mine = partial[t];
+    std::vector<float>& mine = partial[omp_get_thread_num()];
     bool started = false;
-    for (int gi = t; gi < groups; gi += nt) {
+    for (;;) {
+      int gi;
+#pragma omp atomic capture
+      gi = next++;
+      if (gi >= groups) break;
       if (!started) mine.assign(size, 0.f);
       const int n0 = gi * g;
       const int count = std::min(g, s.n - n0);

@@ -14,7 +14,7 @@ inline void maxPoolGrad(const ConvShape& s, const float* x, const float* dy, flo
   const int C = s.cin;
   const size_t image = static_cast<size_t>(s.h) * s.w * C;
   const double work = static_cast<double>(s.n) * s.pixels() * C * s.kh * s.kw;
-#pragma omp parallel for schedule(static) num_threads(work < 1 << 16 ? 1 : omp_get_max_threads())
+#pragma omp parallel for schedule(dynamic, 1) num_threads(work < 1 << 16 ? 1 : omp_get_max_threads())
   for (int n = 0; n < s.n; n++) {
     std::vector<float> best(C);
     std::vector<long> at(C);
