@@ -100,10 +100,4 @@ inline void batchNormGrad(int rows, int C, const float* dy, const float* x, cons
   }
 }
 
-// ReLU's gradient as tfjs writes it, dy · step(x), so a NaN/Inf dy still propagates where x ≤ 0.
-inline void reluGrad(size_t n, const float* dy, const float* x, float* dx) {
-#pragma omp parallel for schedule(dynamic, 16384) num_threads(n < BN_PARALLEL_MIN ? 1 : omp_get_max_threads())
-  for (size_t i = 0; i < n; i++) dx[i] = dy[i] * (x[i] > 0.f ? 1.f : 0.f);
-}
-
 }  // namespace actprobe

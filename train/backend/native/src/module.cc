@@ -7,6 +7,7 @@
 #include <string>
 #include "adam.h"
 #include "batchnorm.h"
+#include "relu.h"
 #include "conv.h"
 #include "matmul.h"
 #include "pool.h"
@@ -17,8 +18,8 @@ using actprobe::ConvShape;
 
 struct Args {
   napi_env env;
-  napi_value values[12];
-  size_t count = 12;
+  napi_value values[16];
+  size_t count = 16;
   bool failed = false;
 
   Args(napi_env e, napi_callback_info info) : env(e) { napi_get_cb_info(env, info, &count, values, nullptr, nullptr); }
@@ -261,9 +262,6 @@ napi_value ReluGrad(napi_env env, napi_callback_info info) {
 
 // (w, g, m, v, w', m', v', beta1, beta2, epsilon, learningRate, oneMinusAccBeta1, oneMinusAccBeta2)
 napi_value AdamUpdate(napi_env env, napi_callback_info info) {
-  napi_value argv[13];
-  size_t argc = 13;
-  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
   Args a(env, info);
   const char* names[7] = {"value", "gradient", "m", "v", "newValue", "newM", "newV"};
   float* t[7] = {};
@@ -272,9 +270,7 @@ napi_value AdamUpdate(napi_env env, napi_callback_info info) {
   for (int i = 1; i < 7; i++) a.expectLength(len[i], len[0], names[i]);
   double p[6] = {};
   const char* pn[6] = {"beta1", "beta2", "epsilon", "learningRate", "oneMinusAccBeta1", "oneMinusAccBeta2"};
-  for (int i = 0; i < 6; i++) {
-    if (argc <= static_cast<size_t>(7 + i) || napi_get_value_double(env, argv[7 + i], &p[i]) != napi_ok) a.fail(std::string(pn[i]) + " must be a number");
-  }
+  for (int i = 0; i < 6; i++) p[i] = a.num(7 + i, pn[i]);
   if (a.failed) return nullptr;
   const actprobe::AdamParams params{static_cast<float>(p[0]), static_cast<float>(p[1]), static_cast<float>(p[2]),
                                     static_cast<float>(p[3]), static_cast<float>(p[4]), static_cast<float>(p[5])};
