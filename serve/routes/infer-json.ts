@@ -50,7 +50,7 @@ class Parser {
       return this.array(mode, depth);
     }
     if (c === 0x22) return this.string();
-    if (c === 0x2d || (c >= 0x30 && c <= 0x39)) return this.number(false);
+    if (c === 0x2d || (c >= 0x30 && c <= 0x39)) return this.number();
     if (c === 0x74) return this.literal('true', true);
     if (c === 0x66) return this.literal('false', false);
     if (c === 0x6e) return this.literal('null', null);
@@ -117,37 +117,39 @@ class Parser {
     let out = new Float32Array(1024);
     let n = 0;
     const b = this.b;
+    let i = this.i;
     let level = 0;
+    let c: number;
     for (;;) {
-      this.ws();
-      let c = b[this.i];
+      c = b[i];
+      while (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) c = b[++i];
       if (c === 0x5b) {
         if (++level + depth > MAX_DEPTH) throw BAIL;
-        this.i++;
-        this.ws();
-        if (b[this.i] !== 0x5d) continue;
-        this.i++; // an empty array: a value of its level, or the whole data when it was the outer one
-        if (--level === 0) return this.pack(out, n);
+        c = b[++i];
+        while (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) c = b[++i];
+        if (c !== 0x5d) continue;
+        i++; // an empty array: a value of its level, or the whole data when it was the outer one
+        if (--level === 0) break;
       } else {
         if (n === out.length) {
           const grown = new Float32Array(out.length * 2);
           grown.set(out);
           out = grown;
         }
-        out[n++] = this.number(true);
+        out[n++] = scanNumber(b, i, true);
+        i = scanEnd;
       }
       // After a value: `,` continues this level, `]` closes it (possibly several).
       for (;;) {
-        this.ws();
-        c = b[this.i++];
+        c = b[i++];
+        while (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) c = b[i++];
         if (c === 0x2c) break;
         if (c !== 0x5d) throw BAIL;
-        if (--level === 0) return this.pack(out, n);
+        if (--level === 0) break;
       }
+      if (level === 0) break;
     }
-  }
-
-  private pack(out: Float32Array, n: number): unknown[] {
+    this.i = i;
     this.inputData[this.inputIndex] = n === out.length ? out : out.slice(0, n);
     return [];
   }
@@ -168,75 +170,82 @@ class Parser {
     return s;
   }
 
-  /**
-   * A JSON number. Up to 15 significant digits are kept exactly (below 2^53); times an exact power of ten
-   * that is one correctly rounded operation, i.e. JSON.parse's double. `f32` accepts a truncated
-   * approximation when every value within ±2^-34 of it rounds to the same float32 (so the true double
-   * does too); everything else is left to Number() on the text, which is exact.
-   */
-  number(f32: boolean): number {
-    const b = this.b;
-    const start = this.i;
-    let i = start;
-    const neg = b[i] === 0x2d;
-    if (neg) i++;
-    let mant = 0;
-    let sig = 0;
-    let exp = 0;
-    let truncated = false;
-    let c = b[i];
-    if (c === 0x30) c = b[++i];
-    else if (c >= 0x31 && c <= 0x39) {
-      do {
-        if (sig < 15) {
+  private number(): number {
+    const v = scanNumber(this.b, this.i, false);
+    this.i = scanEnd;
+    return v;
+  }
+}
+
+/** Where the last scanNumber stopped (a module variable, so no result object per number). */
+let scanEnd = 0;
+
+/**
+ * A JSON number. Up to 15 significant digits are kept exactly (below 2^53); times an exact power of ten
+ * that is one correctly rounded operation, i.e. JSON.parse's double. `f32` accepts a truncated
+ * approximation when every value within ±2^-34 of it rounds to the same float32 (so the true double
+ * does too); everything else is left to Number() on the text, which is exact.
+ */
+function scanNumber(b: Buffer, start: number, f32: boolean): number {
+  let i = start;
+  const neg = b[i] === 0x2d;
+  if (neg) i++;
+  let mant = 0;
+  let sig = 0;
+  let exp = 0;
+  let truncated = false;
+  let c = b[i];
+  if (c === 0x30) c = b[++i];
+  else if (c >= 0x31 && c <= 0x39) {
+    do {
+      if (sig < 15) {
+        mant = mant * 10 + (c - 0x30);
+        sig++;
+      } else {
+        exp++;
+        if (c !== 0x30) truncated = true;
+      }
+      c = b[++i];
+    } while (c >= 0x30 && c <= 0x39);
+  } else throw BAIL;
+  if (c === 0x2e) {
+    c = b[++i];
+    if (!(c >= 0x30 && c <= 0x39)) throw BAIL;
+    do {
+      if (sig < 15) {
+        if (mant !== 0 || c !== 0x30) {
           mant = mant * 10 + (c - 0x30);
           sig++;
-        } else {
-          exp++;
-          if (c !== 0x30) truncated = true;
         }
-        c = b[++i];
-      } while (c >= 0x30 && c <= 0x39);
-    } else throw BAIL;
-    if (c === 0x2e) {
+        exp--;
+      } else if (c !== 0x30) truncated = true;
       c = b[++i];
-      if (!(c >= 0x30 && c <= 0x39)) throw BAIL;
-      do {
-        if (sig < 15) {
-          if (mant !== 0 || c !== 0x30) {
-            mant = mant * 10 + (c - 0x30);
-            sig++;
-          }
-          exp--;
-        } else if (c !== 0x30) truncated = true;
-        c = b[++i];
-      } while (c >= 0x30 && c <= 0x39);
-    }
-    if (c === 0x65 || c === 0x45) {
-      c = b[++i];
-      let eneg = false;
-      if (c === 0x2b || c === 0x2d) {
-        eneg = c === 0x2d;
-        c = b[++i];
-      }
-      if (!(c >= 0x30 && c <= 0x39)) throw BAIL;
-      let e = 0;
-      do {
-        if (e < 1e6) e = e * 10 + (c - 0x30);
-        c = b[++i];
-      } while (c >= 0x30 && c <= 0x39);
-      exp += eneg ? -e : e;
-    }
-    this.i = i;
-    if (mant === 0) return neg ? -0 : 0;
-    if (exp >= -22 && exp <= 22 && (!truncated || f32)) {
-      const abs = exp >= 0 ? mant * POW10[exp] : mant / POW10[-exp];
-      const v = neg ? -abs : abs;
-      if (!truncated) return v;
-      if (Math.fround(v * (1 - F32_MARGIN)) === Math.fround(v * (1 + F32_MARGIN))) return v;
-    }
-    return Number(b.toString('latin1', start, i));
+    } while (c >= 0x30 && c <= 0x39);
   }
+  if (c === 0x65 || c === 0x45) {
+    c = b[++i];
+    let eneg = false;
+    if (c === 0x2b || c === 0x2d) {
+      eneg = c === 0x2d;
+      c = b[++i];
+    }
+    if (!(c >= 0x30 && c <= 0x39)) throw BAIL;
+    let e = 0;
+    do {
+      if (e < 1e6) e = e * 10 + (c - 0x30);
+      c = b[++i];
+    } while (c >= 0x30 && c <= 0x39);
+    exp += eneg ? -e : e;
+  }
+  scanEnd = i;
+  if (mant === 0) return neg ? -0 : 0;
+  if (exp >= -22 && exp <= 22 && (!truncated || f32)) {
+    const abs = exp >= 0 ? mant * POW10[exp] : mant / POW10[-exp];
+    const v = neg ? -abs : abs;
+    if (!truncated) return v;
+    if (Math.fround(v * (1 - F32_MARGIN)) === Math.fround(v * (1 + F32_MARGIN))) return v;
+  }
+  return Number(b.toString('latin1', start, i));
 }
 
 /** The body parsed with its input tensors packed, or null when JSON.parse must decide (see the file comment). */
