@@ -82,6 +82,9 @@ describe('infer fast path', () => {
     expect(probabilities(fast)).toEqual(probabilities(chunked));
     expect(probabilities(fast)).toEqual(probabilities(gzip));
     const lines = logs.filter((l) => l.msg === 'request').slice(-3);
+    for (const l of lines) expect(l).toMatchObject({ method: 'POST', bytesIn: expect.any(Number), bytesOut: expect.any(Number), remote: '127.0.0.1' });
+    expect(lines[0].bytesIn).toBe(body.length);
+    expect(lines[0].bytesOut).toBeGreaterThan(100);
     expect(lines.map((l) => [l.route, l.status, l.path])).toEqual([
       ['/v2/models/:name/infer', 200, '/v2/models/gray/infer'],
       ['/v2/models/:name/infer', 200, '/v2/models/gray/infer'],
