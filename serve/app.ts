@@ -3,6 +3,7 @@
  * listening (tests listen on port 0, the CLI on --port). Middleware order: headers, logs and metrics for
  * everything; public health and page routes; the token check; model routes; 404; the error middleware.
  */
+import type { RequestListener } from 'node:http';
 import express, { type Express } from 'express';
 import { notFound } from './errors.js';
 import { errorHandler } from './http/error-handler.js';
@@ -12,6 +13,7 @@ import { createMetrics, metricsMiddleware, type ServeMetrics } from './http/metr
 import { loadRegistry, type ModelRegistry } from './models/registry.js';
 import { discoverModels } from './models/repository.js';
 import { classifyRoutes } from './routes/classify.js';
+import { inferFastPath } from './routes/infer-fast-path.js';
 import { modelFileRoutes, pageRoutes } from './routes/page.js';
 import { v2Routes } from './routes/v2.js';
 
@@ -36,6 +38,8 @@ export interface ServeOptions {
 
 export interface ServeApp {
   app: Express;
+  /** What the HTTP server runs: plain /v2 infer requests on the fast path (routes/infer-fast-path.ts), the rest through `app`. */
+  handler: RequestListener;
   models: ModelRegistry;
   metrics: ServeMetrics;
   /** Marks the app not ready (health/ready → 503) and releases the sessions; call after the server closed. */
@@ -58,6 +62,7 @@ export async function createApp(options: ServeOptions): Promise<ServeApp> {
     },
   });
   let ready = true;
+  const maxJsonBytes = options.maxJsonBytes ?? 16 << 20;
   const app = express();
   app.disable('x-powered-by');
   // API answers are never revalidated; hashing every body for an ETag is wasted CPU per request.
@@ -68,7 +73,7 @@ export async function createApp(options: ServeOptions): Promise<ServeApp> {
   app.get('/v2/health/ready', (_req, res) => void res.status(ready ? 200 : 503).json({ ready }));
   app.use(pageRoutes());
   app.use(requireToken(options.token));
-  app.use(v2Routes(models, { maxJsonBytes: options.maxJsonBytes ?? 16 << 20, maxBatchImages }, () => ready));
+  app.use(v2Routes(models, { maxJsonBytes, maxBatchImages }, () => ready));
   app.use(classifyRoutes(models, { maxImageBytes: options.maxImageBytes ?? 8 << 20, maxImagePixels: options.maxImagePixels ?? 25_000_000 }));
   app.use(modelFileRoutes(models));
   app.get('/metrics', async (_req, res) => {
@@ -79,8 +84,12 @@ export async function createApp(options: ServeOptions): Promise<ServeApp> {
   });
   app.use(errorHandler(log));
   log({ level: 'info', msg: 'models loaded', root: repo.root, models: models.names, default: models.defaultName });
+  const fast = inferFastPath({ registry: models, token: options.token, log, metrics, maxJsonBytes, maxBatchImages });
   return {
     app,
+    handler: (req, res) => {
+      if (!fast(req, res)) app(req, res);
+    },
     models,
     metrics,
     async close() {

@@ -15,7 +15,7 @@ export interface RunningServer {
 }
 
 export async function listen(serve: ServeApp, host = '127.0.0.1', port = 0): Promise<RunningServer> {
-  const server = createServer(serve.app);
+  const server = createServer(serve.handler);
   // Slow-loris guard: a client gets 30 s to send its headers and body.
   server.requestTimeout = 30_000;
   server.headersTimeout = 10_000;

@@ -40,16 +40,19 @@ function clientError(err: unknown): { status: number; message: string } | null {
   return null;
 }
 
+/** The answer to a failed request: a client error's status and message, or a logged 500 that reveals nothing. */
+export function errorAnswer(err: unknown, log: Logger, method: string | undefined, path: string): { status: number; error: string } {
+  const known = clientError(err);
+  if (known) return { status: known.status, error: known.message };
+  log({ level: 'error', msg: 'unhandled error', method, path, error: String(err), stack: err instanceof Error ? err.stack : undefined });
+  return { status: 500, error: 'internal server error (logged)' };
+}
+
 export function errorHandler(log: Logger) {
   return (err: unknown, req: Request, res: Response, next: NextFunction): void => {
     if (res.headersSent) return next(err);
-    const known = clientError(err);
-    if (known) {
-      res.locals.error = known.message; // for the request log line
-      res.status(known.status).json({ error: known.message });
-      return;
-    }
-    log({ level: 'error', msg: 'unhandled error', method: req.method, path: req.path, error: String(err), stack: err instanceof Error ? err.stack : undefined });
-    res.status(500).json({ error: 'internal server error (logged)' });
+    const { status, error } = errorAnswer(err, log, req.method, req.path);
+    if (status < 500) res.locals.error = error; // for the request log line
+    res.status(status).json({ error });
   };
 }

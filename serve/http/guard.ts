@@ -3,29 +3,45 @@
  * isolated, which onnxruntime-web needs for wasm threads (without it, it silently runs one thread).
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
+import type { ServerResponse } from 'node:http';
 import type { NextFunction, Request, Response } from 'express';
 import { HttpError } from '../errors.js';
 
-export function securityHeaders(_req: Request, res: Response, next: NextFunction): void {
+/** The headers of every answer (express middleware below, and the infer fast path). */
+export function setSecurityHeaders(res: ServerResponse): void {
   res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
   res.setHeader('Cross-Origin-Embedder-Policy', 'require-corp');
   res.setHeader('Cross-Origin-Resource-Policy', 'same-origin');
   res.setHeader('X-Content-Type-Options', 'nosniff');
+}
+
+export function securityHeaders(_req: Request, res: Response, next: NextFunction): void {
+  setSecurityHeaders(res);
   next();
 }
 
 const digest = (s: string): Buffer => createHash('sha256').update(s).digest();
 
+/** `Authorization` header → the 401 to answer, or null when it passes (always, without a token). */
+export function tokenCheck(token: string | undefined): (authorization: string | undefined) => HttpError | null {
+  const want = token ? digest(token) : null;
+  return (authorization) => {
+    if (!want) return null;
+    const m = /^Bearer\s+(.+)$/i.exec(authorization ?? '');
+    // Hashing first makes the comparison constant-time whatever the lengths.
+    if (m && timingSafeEqual(digest(m[1].trim()), want)) return null;
+    return new HttpError(401, m ? 'invalid bearer token' : 'missing Authorization: Bearer <token> header');
+  };
+}
+
 /** Without a token every request passes (loopback only, enforced by the CLI); with one, Bearer is required. */
 export function requireToken(token: string | undefined) {
-  const want = token ? digest(token) : null;
+  const check = tokenCheck(token);
   return (req: Request, res: Response, next: NextFunction): void => {
-    if (!want) return next();
-    const m = /^Bearer\s+(.+)$/i.exec(req.get('authorization') ?? '');
-    // Hashing first makes the comparison constant-time whatever the lengths.
-    if (m && timingSafeEqual(digest(m[1].trim()), want)) return next();
+    const refused = check(req.get('authorization'));
+    if (!refused) return next();
     res.setHeader('WWW-Authenticate', 'Bearer');
-    next(new HttpError(401, m ? 'invalid bearer token' : 'missing Authorization: Bearer <token> header'));
+    next(refused);
   };
 }
 

@@ -46,7 +46,11 @@ function flatten(data: unknown[], out: number[]): void {
   }
 }
 
-export function parseInferRequest(body: unknown, model: ServedModel, maxImages: number): InferRequest {
+/**
+ * `inputData`: the inputs' data already read as float32 by parseInferJson (their `data` in `body` is then
+ * `[]`); without it the values come from `body`.
+ */
+export function parseInferRequest(body: unknown, model: ServedModel, maxImages: number, inputData?: ReadonlyArray<Float32Array | undefined>): InferRequest {
   if (body === undefined) throw badRequest('missing JSON body (send Content-Type: application/json)');
   const parsed = requestSchema.safeParse(body);
   if (!parsed.success) {
@@ -67,8 +71,12 @@ export function parseInferRequest(body: unknown, model: ServedModel, maxImages: 
   for (const o of req.outputs ?? []) {
     if (o.name !== model.outputName) throw unprocessable(`unknown output "${o.name}"; model ${model.name} outputs "${model.outputName}" (layers come through parameters.activations)`);
   }
-  const flat: number[] = [];
-  flatten(t.data, flat);
-  if (flat.length !== n * c * h * w) throw unprocessable(`input ${t.name}: ${flat.length} values for shape [${t.shape.join(', ')}] which needs ${n * c * h * w}`);
-  return { id: req.id, mode: req.parameters?.activations ?? 'none', layers: req.parameters?.layers, input: Float32Array.from(flat), images: n };
+  let input = inputData?.[0];
+  if (!input) {
+    const flat: number[] = [];
+    flatten(t.data, flat);
+    input = Float32Array.from(flat);
+  }
+  if (input.length !== n * c * h * w) throw unprocessable(`input ${t.name}: ${input.length} values for shape [${t.shape.join(', ')}] which needs ${n * c * h * w}`);
+  return { id: req.id, mode: req.parameters?.activations ?? 'none', layers: req.parameters?.layers, input, images: n };
 }

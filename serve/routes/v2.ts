@@ -1,10 +1,13 @@
-/** Open Inference Protocol v2 (KServe / Triton HTTP) routes: health, model metadata, infer. */
+/**
+ * Open Inference Protocol v2 (KServe / Triton HTTP) routes: health, model metadata, infer. Plain JSON infer
+ * requests are answered by infer-fast-path.ts before express sees them; this route takes the rest
+ * (compressed or chunked bodies, other charsets, bodies over the limit, …).
+ */
 import express, { Router } from 'express';
-import * as ort from 'onnxruntime-node';
-import type { LayerActivation } from '../activations.js';
 import { unsupportedMedia } from '../errors.js';
 import type { ModelRegistry } from '../models/registry.js';
 import type { ServedModel } from '../models/served-model.js';
+import { inferAnswer } from './infer-answer.js';
 import { parseInferRequest } from './infer-request.js';
 
 export interface V2Options {
@@ -26,16 +29,6 @@ export function modelMetadata(m: ServedModel, registry: ModelRegistry) {
   };
 }
 
-const tensorOut = (name: string, shape: number[], data: Float32Array, parameters?: Record<string, string>) => ({
-  name,
-  datatype: 'FP32',
-  shape,
-  data: Array.from(data),
-  ...(parameters ? { parameters } : {}),
-});
-
-const statsOnly = ({ name, op, shape, channels }: LayerActivation) => ({ name, op, shape, channels });
-
 export function v2Routes(registry: ModelRegistry, opts: V2Options, isReady: () => boolean): Router {
   const r = Router();
   r.get('/v2', (_req, res) => void res.json({ name: 'actprobe', version: '0.1.0', extensions: ['activations'] }));
@@ -44,23 +37,7 @@ export function v2Routes(registry: ModelRegistry, opts: V2Options, isReady: () =
   r.post('/v2/models/:name/infer', express.json({ limit: opts.maxJsonBytes }), async (req, res) => {
     const model = registry.get(req.params.name);
     if (!req.is('application/json')) throw unsupportedMedia(`send the inference request as Content-Type: application/json (got ${req.get('content-type') ?? 'none'})`);
-    const q = parseInferRequest(req.body, model, opts.maxBatchImages);
-    const outShape = [q.images, model.classes];
-    const base = { model_name: model.name, model_version: '1', ...(q.id !== undefined ? { id: q.id } : {}) };
-    if (q.mode === 'none') {
-      const scores = await model.infer(q.input, q.images);
-      res.json({ ...base, outputs: [tensorOut(model.outputName, outShape, scores)] });
-      return;
-    }
-    const tensor = new ort.Tensor('float32', q.input, [q.images, ...model.imageDims]);
-    const run = await model.activations.run(tensor, { mode: q.mode, layers: q.layers });
-    const maps = run.layers.flatMap((l) => (l.data ? [tensorOut(l.name, [q.images, ...l.shape.slice(1)], l.data, { layer: l.name, op: l.op })] : []));
-    res.json({
-      ...base,
-      parameters: { activations: q.mode },
-      outputs: [tensorOut(model.outputName, outShape, run.output.data as Float32Array), ...maps],
-      activations: run.layers.map(statsOnly),
-    });
+    res.json(await inferAnswer(model, parseInferRequest(req.body, model, opts.maxBatchImages)));
   });
   return r;
 }

@@ -4,7 +4,11 @@
  *                          on the same model M (batch 1 per call, 16 loops sharing one session, no HTTP)
  *   server_p50_ms, server_p99_ms   request latency at concurrency 16
  *   load_requests, load_errors, rss_*_mb   `loadRequests` requests at concurrency 32 (default 10,000; want 0 errors)
+ *   http_floor_req_s       the same client against a do-nothing node:http server in its own process (reads the
+ *                          body, sends a fixed answer of the same size): what HTTP and the client alone allow here
  * The server runs as `serve/cli.ts` in its own process, as users run it, so CPU and RSS are the server's alone.
+ * The bare loop is measured before and after the server and averaged, so load from other processes that comes
+ * and goes during the run weighs on both sides alike; both measurements are returned.
  */
 import * as tf from '@tensorflow/tfjs';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -32,6 +36,9 @@ export interface ServerLoadFigures {
   server_p99_ms: number;
   server_req_s: number;
   bare_req_s: number;
+  bare_before_req_s: number;
+  bare_after_req_s: number;
+  http_floor_req_s: number;
   /** Server process CPU (user + system) per request at concurrency 16: steadier than req/s on a shared host. */
   server_cpu_ms_per_req: number;
   load_requests: number;
@@ -47,13 +54,26 @@ const cpuMs = (pid: number): number => proc(pid, 'stat').split(') ')[1].split(' 
 const rssMb = (pid: number): number => Number(/VmRSS:\s+(\d+)/.exec(proc(pid, 'status'))?.[1] ?? NaN) / 1024;
 const pct = (xs: number[], p: number): number => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))];
 
-async function startServer(dir: string, noBatching: boolean): Promise<{ child: ChildProcess; port: number }> {
-  const args = ['--import', 'tsx', 'serve/cli.ts', '--models', dir, '--port', '0', ...(noBatching ? ['--no-batching'] : [])];
+/** A node:http server that reads each body and answers `reply`, nothing else: the floor of any server here. */
+const FLOOR_SERVER = `
+const reply = process.argv[1];
+const s = require('node:http').createServer((req, res) => {
+  req.on('data', () => {}).on('end', () => {
+    res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(reply) });
+    res.end(reply);
+  });
+});
+s.listen(0, '127.0.0.1', () => console.log('"msg":"listening","url":"http://127.0.0.1:' + s.address().port + '"'));
+process.on('SIGTERM', () => process.exit(0));
+`;
+
+/** Spawns `args`, resolves with the port once it prints its listening line. */
+async function spawnListening(args: string[], what: string): Promise<{ child: ChildProcess; port: number }> {
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
   let seen = '';
   const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('serve/cli.ts did not report "listening" within 60 s')), 60_000);
-    child.once('exit', (code) => reject(new Error(`serve/cli.ts exited with ${code} before listening`)));
+    const timer = setTimeout(() => reject(new Error(`${what} did not report "listening" within 60 s`)), 60_000);
+    child.once('exit', (code) => reject(new Error(`${what} exited with ${code} before listening`)));
     child.stdout!.on('data', (chunk: Buffer) => {
       seen += chunk.toString();
       const m = /"msg":"listening","url":"http:\/\/127\.0\.0\.1:(\d+)"/.exec(seen);
@@ -66,6 +86,16 @@ async function startServer(dir: string, noBatching: boolean): Promise<{ child: C
   // From here the request logs are read and dropped, so the pipe never fills.
   child.stdout!.removeAllListeners('data').resume();
   return { child, port };
+}
+
+const startServer = (dir: string, noBatching: boolean) =>
+  spawnListening(['--import', 'tsx', 'serve/cli.ts', '--models', dir, '--port', '0', ...(noBatching ? ['--no-batching'] : [])], 'serve/cli.ts');
+
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await exited;
 }
 
 /** Keeps `concurrency` requests in flight until `count` were sent or `ms` elapsed; records each latency. */
@@ -130,7 +160,18 @@ export async function serverLoad(opts: ServerLoadOptions = {}): Promise<ServerLo
     model.dispose();
     const input = Float32Array.from({ length: 784 }, () => Math.random());
     const body = JSON.stringify({ inputs: [{ name: 'input', shape: [1, 1, 28, 28], datatype: 'FP32', data: Array.from(input) }] });
-    const bare = await bareLoop(new Uint8Array(await readFile(join(dir, 'model.onnx'))), input, seconds);
+    const modelBytes = new Uint8Array(await readFile(join(dir, 'model.onnx')));
+    // The floor answers what the real server answers to this body: one output of `classes` probabilities.
+    const reply = JSON.stringify({ model_name: 'floor', model_version: '1', outputs: [{ name: 'probabilities', datatype: 'FP32', shape: [1, 10], data: Array.from({ length: 10 }, () => Math.fround(Math.random())) }] });
+    const floorServer = await spawnListening(['-e', FLOOR_SERVER, reply], 'the floor server');
+    let floor: number;
+    try {
+      await drive(floorServer.port, body, 16, 2000, seconds * 200);
+      floor = (await drive(floorServer.port, body, 16, Number.MAX_SAFE_INTEGER, seconds * 1000)).reqPerSec;
+    } finally {
+      await stop(floorServer.child);
+    }
+    const bareBefore = await bareLoop(modelBytes, input, seconds);
     const { child, port } = await startServer(dir, opts.noBatching ?? false);
     const pid = child.pid!;
     try {
@@ -139,13 +180,22 @@ export async function serverLoad(opts: ServerLoadOptions = {}): Promise<ServerLo
       const cpuBefore = cpuMs(pid);
       const timed = await drive(port, body, 16, Number.MAX_SAFE_INTEGER, seconds * 1000);
       const cpuPerReq = (cpuMs(pid) - cpuBefore) / timed.sent;
+      const bareAfter = await bareLoop(modelBytes, input, seconds);
+      const bare = (bareBefore + bareAfter) / 2;
       const load = await drive(port, body, 32, loadRequests, 120_000);
+      console.log(
+        `server ${timed.reqPerSec.toFixed(0)} req/s (${cpuPerReq.toFixed(3)} ms CPU/req), bare onnxruntime ${bareBefore.toFixed(0)} → ${bareAfter.toFixed(0)} req/s, ` +
+          `do-nothing node:http floor ${floor.toFixed(0)} req/s (= ${(floor / bare).toFixed(2)} × bare)`,
+      );
       return {
         server_over_bare_ort: timed.reqPerSec / bare,
         server_p50_ms: pct(timed.latencies, 0.5),
         server_p99_ms: pct(timed.latencies, 0.99),
         server_req_s: timed.reqPerSec,
         bare_req_s: bare,
+        bare_before_req_s: bareBefore,
+        bare_after_req_s: bareAfter,
+        http_floor_req_s: floor,
         server_cpu_ms_per_req: cpuPerReq,
         load_requests: load.sent,
         // Requests never sent because the 120 s cap hit count as errors too.
@@ -155,8 +205,7 @@ export async function serverLoad(opts: ServerLoadOptions = {}): Promise<ServerLo
         rss_after_mb: rssMb(pid),
       };
     } finally {
-      child.kill('SIGTERM');
-      await new Promise((resolve) => child.once('exit', resolve));
+      await stop(child);
     }
   } finally {
     await rm(dir, { recursive: true, force: true });
