@@ -64,6 +64,9 @@ if (only.has('probe')) {
 if (only.has('server')) {
   const s = await serverLoad({ seconds: Math.max(3, seconds / 2), loadRequests: 10_000 });
   add('server_over_bare_ort', s.server_over_bare_ort, '/v2 infer at concurrency 16 / bare session loop (goal ≥ 0.9)');
+  add('server_req_s', s.server_req_s, `requests/s at concurrency 16; bare loop ${s.bare_req_s.toFixed(0)}/s`);
+  add('http_floor_over_bare_ort', s.http_floor_req_s / s.bare_req_s, 'a do-nothing node:http server driven by the same client / bare loop: what HTTP + client allow here');
+  add('server_cpu_ms_per_req', s.server_cpu_ms_per_req, 'server process CPU per request (steadier than req/s on a shared host)');
   add('server_p50_ms', s.server_p50_ms, 'latency p50 at concurrency 16');
   add('server_p99_ms', s.server_p99_ms, 'latency p99 at concurrency 16');
   add('server_load_errors', s.load_errors, `${s.load_requests} requests at concurrency 32`);
