@@ -32,7 +32,8 @@ async function main(): Promise<void> {
   const backend = await selectBackend(opts.backend);
   log(describeBackend(backend));
   const result = await runPipeline(config, opts.out, backend, { resume: opts.resume, log });
-  console.log(formatSummary(result, opts.out, backend.backend));
+  const native = backend.wasm?.native !== undefined ? ' + native training kernels' : backend.wasm?.nativeUnavailable !== undefined ? ' (wasm kernels only)' : '';
+  console.log(formatSummary(result, opts.out, `${backend.backend}${native}`));
 }
 
 main().catch((e: unknown) => {
