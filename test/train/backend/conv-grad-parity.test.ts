@@ -31,6 +31,7 @@ const convCases: ConvCase[] = [
   { name: '7×7 numeric pad 1 s1 5×5', x: [2, 7, 7, 3], f: [5, 5, 3, 8], stride: 1, pad: 1 },
   { name: '11×11 same s3 5×5 (dx via upsampled dy)', x: [2, 11, 11, 2], f: [5, 5, 2, 8], stride: 3, pad: 'same' },
   { name: '13×13 valid s4 5×5 (the wasm flavour leaves dx to the stock kernel)', x: [2, 13, 13, 2], f: [5, 5, 2, 8], stride: 4, pad: 'valid' },
+  { name: '1×1 pointwise (the native kernels skip im2col)', x: [2, 7, 7, 32], f: [1, 1, 32, 8], stride: 1, pad: 'valid' },
   { name: '16×16 same s1 3×3, 16 images (enough work for two native threads)', x: [16, 16, 16, 8], f: [3, 3, 8, 32], stride: 1, pad: 'same' },
 ];
 

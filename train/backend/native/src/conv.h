@@ -125,6 +125,15 @@ inline std::vector<float>& colBuffer() {
   return buf;
 }
 
+// The im2col rows of images [n0, n0 + count) in this thread's buffer, or x itself for a pointwise conv.
+inline const float* colsOf(const ConvShape& s, const float* x, int n0, int count) {
+  if (isPointwise(s)) return x + static_cast<size_t>(n0) * s.h * s.w * s.cin;
+  std::vector<float>& col = colBuffer();
+  col.resize(static_cast<size_t>(count) * s.pixels() * s.k());
+  im2col(s, x, n0, count, col.data());
+  return col.data();
+}
+
 enum class Activation { Linear = 0, Relu = 1 };
 
 // y = act(conv(x, w) + bias); bias may be null.
@@ -140,15 +149,7 @@ inline void convForward(const ConvShape& s, const float* x, const float* w, cons
     const int count = std::min(g, s.n - n0);
     const int M = count * s.pixels();
     float* out = y + static_cast<size_t>(n0) * s.pixels() * s.cout;
-    const float* colData;
-    if (isPointwise(s)) {
-      colData = x + static_cast<size_t>(n0) * s.h * s.w * s.cin;
-    } else {
-      std::vector<float>& col = colBuffer();
-      col.resize(static_cast<size_t>(M) * K);
-      im2col(s, x, n0, count, col.data());
-      colData = col.data();
-    }
+    const float* colData = colsOf(s, x, n0, count);
     gemm(M, s.cout, K, Strided{colData, K, 1}, W, out, s.cout, false);
     if (bias != nullptr || act != Activation::Linear) {
       for (int m = 0; m < M; m++) {
@@ -197,7 +198,6 @@ inline void convBackpropFilter(const ConvShape& s, const float* x, const float* 
   const int K = s.k();
   const size_t size = static_cast<size_t>(K) * s.cout;
   std::vector<std::vector<float>> partial(threads);
-  const bool pointwise = isPointwise(s);
   // Groups are handed out one at a time (not split in halves up front), so a thread the OS delays on a busy
   // host holds up at most one group.
   int next = 0;
@@ -214,15 +214,7 @@ inline void convBackpropFilter(const ConvShape& s, const float* x, const float* 
       const int n0 = gi * g;
       const int count = std::min(g, s.n - n0);
       const int M = count * s.pixels();
-      const float* colData;
-      if (pointwise) {
-        colData = x + static_cast<size_t>(n0) * s.h * s.w * s.cin;
-      } else {
-        std::vector<float>& col = colBuffer();
-        col.resize(static_cast<size_t>(M) * K);
-        im2col(s, x, n0, count, col.data());
-        colData = col.data();
-      }
+      const float* colData = colsOf(s, x, n0, count);
       gemm(K, s.cout, M, Strided{colData, 1, K}, Strided{dy + static_cast<size_t>(n0) * s.pixels() * s.cout, s.cout, 1},
            mine.data(), s.cout, started);
       started = true;

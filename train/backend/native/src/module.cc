@@ -112,37 +112,46 @@ napi_value ConvForward(napi_env env, napi_callback_info info) {
   return undefinedValue(env);
 }
 
+using SizeOf = size_t (*)(const ConvShape&);
+
+// Reads (in0, in1, out, shape) and checks each tensor's length against what the shape needs.
+struct ConvCall {
+  const float* in0 = nullptr;
+  const float* in1 = nullptr;
+  float* out = nullptr;
+  ConvShape s{};
+};
+
+bool readConvCall(Args& a, const char* const names[3], const SizeOf sizes[3], ConvCall* call) {
+  size_t len[3] = {};
+  float* t[3] = {};
+  for (int i = 0; i < 3; i++) t[i] = a.f32(i, names[i], false, &len[i]);
+  const bool ok = a.shape(3, &call->s);
+  if (a.failed || !ok) return false;
+  for (int i = 0; i < 3; i++) a.expectLength(len[i], sizes[i](call->s), names[i]);
+  call->in0 = t[0];
+  call->in1 = t[1];
+  call->out = t[2];
+  return !a.failed;
+}
+
 napi_value ConvBackpropInput(napi_env env, napi_callback_info info) {
   Args a(env, info);
-  size_t ndy = 0, nw = 0, ndx = 0;
-  const float* dy = a.f32(0, "dy", false, &ndy);
-  const float* w = a.f32(1, "filter", false, &nw);
-  float* dx = a.f32(2, "dx", false, &ndx);
-  ConvShape s{};
-  const bool ok = a.shape(3, &s);
-  if (a.failed || !ok) return nullptr;
-  a.expectLength(ndy, outputSize(s), "dy");
-  a.expectLength(nw, filterSize(s), "filter");
-  a.expectLength(ndx, inputSize(s), "dx");
-  if (a.failed) return nullptr;
-  actprobe::convBackpropInput(s, dy, w, dx);
+  static const char* const names[3] = {"dy", "filter", "dx"};
+  static const SizeOf sizes[3] = {outputSize, filterSize, inputSize};
+  ConvCall c;
+  if (!readConvCall(a, names, sizes, &c)) return nullptr;
+  actprobe::convBackpropInput(c.s, c.in0, c.in1, c.out);
   return undefinedValue(env);
 }
 
 napi_value ConvBackpropFilter(napi_env env, napi_callback_info info) {
   Args a(env, info);
-  size_t nx = 0, ndy = 0, ndw = 0;
-  const float* x = a.f32(0, "x", false, &nx);
-  const float* dy = a.f32(1, "dy", false, &ndy);
-  float* dw = a.f32(2, "dw", false, &ndw);
-  ConvShape s{};
-  const bool ok = a.shape(3, &s);
-  if (a.failed || !ok) return nullptr;
-  a.expectLength(nx, inputSize(s), "x");
-  a.expectLength(ndy, outputSize(s), "dy");
-  a.expectLength(ndw, filterSize(s), "dw");
-  if (a.failed) return nullptr;
-  actprobe::convBackpropFilter(s, x, dy, dw);
+  static const char* const names[3] = {"x", "dy", "dw"};
+  static const SizeOf sizes[3] = {inputSize, outputSize, filterSize};
+  ConvCall c;
+  if (!readConvCall(a, names, sizes, &c)) return nullptr;
+  actprobe::convBackpropFilter(c.s, c.in0, c.in1, c.out);
   return undefinedValue(env);
 }
 
@@ -192,19 +201,15 @@ napi_value BatchMatMul(napi_env env, napi_callback_info info) {
 // (dy, x, dx, shape) with shape's cin = cout = channels and kh/kw the pool window.
 napi_value MaxPoolGrad(napi_env env, napi_callback_info info) {
   Args a(env, info);
-  size_t ndy = 0, nx = 0, ndx = 0;
-  const float* dy = a.f32(0, "dy", false, &ndy);
-  const float* x = a.f32(1, "x", false, &nx);
-  float* dx = a.f32(2, "dx", false, &ndx);
-  ConvShape s{};
-  const bool ok = a.shape(3, &s);
-  if (a.failed || !ok) return nullptr;
-  if (s.cin != s.cout) a.fail("shape: a pool keeps its channels (cin must equal cout)");
-  a.expectLength(ndy, outputSize(s), "dy");
-  a.expectLength(nx, inputSize(s), "x");
-  a.expectLength(ndx, inputSize(s), "dx");
-  if (a.failed) return nullptr;
-  actprobe::maxPoolGrad(s, x, dy, dx);
+  static const char* const names[3] = {"dy", "x", "dx"};
+  static const SizeOf sizes[3] = {outputSize, inputSize, inputSize};
+  ConvCall c;
+  if (!readConvCall(a, names, sizes, &c)) return nullptr;
+  if (c.s.cin != c.s.cout) {
+    a.fail("shape: a pool keeps its channels (cin must equal cout)");
+    return nullptr;
+  }
+  actprobe::maxPoolGrad(c.s, c.in1, c.in0, c.out);
   return undefinedValue(env);
 }
 
