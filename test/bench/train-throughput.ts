@@ -35,3 +35,33 @@ export function pytorchModelMImagesPerSecond(seconds: number): { imgPerSec: numb
   const line = JSON.parse(run.stdout.trim().split('\n').pop() ?? '{}') as { img_s: number; torch: string };
   return { imgPerSec: line.img_s, note: `PyTorch ${line.torch} CPU, 2 threads` };
 }
+
+export interface Runs {
+  median: number;
+  best: number;
+  all: number[];
+}
+
+function summarise(all: number[]): Runs {
+  const sorted = [...all].sort((a, b) => a - b);
+  return { median: sorted[Math.floor(sorted.length / 2)], best: sorted[sorted.length - 1], all };
+}
+
+/**
+ * Model M on tfjs and on PyTorch, `runs` fresh runs each, taking turns. PyTorch on this machine kind lands in a
+ * fast or a slow mode per process (529–1997 img/s seen here across runs of the same script), tfjs does not
+ * (937–1021), so one run of each would make the ratio a coin toss: the median and the best of each are kept.
+ */
+export function trainThroughputSideBySide(seconds: number, runs: number): { tfjs: Runs; pytorch: Runs | null; note: string } {
+  const mnist = { height: 28, width: 28, channels: 1, classes: 10 };
+  const tfjs: number[] = [];
+  const torch: number[] = [];
+  let note = '';
+  for (let i = 0; i < runs; i++) {
+    const p = pytorchModelMImagesPerSecond(seconds);
+    note = p.note;
+    if (p.imgPerSec !== null) torch.push(p.imgPerSec);
+    tfjs.push(tfjsTrainImagesPerSecond({ preset: 'model-m' }, mnist, 64, seconds));
+  }
+  return { tfjs: summarise(tfjs), pytorch: torch.length > 0 ? summarise(torch) : null, note };
+}

@@ -23,8 +23,14 @@ struct Strided {
 
 constexpr int MR = 6;
 constexpr int NR = 16;
-constexpr int KC = 256;
-constexpr int MC = 72;
+#ifndef ACTPROBE_KC
+#define ACTPROBE_KC 256
+#endif
+#ifndef ACTPROBE_MC
+#define ACTPROBE_MC 72
+#endif
+constexpr int KC = ACTPROBE_KC;
+constexpr int MC = ACTPROBE_MC;
 
 // Panels of A: for each group of MR rows, kc columns interleaved (a[k*MR + i]); short groups are zero-padded.
 inline void packA(const Strided& A, int i0, int mc, int k0, int kc, float* out) {
