@@ -63,36 +63,52 @@ inline void packB(const Strided& B, int k0, int kc, int j0, int nc, float* out) 
 }
 
 // One MR×NR tile: c (row stride ldc) = (accumulate ? c : 0) + a-panel · b-panel, writing only mr×nr.
+// The 12 accumulators are named variables: held in an array, GCC stored them to the stack on every k.
 inline void microKernel(int kc, const float* a, const float* b, float* c, std::ptrdiff_t ldc, bool accumulate, int mr, int nr) {
 #ifdef ACTPROBE_AVX2
-  __m256 acc[MR][2];
-  for (int i = 0; i < MR; i++) acc[i][0] = acc[i][1] = _mm256_setzero_ps();
+  __m256 c00 = _mm256_setzero_ps(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
+  __m256 c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
   for (int k = 0; k < kc; k++) {
     const __m256 b0 = _mm256_loadu_ps(b + k * NR);
     const __m256 b1 = _mm256_loadu_ps(b + k * NR + 8);
     const float* ak = a + k * MR;
-    for (int i = 0; i < MR; i++) {
-      const __m256 ai = _mm256_broadcast_ss(ak + i);
-      acc[i][0] = _mm256_fmadd_ps(ai, b0, acc[i][0]);
-      acc[i][1] = _mm256_fmadd_ps(ai, b1, acc[i][1]);
-    }
+    __m256 ai = _mm256_broadcast_ss(ak);
+    c00 = _mm256_fmadd_ps(ai, b0, c00);
+    c01 = _mm256_fmadd_ps(ai, b1, c01);
+    ai = _mm256_broadcast_ss(ak + 1);
+    c10 = _mm256_fmadd_ps(ai, b0, c10);
+    c11 = _mm256_fmadd_ps(ai, b1, c11);
+    ai = _mm256_broadcast_ss(ak + 2);
+    c20 = _mm256_fmadd_ps(ai, b0, c20);
+    c21 = _mm256_fmadd_ps(ai, b1, c21);
+    ai = _mm256_broadcast_ss(ak + 3);
+    c30 = _mm256_fmadd_ps(ai, b0, c30);
+    c31 = _mm256_fmadd_ps(ai, b1, c31);
+    ai = _mm256_broadcast_ss(ak + 4);
+    c40 = _mm256_fmadd_ps(ai, b0, c40);
+    c41 = _mm256_fmadd_ps(ai, b1, c41);
+    ai = _mm256_broadcast_ss(ak + 5);
+    c50 = _mm256_fmadd_ps(ai, b0, c50);
+    c51 = _mm256_fmadd_ps(ai, b1, c51);
   }
+  const __m256 rows[MR][2] = {{c00, c01}, {c10, c11}, {c20, c21}, {c30, c31}, {c40, c41}, {c50, c51}};
   if (mr == MR && nr == NR) {
     for (int i = 0; i < MR; i++) {
       float* ci = c + i * ldc;
+      __m256 lo = rows[i][0], hi = rows[i][1];
       if (accumulate) {
-        acc[i][0] = _mm256_add_ps(acc[i][0], _mm256_loadu_ps(ci));
-        acc[i][1] = _mm256_add_ps(acc[i][1], _mm256_loadu_ps(ci + 8));
+        lo = _mm256_add_ps(lo, _mm256_loadu_ps(ci));
+        hi = _mm256_add_ps(hi, _mm256_loadu_ps(ci + 8));
       }
-      _mm256_storeu_ps(ci, acc[i][0]);
-      _mm256_storeu_ps(ci + 8, acc[i][1]);
+      _mm256_storeu_ps(ci, lo);
+      _mm256_storeu_ps(ci + 8, hi);
     }
     return;
   }
   alignas(32) float tile[MR * NR];
   for (int i = 0; i < MR; i++) {
-    _mm256_store_ps(tile + i * NR, acc[i][0]);
-    _mm256_store_ps(tile + i * NR + 8, acc[i][1]);
+    _mm256_store_ps(tile + i * NR, rows[i][0]);
+    _mm256_store_ps(tile + i * NR + 8, rows[i][1]);
   }
 #else
   float tile[MR * NR] = {};
@@ -107,15 +123,20 @@ inline void microKernel(int kc, const float* a, const float* b, float* c, std::p
 // The same tile for panels with at most 8 live columns (narrow convolutions): half the FMAs of the 6×16 one.
 inline void microKernelNarrow(int kc, const float* a, const float* b, float* c, std::ptrdiff_t ldc, bool accumulate, int mr, int nr) {
 #ifdef ACTPROBE_AVX2
-  __m256 acc[MR];
-  for (int i = 0; i < MR; i++) acc[i] = _mm256_setzero_ps();
+  __m256 c0 = _mm256_setzero_ps(), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0;
   for (int k = 0; k < kc; k++) {
     const __m256 b0 = _mm256_loadu_ps(b + k * NR);
     const float* ak = a + k * MR;
-    for (int i = 0; i < MR; i++) acc[i] = _mm256_fmadd_ps(_mm256_broadcast_ss(ak + i), b0, acc[i]);
+    c0 = _mm256_fmadd_ps(_mm256_broadcast_ss(ak), b0, c0);
+    c1 = _mm256_fmadd_ps(_mm256_broadcast_ss(ak + 1), b0, c1);
+    c2 = _mm256_fmadd_ps(_mm256_broadcast_ss(ak + 2), b0, c2);
+    c3 = _mm256_fmadd_ps(_mm256_broadcast_ss(ak + 3), b0, c3);
+    c4 = _mm256_fmadd_ps(_mm256_broadcast_ss(ak + 4), b0, c4);
+    c5 = _mm256_fmadd_ps(_mm256_broadcast_ss(ak + 5), b0, c5);
   }
   alignas(32) float tile[MR * 8];
-  for (int i = 0; i < MR; i++) _mm256_store_ps(tile + i * 8, acc[i]);
+  const __m256 rows[MR] = {c0, c1, c2, c3, c4, c5};
+  for (int i = 0; i < MR; i++) _mm256_store_ps(tile + i * 8, rows[i]);
   for (int i = 0; i < mr; i++)
     for (int j = 0; j < nr; j++) c[i * ldc + j] = (accumulate ? c[i * ldc + j] : 0.f) + tile[i * 8 + j];
 #else
