@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../../../train/backend/index.js';
 import { batchNormalization } from '../../../train/models/fast-batch-norm.js';
-import { NATIVE_FORWARD_MIN_CHANNELS, NATIVE_FORWARD_MIN_PATCH } from '../../../train/backend/native/conv-kernels.js';
+import { NATIVE_FORWARD_MIN_MACS_PER_PIXEL } from '../../../train/backend/native/conv-kernels.js';
 import { expectParity, randomHost, weightedSum } from './parity.js';
 
 type Pad = 'same' | 'valid' | number | tf.backend_util.ExplicitPadding;
@@ -42,7 +42,7 @@ describe('conv2d gradients on wasm match cpu', () => {
       const [dx, df] = tf.grads((a: tf.Tensor, b: tf.Tensor) => weightedSum(conv(a, b)))([xt, ft]);
       return [conv(xt, ft), dx, df];
     }, [randomHost(x, 1), randomHost(f, 2)], 1e-4, [
-      ...(f[0] * f[1] * f[2] >= NATIVE_FORWARD_MIN_PATCH && f[3] >= NATIVE_FORWARD_MIN_CHANNELS ? ['convForward'] : []), 'convBackpropInput', 'convBackpropFilter']);
+      ...(f[0] * f[1] * f[2] * f[3] >= NATIVE_FORWARD_MIN_MACS_PER_PIXEL ? ['convForward'] : []), 'convBackpropInput', 'convBackpropFilter']);
   });
 
   it('fused conv2d with bias + relu (the path Keras conv layers take)', async () => {

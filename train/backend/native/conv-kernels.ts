@@ -28,12 +28,11 @@ interface ForwardAttrs {
 const floats = (...infos: (Info | undefined)[]): boolean => infos.every((i) => i === undefined || i.dtype === 'float32');
 
 /**
- * Forward convs whose im2col rows are this short (stems on 1–3 channels) or with this few output channels
- * stay on XNNPACK: its direct conv beat im2col + GEMM there (model M's conv1 1.7 vs 2.2 ms, AlexNet-1/16's
- * 5×5×3→4 stem 3.9 vs 6.3 ms; train/backend/bench/conv-shapes.ts), while every gradient was faster natively.
+ * Forward convs with this little work per output pixel (multiply-adds = kh·kw·Cin·Cout) stay on XNNPACK, whose
+ * direct conv beat im2col + GEMM there (seednet's 3×3×1→8 stem: 0.49 vs 0.91 ms), while model M's 3×3×1→32
+ * stem (288) ran 2.7 → 0.6 ms natively (train/backend/bench/conv-shapes.ts). Gradients always run natively.
  */
-export const NATIVE_FORWARD_MIN_PATCH = 32;
-export const NATIVE_FORWARD_MIN_CHANNELS = 8;
+export const NATIVE_FORWARD_MIN_MACS_PER_PIXEL = 256;
 
 export function wrapNativeConvForward(kernelName: string) {
   return (fallback: tf.KernelFunc): tf.KernelFunc => (args) => {
@@ -43,7 +42,7 @@ export function wrapNativeConvForward(kernelName: string) {
     const activation = attrs.activation ?? 'linear';
     const outC = filter.shape[3];
     const patch = filter.shape[0] * filter.shape[1] * filter.shape[2];
-    const usable = native !== null && patch >= NATIVE_FORWARD_MIN_PATCH && outC >= NATIVE_FORWARD_MIN_CHANNELS && attrs.dataFormat !== 'NCHW' && preluActivationWeights === undefined &&
+    const usable = native !== null && patch * outC >= NATIVE_FORWARD_MIN_MACS_PER_PIXEL && attrs.dataFormat !== 'NCHW' && preluActivationWeights === undefined &&
       (activation === 'linear' || activation === 'relu') && (bias === undefined || bias.shape.reduce((a, b) => a * b, 1) === outC) &&
       floats(x, filter, bias);
     if (!usable) return fallback(args);
