@@ -49,8 +49,8 @@ function summarise(all: number[]): Runs {
 
 /**
  * Model M on tfjs and on PyTorch, `runs` fresh runs each, taking turns. PyTorch on this machine kind lands in a
- * fast or a slow mode per process (529–1997 img/s seen here across runs of the same script), tfjs does not
- * (937–1021), so one run of each would make the ratio a coin toss: the median and the best of each are kept.
+ * fast or a slow mode per process (510–1997 img/s seen here across runs of the same script), tfjs does not
+ * (1000–1310), so one run of each would make the ratio a coin toss: the median and the best of each are kept.
  */
 export function trainThroughputSideBySide(seconds: number, runs: number): { tfjs: Runs; pytorch: Runs | null; note: string } {
   const mnist = { height: 28, width: 28, channels: 1, classes: 10 };
