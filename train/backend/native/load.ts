@@ -5,7 +5,7 @@
 import { createRequire } from 'node:module';
 import { buildNativeKernels, type BuildOptions } from './build.js';
 
-/** Float32Array arguments are views of tfjs-wasm's heap; shapes are ConvShape Int32Arrays (see conv-shape.ts). */
+/** Float32Array arguments are views of tfjs-wasm's heap; shapes are ConvShape Int32Arrays (see convShape in conv-kernels.ts). */
 export interface NativeKernels {
   convForward(x: Float32Array, filter: Float32Array, bias: Float32Array | null, y: Float32Array, shape: Int32Array, activation: 0 | 1): void;
   convBackpropInput(dy: Float32Array, filter: Float32Array, dx: Float32Array, shape: Int32Array): void;
