@@ -21,8 +21,9 @@ import { wrapNativeConvBackpropFilter, wrapNativeConvBackpropInput, wrapNativeCo
 
 /**
  * Kernels tfjs-backend-wasm lacks; a native one, should a later tfjs ship it, is left in place.
- * The conv kernels below run on the native (C++) kernels whenever those are active (../native/active.ts)
- * and on the wasm path otherwise.
+ * The conv kernels here and in the overrides run on the native (C++) kernels whenever those are active
+ * (../native/active.ts) and on the wasm path otherwise; the Actprobe* kernels (fused batch norm, ReLU
+ * gradient, Adam) exist only for the native path, and their callers check that it is active first.
  */
 export const WASM_ADDED_KERNELS: readonly tf.KernelConfig[] = [
   { ...conv2DBackpropFilterConfig, kernelFunc: wrapNativeConvBackpropFilter(conv2DBackpropFilterConfig.kernelFunc) },
