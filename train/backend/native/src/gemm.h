@@ -62,6 +62,12 @@ inline void packB(const Strided& B, int k0, int kc, int j0, int nc, float* out) 
   }
 }
 
+// Adds (or writes) the live mr×nr corner of a tile whose rows are `width` floats apart into c.
+inline void storeEdge(const float* tile, int width, float* c, std::ptrdiff_t ldc, bool accumulate, int mr, int nr) {
+  for (int i = 0; i < mr; i++)
+    for (int j = 0; j < nr; j++) c[i * ldc + j] = (accumulate ? c[i * ldc + j] : 0.f) + tile[i * width + j];
+}
+
 // One MR×NR tile: c (row stride ldc) = (accumulate ? c : 0) + a-panel · b-panel, writing only mr×nr.
 // The 12 accumulators are named variables: held in an array, GCC stored them to the stack on every k.
 inline void microKernel(int kc, const float* a, const float* b, float* c, std::ptrdiff_t ldc, bool accumulate, int mr, int nr) {
@@ -116,8 +122,7 @@ inline void microKernel(int kc, const float* a, const float* b, float* c, std::p
     for (int i = 0; i < MR; i++)
       for (int j = 0; j < NR; j++) tile[i * NR + j] += a[k * MR + i] * b[k * NR + j];
 #endif
-  for (int i = 0; i < mr; i++)
-    for (int j = 0; j < nr; j++) c[i * ldc + j] = (accumulate ? c[i * ldc + j] : 0.f) + tile[i * NR + j];
+  storeEdge(tile, NR, c, ldc, accumulate, mr, nr);
 }
 
 // The same tile for panels with at most 8 live columns (narrow convolutions): half the FMAs of the 6×16 one.
@@ -137,8 +142,7 @@ inline void microKernelNarrow(int kc, const float* a, const float* b, float* c, 
   alignas(32) float tile[MR * 8];
   const __m256 rows[MR] = {c0, c1, c2, c3, c4, c5};
   for (int i = 0; i < MR; i++) _mm256_store_ps(tile + i * 8, rows[i]);
-  for (int i = 0; i < mr; i++)
-    for (int j = 0; j < nr; j++) c[i * ldc + j] = (accumulate ? c[i * ldc + j] : 0.f) + tile[i * 8 + j];
+  storeEdge(tile, 8, c, ldc, accumulate, mr, nr);
 #else
   microKernel(kc, a, b, c, ldc, accumulate, mr, nr);
 #endif
