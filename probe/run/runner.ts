@@ -12,11 +12,11 @@ import { decodeModel, type OnnxModel } from '../onnx/model.js';
 import { createSession, type ProbeSession, type SessionConfig } from '../session/create.js';
 import { Reservoir } from '../stats/reservoir.js';
 import { reduceNchw } from '../stats/nchw-reduce.js';
-import { TapAccumulator, type PerImage } from '../stats/tap-accumulator.js';
-import type { StatField } from '../taps/tap-graph.js';
+import { TapAccumulator, type PackedStats } from '../stats/tap-accumulator.js';
 import { selectTaps, type TapSelection } from '../taps/select.js';
 import { planGraph, type GraphPlan, type PlannedTap } from './plan.js';
 import type { WatchRows } from './layer-entry.js';
+import { packedRow, pickFields } from '../stats/packed.js';
 
 export interface RunnerOptions {
   model: string;
@@ -83,11 +83,10 @@ export async function prepareProbe(opts: RunnerOptions): Promise<ProbeRunner> {
       const w = runner.watch[i];
       if (t === plan.input) {
         const r = reduceNchw(input, count, C, H * W, t.positions);
-        const v = r.values;
-        runner.accumulators[i].add(count, t.spatial, isFull ? v : { max: v.max, mean: v.mean }, isFull ? r.sample : undefined);
+        runner.accumulators[i].add(count, t.spatial, isFull ? r.values : pickFields(r.values, ['max', 'mean'], count, t.channels), isFull ? r.sample : undefined);
         for (let n = 0; n < keep; n++) {
-          w.min.push(row(v.min, n, t.channels));
-          w.max.push(row(v.max, n, t.channels));
+          w.min.push(packedRow(r.values, 'min', n, t.channels));
+          w.max.push(packedRow(r.values, 'max', n, t.channels));
         }
         return;
       }
@@ -100,11 +99,11 @@ export async function prepareProbe(opts: RunnerOptions): Promise<ProbeRunner> {
         }
         return;
       }
-      const f = splitStats(output(out, o.stats, t), o.fields ?? [], count, t);
-      runner.accumulators[i].add(count, t.spatial, { ...f, max: f.max!, mean: f.mean! }, o.sample === undefined ? undefined : output(out, o.sample, t));
+      const packed: PackedStats = { data: output(out, o.stats, t), fields: o.fields ?? [] };
+      runner.accumulators[i].add(count, t.spatial, packed, o.sample === undefined ? undefined : output(out, o.sample, t));
       for (let n = 0; n < keep; n++) {
-        w.min.push(row(f.min!, n, t.channels));
-        w.max.push(row(f.max!, n, t.channels));
+        w.min.push(packedRow(packed, 'min', n, t.channels));
+        w.max.push(packedRow(packed, 'max', n, t.channels));
       }
     });
     runner.watchIds.push(...ids.slice(0, keep));
@@ -151,33 +150,6 @@ function output(out: ort.InferenceSession.OnnxValueMapType, name: string | undef
     throw new Error(`onnxruntime returned no float32 "${name ?? '(unplanned output)'}" for tap ${t.name}; the patched graph lost an output.`);
   }
   return v.data;
-}
-
-/**
- * Splits a tap's concatenated reductions ([N, fields · C], image-major) into one [N, C] array per field; the graph
- * gives max(−x) for the minimum, negated here.
- */
-function splitStats(data: Float32Array, fields: StatField[], count: number, t: PlannedTap): Partial<PerImage> {
-  const c = t.channels;
-  const k = fields.length;
-  if (!fields.includes('max') || !fields.includes('mean') || data.length !== count * k * c) {
-    throw new Error(`Tap ${t.name}: its reductions hold ${data.length} values for fields [${fields.join(', ')}], expected ${count} images × ${k} × ${c} channels including max and mean.`);
-  }
-  const out: Partial<PerImage> = {};
-  for (let f = 0; f < k; f++) {
-    const a = new Float32Array(count * c);
-    const sign = fields[f] === 'negMin' ? -1 : 1;
-    // Plain loops: a subarray per image row would allocate thousands of views per batch.
-    for (let n = 0; n < count; n++) {
-      const from = (n * k + f) * c;
-      const to = n * c;
-      for (let j = 0; j < c; j++) a[to + j] = sign * data[from + j];
-    }
-    const field = fields[f];
-    if (field === 'negMin') out.min = a;
-    else out[field] = a;
-  }
-  return out;
 }
 
 /** The reservoir's fixed positions of each image of a whole [N, C] tap. */

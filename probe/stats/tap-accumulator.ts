@@ -9,14 +9,12 @@
  * E[x²] − E[x]² from onnxruntime's float32 means — accurate unless a channel's std is below ~1e-3 of |mean|.
  */
 import { Reservoir } from './reservoir.js';
-import type { ChannelStats, LayerSummary, PerImage } from './types.js';
+import type { ChannelStats, LayerSummary, PackedStats, StatField } from './types.js';
 
-export type { ChannelStats, LayerSummary, PerImage } from './types.js';
+export type { ChannelStats, LayerSummary, PackedStats, StatField } from './types.js';
 
 /** A channel that is zero for at least 99% of its values over the probe set counts as dead. */
 export const DEAD_CHANNEL_ZERO_FRACTION = 0.99;
-
-const PER_IMAGE_FIELDS = ['max', 'mean', 'min', 'meanSq', 'pos', 'neg', 'low', 'high'] as const satisfies ReadonlyArray<keyof PerImage>;
 
 export class TapAccumulator {
   readonly max: Float64Array;
@@ -52,35 +50,87 @@ export class TapAccumulator {
     this.between = f();
   }
 
-  /** One batch of per-image reductions of a tap with `spatial` values per channel per image. */
-  add(batch: number, spatial: number, p: PerImage, sample?: ArrayLike<number>): void {
+  /**
+   * One batch of per-image reductions of a tap with `spatial` values per channel per image. With max and mean
+   * only it is a light batch; with a minimum, meanSq and pos too it also counts towards the full statistics.
+   * One fused pass over the packed rows, then one over the image means (Chan's merge). In the running max
+   * and min a NaN, once in, sticks: nothing compares above or below it.
+   */
+  add(batch: number, spatial: number, p: PackedStats, sample?: ArrayLike<number>): void {
     const c = this.channels;
-    const size = batch * c;
-    for (const name of PER_IMAGE_FIELDS) {
-      const a = p[name];
-      if (a && a.length !== size) {
-        throw new Error(`Tap reduction "${name}" holds ${a.length} values, expected ${batch} images × ${c} channels; the graph and the accumulator disagree.`);
-      }
+    const fields = p.fields;
+    const stride = fields.length * c;
+    const at = (f: StatField): number => (fields.includes(f) ? fields.indexOf(f) * c : -1);
+    const oMax = at('max');
+    const oMean = at('mean');
+    if (oMax < 0 || oMean < 0 || p.data.length !== batch * stride) {
+      throw new Error(`Tap reductions hold ${p.data.length} values for fields [${fields.join(', ')}], expected ${batch} images × ${fields.length} × ${c} channels including max and mean; the graph and the accumulator disagree.`);
     }
-    // Loops walk the [N, C] arrays image-major (memory order) into per-channel scratch sums.
-    this.addMaxMean(batch, spatial, p.max, p.mean);
-    if (!p.min || !p.meanSq || !p.pos) return;
-    extremes(this.min, p.min, size, c, true);
-    const { within, nonzero } = this;
-    within.fill(0);
-    const mean = p.mean;
-    const meanSq = p.meanSq;
-    for (let j = 0; j < size; j += c) {
+    const negated = fields.includes('negMin');
+    const oMin = negated ? at('negMin') : at('min');
+    const oSq = at('meanSq');
+    const oPos = at('pos');
+    const oNeg = at('neg');
+    const d = p.data;
+    const { max, sums } = this;
+    sums.fill(0);
+    const full = oMin >= 0 && oSq >= 0 && oPos >= 0;
+    const end = d.length;
+    // Channel-outer loops keep each channel's running values in registers; the batch (≤ a few hundred kB) stays in cache.
+    if (!full) {
       for (let k = 0; k < c; k++) {
-        const m = mean[j + k];
-        within[k] += Math.max(0, meanSq[j + k] - m * m); // NaN stays NaN
+        let hi = max[k];
+        let sum = 0;
+        for (let base = 0; base < end; base += stride) {
+          const v = d[base + oMax + k];
+          if (v > hi || v !== v) hi = v;
+          sum += d[base + oMean + k];
+        }
+        max[k] = hi;
+        sums[k] = sum;
+      }
+      this.addMean(batch, spatial);
+      return;
+    }
+    const { min, within, nonzero } = this;
+    const sign = negated ? -1 : 1;
+    const oLow = at('low');
+    const oHigh = at('high');
+    const saturation = this.low !== null && this.high !== null && oLow >= 0 && oHigh >= 0;
+    for (let k = 0; k < c; k++) {
+      let hi = max[k];
+      let lo = min[k];
+      let sum = 0;
+      let spread = 0;
+      let nz = 0;
+      let below = 0;
+      let above = 0;
+      for (let base = k; base < end; base += stride) {
+        const vHi = d[base + oMax];
+        if (vHi > hi || vHi !== vHi) hi = vHi;
+        const vLo = sign * d[base + oMin];
+        if (vLo < lo || vLo !== vLo) lo = vLo;
+        const m = d[base + oMean];
+        sum += m;
+        spread += Math.max(0, d[base + oSq] - m * m); // NaN stays NaN
+        nz += oNeg >= 0 ? d[base + oPos] + d[base + oNeg] : d[base + oPos];
+        if (saturation) {
+          below += d[base + oLow];
+          above += d[base + oHigh];
+        }
+      }
+      max[k] = hi;
+      min[k] = lo;
+      sums[k] = sum;
+      within[k] = spread;
+      nonzero[k] += nz * spatial;
+      if (saturation) {
+        this.low![k] += below * spatial;
+        this.high![k] += above * spatial;
       }
     }
-    addScaled(nonzero, p.pos, size, c, spatial);
-    if (p.neg) addScaled(nonzero, p.neg, size, c, spatial);
-    if (this.low && p.low) addScaled(this.low, p.low, size, c, spatial);
-    if (this.high && p.high) addScaled(this.high, p.high, size, c, spatial);
-    this.mergeFull(batch, spatial, mean);
+    this.addMean(batch, spatial);
+    this.mergeFull(batch, spatial, d, oMean, stride);
     if (sample) this.reservoir.addAll(sample);
   }
 
@@ -90,53 +140,70 @@ export class TapAccumulator {
    */
   addRaw(batch: number, raw: Float32Array, full: boolean, sample?: ArrayLike<number>): void {
     const c = this.channels;
-    const size = batch * c;
-    if (raw.length !== size) {
+    if (raw.length !== batch * c) {
       throw new Error(`Tap output holds ${raw.length} values, expected ${batch} images × ${c} channels; the graph and the accumulator disagree.`);
     }
-    this.addMaxMean(batch, 1, raw, raw);
-    if (!full) return;
-    extremes(this.min, raw, size, c, true);
-    this.within.fill(0);
-    const { nonzero, low, high } = this;
-    for (let j = 0; j < size; j += c) {
-      for (let k = 0; k < c; k++) {
-        const v = raw[j + k];
-        if (v > 0 || v < 0) nonzero[k] += 1;
-        if (low && high) {
-          if (v < 0.01) low[k] += 1;
-          if (v > 0.99) high[k] += 1;
-        }
+    const { max, min, sums, nonzero, low, high } = this;
+    const end = raw.length;
+    for (let k = 0; k < c; k++) {
+      let hi = max[k];
+      let sum = 0;
+      for (let i = k; i < end; i += c) {
+        const v = raw[i];
+        if (v > hi || v !== v) hi = v;
+        sum += v;
+      }
+      max[k] = hi;
+      sums[k] = sum;
+      if (!full) continue;
+      let lo = min[k];
+      let nz = 0;
+      let below = 0;
+      let above = 0;
+      for (let i = k; i < end; i += c) {
+        const v = raw[i];
+        if (v < lo || v !== v) lo = v;
+        if (v > 0 || v < 0) nz++;
+        if (v < 0.01) below++;
+        if (v > 0.99) above++;
+      }
+      min[k] = lo;
+      nonzero[k] += nz;
+      if (low && high) {
+        low[k] += below;
+        high[k] += above;
       }
     }
-    this.mergeFull(batch, 1, raw);
+    this.addMean(batch, 1);
+    if (!full) return;
+    this.within.fill(0);
+    this.mergeFull(batch, 1, raw, 0, c);
     if (sample) this.reservoir.addAll(sample);
   }
 
-  private addMaxMean(batch: number, spatial: number, max: Float32Array, mean: Float32Array): void {
+  /** Folds the batch's summed image means (in `sums`) into the every-image mean. */
+  private addMean(batch: number, spatial: number): void {
     const c = this.channels;
-    const size = batch * c;
-    extremes(this.max, max, size, c, false);
-    const sums = this.sums;
-    sums.fill(0);
-    for (let j = 0; j < size; j += c) for (let k = 0; k < c; k++) sums[k] += mean[j + k];
     const nb = batch * spatial;
     const w = nb / (this.countAll + nb);
-    for (let k = 0; k < c; k++) this.meanAll[k] += (sums[k] / batch - this.meanAll[k]) * w;
+    for (let k = 0; k < c; k++) this.meanAll[k] += (this.sums[k] / batch - this.meanAll[k]) * w;
     this.countAll += nb;
   }
 
-  /** Chan's parallel merge of this batch (image means in `mean`, sums and within-image M2 in scratch) into the full-stat moments. */
-  private mergeFull(batch: number, spatial: number, mean: Float32Array): void {
+  /**
+   * Chan's parallel merge of this batch into the full-stat moments: image n's mean of channel k is
+   * `d[n · stride + offset + k]`, their sums are in `sums` and the within-image M2 / spatial in `within`.
+   */
+  private mergeFull(batch: number, spatial: number, d: Float32Array, offset: number, stride: number): void {
     const c = this.channels;
-    const size = batch * c;
     const { sums, within, between } = this;
     between.fill(0);
     for (let k = 0; k < c; k++) sums[k] /= batch; // now the batch mean per channel
-    for (let j = 0; j < size; j += c) {
+    const end = batch * stride;
+    for (let base = offset; base < end; base += stride) {
       for (let k = 0; k < c; k++) {
-        const d = mean[j + k] - sums[k];
-        between[k] += d * d;
+        const dm = d[base + k] - sums[k];
+        between[k] += dm * dm;
       }
     }
     const na = this.countFull;
@@ -198,20 +265,4 @@ export class TapAccumulator {
     }
     return s;
   }
-}
-
-/** Running per-channel min (or max) over an image-major [N, C] array; NaN sticks. */
-function extremes(into: Float64Array, a: Float32Array, size: number, c: number, isMin: boolean): void {
-  for (let j = 0; j < size; j += c) {
-    for (let k = 0; k < c; k++) {
-      const v = a[j + k];
-      if (isMin ? v < into[k] : v > into[k]) into[k] = v;
-      else if (v !== v) into[k] = v;
-    }
-  }
-}
-
-/** into[k] += scale · Σ_n a[n, k]. */
-function addScaled(into: Float64Array, a: Float32Array, size: number, c: number, scale: number): void {
-  for (let j = 0; j < size; j += c) for (let k = 0; k < c; k++) into[k] += a[j + k] * scale;
 }

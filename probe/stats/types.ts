@@ -3,17 +3,20 @@
 /** Gain of the zero indicator Clip(gain·|x|, 0, 1): |x| < 1/gain counts as zero. */
 export const ZERO_GAIN = 1e30;
 
-/** Per image per channel, each `batch × channels` long, image-major (onnxruntime's outputs as they come). */
-export interface PerImage {
-  max: Float32Array;
-  mean: Float32Array;
-  /** Full tier only. `neg` absent means the tap is known ≥ 0; `low`/`high` only for sigmoid taps. */
-  min?: Float32Array;
-  meanSq?: Float32Array;
-  pos?: Float32Array;
-  neg?: Float32Array;
-  low?: Float32Array;
-  high?: Float32Array;
+/**
+ * The per-image, per-channel reductions a tap's graph output (or the input reduction) carries, in the order
+ * they sit in each image's row. `negMin` is max(−x) (the graph's minimum, stored negated); `neg` absent means
+ * the tap is known ≥ 0; `low`/`high` only for sigmoid taps.
+ */
+export type StatField = 'max' | 'mean' | 'min' | 'negMin' | 'meanSq' | 'pos' | 'neg' | 'low' | 'high';
+
+/**
+ * One batch of per-image reductions, read in place (no per-field copies): field `fields[f]` of image n,
+ * channel k is `data[(n · fields.length + f) · channels + k]` — onnxruntime's [N, fields · C] Concat as it comes.
+ */
+export interface PackedStats {
+  data: Float32Array;
+  fields: readonly StatField[];
 }
 
 export interface ChannelStats {

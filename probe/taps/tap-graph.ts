@@ -18,7 +18,7 @@
  */
 import { DataType, type NewNode, type NewTensor } from '../onnx/encode.js';
 import type { GraphAdditions } from '../onnx/patch.js';
-import { ZERO_GAIN } from '../stats/types.js';
+import { ZERO_GAIN, type StatField } from '../stats/types.js';
 
 export type Tier = 'light' | 'full';
 
@@ -33,8 +33,6 @@ export interface TapPlan {
   sampleStride: number;
 }
 
-/** Per-image, per-channel reductions of a 4-D tap, in the order they sit in its `stats` output. */
-export type StatField = 'max' | 'mean' | 'negMin' | 'meanSq' | 'pos' | 'neg' | 'low' | 'high';
 
 export interface TapOutputs {
   raw?: string;
