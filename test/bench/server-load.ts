@@ -14,12 +14,12 @@ import * as tf from '@tensorflow/tfjs';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { exportLayersModel } from '../../export/index.js';
 import { buildModel } from '../../train/models/index.js';
+import { driveLoad } from './load-client.js';
 
 export interface ServerLoadOptions {
   /** Seconds per throughput measurement (bare loop, then server); default 5. */
@@ -41,6 +41,8 @@ export interface ServerLoadFigures {
   http_floor_req_s: number;
   /** Server process CPU (user + system) per request at concurrency 16: steadier than req/s on a shared host. */
   server_cpu_ms_per_req: number;
+  /** The load client's own CPU per request (it shares the host's cores with the server). */
+  client_cpu_ms_per_req: number;
   load_requests: number;
   load_errors: number;
   load_req_s: number;
@@ -98,39 +100,7 @@ async function stop(child: ChildProcess): Promise<void> {
   await exited;
 }
 
-/** Keeps `concurrency` requests in flight until `count` were sent or `ms` elapsed; records each latency. */
-async function drive(port: number, body: string, concurrency: number, count: number, ms: number) {
-  const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
-  const headers = { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) };
-  const latencies: number[] = [];
-  let sent = 0;
-  let errors = 0;
-  const start = performance.now();
-  const one = (): Promise<void> =>
-    new Promise((resolve) => {
-      const t0 = performance.now();
-      const req = request({ host: '127.0.0.1', port, path: '/v2/models/default/infer', method: 'POST', agent, headers }, (res) => {
-        res.resume().on('end', () => {
-          if (res.statusCode === 200) latencies.push(performance.now() - t0);
-          else errors++;
-          resolve();
-        });
-      });
-      req.on('error', () => {
-        errors++;
-        resolve();
-      });
-      req.end(body);
-    });
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (sent < count && performance.now() - start < ms) {
-      sent++;
-      await one();
-    }
-  }));
-  agent.destroy();
-  return { reqPerSec: (latencies.length + errors) / ((performance.now() - start) / 1000), latencies, errors, sent };
-}
+const drive = (port: number, body: string, concurrency: number, count: number, ms: number) => driveLoad(port, '/v2/models/default/infer', body, concurrency, count, ms);
 
 async function bareLoop(model: Uint8Array, input: Float32Array, seconds: number): Promise<number> {
   const session = await ort.InferenceSession.create(model, { executionProviders: ['cpu'], graphOptimizationLevel: 'all' });
@@ -178,13 +148,16 @@ export async function serverLoad(opts: ServerLoadOptions = {}): Promise<ServerLo
       await drive(port, body, 16, 2000, seconds * 200); // warm-up: JIT and onnxruntime's first runs
       const rssBefore = rssMb(pid);
       const cpuBefore = cpuMs(pid);
+      const clientBefore = process.cpuUsage();
       const timed = await drive(port, body, 16, Number.MAX_SAFE_INTEGER, seconds * 1000);
       const cpuPerReq = (cpuMs(pid) - cpuBefore) / timed.sent;
+      const client = process.cpuUsage(clientBefore);
+      const clientCpuPerReq = (client.user + client.system) / 1000 / timed.sent;
       const bareAfter = await bareLoop(modelBytes, input, seconds);
       const bare = (bareBefore + bareAfter) / 2;
       const load = await drive(port, body, 32, loadRequests, 120_000);
       console.log(
-        `server ${timed.reqPerSec.toFixed(0)} req/s (${cpuPerReq.toFixed(3)} ms CPU/req), bare onnxruntime ${bareBefore.toFixed(0)} → ${bareAfter.toFixed(0)} req/s, ` +
+        `server ${timed.reqPerSec.toFixed(0)} req/s (${cpuPerReq.toFixed(3)} ms CPU/req; client ${clientCpuPerReq.toFixed(3)} ms CPU/req), bare onnxruntime ${bareBefore.toFixed(0)} → ${bareAfter.toFixed(0)} req/s, ` +
           `do-nothing node:http floor ${floor.toFixed(0)} req/s (= ${(floor / bare).toFixed(2)} × bare)`,
       );
       return {
@@ -197,6 +170,7 @@ export async function serverLoad(opts: ServerLoadOptions = {}): Promise<ServerLo
         bare_after_req_s: bareAfter,
         http_floor_req_s: floor,
         server_cpu_ms_per_req: cpuPerReq,
+        client_cpu_ms_per_req: clientCpuPerReq,
         load_requests: load.sent,
         // Requests never sent because the 120 s cap hit count as errors too.
         load_errors: load.errors + (loadRequests - load.sent),
