@@ -70,6 +70,7 @@ if (only.has('server')) {
   add('server_req_s', s.server_req_s, `requests/s at concurrency 16; bare loop ${s.bare_req_s.toFixed(0)}/s`);
   add('http_floor_over_bare_ort', s.http_floor_req_s / s.bare_req_s, 'a do-nothing node:http server driven by the same client / bare loop: what HTTP + client allow here');
   add('server_cpu_ms_per_req', s.server_cpu_ms_per_req, 'server process CPU per request (steadier than req/s on a shared host)');
+  add('client_cpu_ms_per_req', s.client_cpu_ms_per_req, 'load client CPU per request (lean net-socket client; it shares the 2 cores with the server)');
   add('server_p50_ms', s.server_p50_ms, 'latency p50 at concurrency 16');
   add('server_p99_ms', s.server_p99_ms, 'latency p99 at concurrency 16');
   add('server_load_errors', s.load_errors, `${s.load_requests} requests at concurrency 32`);
