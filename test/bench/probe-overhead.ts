@@ -31,6 +31,9 @@ export interface ProbeOverhead {
   plain_ms: number;
   probe_ms: number;
   probe_exact_ms: number;
+  /** Of the measured probe pass (its fastest settled session): onnxruntime runs of the tapped graph, and the JavaScript rest (accumulation, reservoir, input reduction). */
+  probe_graph_ms: number;
+  probe_js_ms: number;
   full_stat_images: number;
   taps: number;
   images: number;
@@ -57,6 +60,8 @@ export async function measureProbeOverhead(modelPath: string, opts: ProbeOverhea
   let runner: ProbeRunner | null = null;
   // One kind alive at a time (idle onnxruntime threads spin and would slow whichever session runs next);
   // the kinds take turns `sessions` times so drift on a shared host hits them alike; each kind's best counts.
+  const best = { plain: Infinity, probe: Infinity, exact: Infinity };
+  let split = { graph: 0, js: 0 };
   const phase = async (kind: 'plain' | 'probe' | 'exact'): Promise<number> => {
     let pass: () => Promise<void>;
     let release: () => Promise<void>;
@@ -69,33 +74,53 @@ export async function measureProbeOverhead(modelPath: string, opts: ProbeOverhea
     } else {
       const r = await prepareProbe({ model: modelPath, card, session: opts.session, batchSize, fullStatImages: kind === 'exact' ? Infinity : fullStats });
       runner ??= r;
+      // Time spent in the (full-statistics) session's runs; the light session, when there is one, counts as JavaScript.
+      let inRun = 0;
+      const run = r.session.run.bind(r.session);
+      r.session.run = async (feeds) => {
+        const t = performance.now();
+        try {
+          return await run(feeds);
+        } finally {
+          inRun += performance.now() - t;
+        }
+      };
       pass = async () => {
         r.reset(); // the same full/light split in every round
+        inRun = 0;
+        const t = performance.now();
         for (const b of batches) await r.addBatch(b, countOf(b), []);
+        if (kind === 'probe') passSplits.push({ total: performance.now() - t, graph: inRun });
       };
       release = () => r.release();
     }
+    const passSplits: Array<{ total: number; graph: number }> = [];
     try {
       await pass();
+      passSplits.length = 0;
       const times: number[] = [];
       for (let i = 0; i < rounds; i++) {
         const t = performance.now();
         await pass();
         times.push(performance.now() - t);
       }
-      return median(times);
+      const m = median(times);
+      if (kind === 'probe' && m < best.probe) {
+        const mid = passSplits.find((p) => p.total === m) ?? passSplits[0];
+        split = { graph: mid.graph, js: mid.total - mid.graph };
+      }
+      return m;
     } finally {
       await release();
     }
   };
-  const best = { plain: Infinity, probe: Infinity, exact: Infinity };
   for (let k = 0; k < sessions; k++) {
     for (const kind of ['plain', 'probe', 'exact'] as const) best[kind] = Math.min(best[kind], await phase(kind));
   }
   const r = runner as ProbeRunner | null;
   return {
     probe_over_plain: best.probe / best.plain, probe_exact_over_plain: best.exact / best.plain,
-    plain_ms: best.plain, probe_ms: best.probe, probe_exact_ms: best.exact,
+    plain_ms: best.plain, probe_ms: best.probe, probe_exact_ms: best.exact, probe_graph_ms: split.graph, probe_js_ms: split.js,
     full_stat_images: Math.min(images, Math.max(fullStats, PROBE_DEFAULTS.watch)),
     taps: r ? r.taps.length : 0, images, batchSize, executionProvider: r ? r.session.report.used : 'unknown',
   };

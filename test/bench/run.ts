@@ -60,6 +60,7 @@ if (only.has('probe')) {
   model.dispose();
   const p = await measureProbeOverhead(path, { images: 256 });
   add('probe_over_plain', p.probe_over_plain, `default probe (every statistic on every image), ${p.taps} taps, 256 images / plain inference (goal ≤ 1.3)`);
+  add('probe_graph_over_plain', p.probe_graph_ms / p.plain_ms, `of that pass: the tapped graph's onnxruntime runs alone / plain (the JavaScript side took ${p.probe_js_ms.toFixed(1)} ms of ${p.probe_ms.toFixed(1)})`);
   const light = await measureProbeOverhead(path, { images: 256, fullStatImages: 64 });
   add('probe_light_over_plain', light.probe_over_plain, 'probe --full-stats 64 (max/mean on all, the rest on 64 images) / plain');
 }
