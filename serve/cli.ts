@@ -22,7 +22,7 @@ const program = new Command('serve')
   .option('--port <port>', 'TCP port (0 = any free port)', int('--port', 0, 65535), 8080)
   .option('--token <token>', 'require Authorization: Bearer <token> on every model route (or set ACTPROBE_TOKEN)')
   .option('--max-body-mb <mb>', 'largest JSON inference body in MiB', int('--max-body-mb', 1, 1024), 16)
-  .option('--threads <n>', 'onnxruntime intra-op threads per session (default: all cores)', int('--threads', 1, 256))
+  .option('--threads <n>', 'onnxruntime intra-op threads per session (default: one per logical CPU)', int('--threads', 1, 256))
   .option('--no-batching', 'run each request on its own instead of merging concurrent ones')
   .showHelpAfterError();
 

@@ -8,13 +8,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { cudaProviderLibrary, type EpChoice } from './providers.js';
+import { intraOpThreads } from './threads.js';
 
 export type OptLevel = 'disabled' | 'basic' | 'extended' | 'all';
 export const OPT_LEVELS: readonly OptLevel[] = ['disabled', 'basic', 'extended', 'all'];
 
 export interface SessionConfig {
   ep?: EpChoice;
-  /** Intra-op threads; 0 or undefined lets onnxruntime choose (one per core). */
+  /** Intra-op threads; 0 or undefined: one per logical CPU (threads.ts says why not onnxruntime's own default). */
   threads?: number;
   optimization?: OptLevel;
   /**
@@ -57,7 +58,7 @@ export async function createSession(model: string | Uint8Array, cfg: SessionConf
   const options = (eps: Array<'cuda' | 'cpu'>): ort.InferenceSession.SessionOptions => ({
     executionProviders: eps,
     graphOptimizationLevel: cfg.optimization ?? 'all',
-    intraOpNumThreads: cfg.threads ?? 0,
+    intraOpNumThreads: intraOpThreads(cfg.threads),
     enableProfiling: true,
     profileFilePrefix: join(profileDir, 'run'),
     ...(cfg.spinning === false ? { extra: { session: { intra_op: { allow_spinning: '0' } } } } : {}),

@@ -6,6 +6,7 @@ import { readFile } from 'node:fs/promises';
 import * as ort from 'onnxruntime-node';
 import { parseExportMetadata, type ExportMetadata } from '../../export/metadata.js';
 import { decodeModel } from '../../probe/onnx/model.js';
+import { intraOpThreads } from '../../probe/session/threads.js';
 import { graphOutputActivations, probeableLayers, type ActivationSource } from '../activations.js';
 import { Batcher } from './batcher.js';
 
@@ -14,7 +15,7 @@ export interface RuntimeOptions {
   batching: boolean;
   /** Most images one request, or one merged run, may hold. */
   maxBatchImages: number;
-  /** onnxruntime intra-op threads; undefined = onnxruntime's default (all cores). */
+  /** onnxruntime intra-op threads; undefined = one per logical CPU (probe/session/threads.ts). */
   intraOpThreads?: number;
   /** Called after each onnxruntime run with the images it held and its duration. */
   onRun?: (model: string, kind: 'plain' | 'activations', images: number, seconds: number) => void;
@@ -57,7 +58,7 @@ export async function loadModel(name: string, path: string, opts: RuntimeOptions
     // Between runs the JS thread parses HTTP; idle intra-op threads sleep instead of spinning on the cores
     // it needs. (A/B on 2 cores: no throughput difference beyond the host's noise, less CPU burnt idle.)
     extra: { session: { intra_op: { allow_spinning: '0' } } },
-    ...(opts.intraOpThreads ? { intraOpNumThreads: opts.intraOpThreads } : {}),
+    intraOpNumThreads: intraOpThreads(opts.intraOpThreads),
   };
   const session = await ort.InferenceSession.create(bytes, sessionOptions);
   const [inputName] = session.inputNames;
