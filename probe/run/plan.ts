@@ -71,8 +71,8 @@ export async function planGraph(bytes: Uint8Array, model: OnnxModel, card: Model
       sampleStride: stride, samplePositions: samplePositions(isRawTap(dims) ? dims[1] : mapSize, samplesPerImage, 0x5eed + i),
     };
   });
-  const full = buildTapGraph(plans.slice(1), 'full');
-  const light = buildTapGraph(plans.slice(1), 'light');
+  const full = buildTapGraph(plans.slice(1), 'full', model.opset);
+  const light = buildTapGraph(plans.slice(1), 'light', model.opset);
   const none: TapOutputs = {};
   const planned = kept.map(({ tap, dims }, i): PlannedTap => ({
     ...tap,

@@ -100,7 +100,10 @@ export async function prepareProbe(opts: RunnerOptions): Promise<ProbeRunner> {
         return;
       }
       const packed: PackedStats = { data: output(out, o.stats, t), fields: o.fields ?? [] };
-      runner.accumulators[i].add(count, t.spatial, packed, o.sample === undefined ? undefined : output(out, o.sample, t));
+      const sample = o.sample === undefined ? undefined : output(out, o.sample, t);
+      // The batch's totals when the graph has them (2 rows instead of N); the per-image rows serve the watch images.
+      if (o.totals !== undefined) runner.accumulators[i].addTotals(count, t.spatial, { data: output(out, o.totals, t), fields: packed.fields }, sample);
+      else runner.accumulators[i].add(count, t.spatial, packed, sample);
       for (let n = 0; n < keep; n++) {
         w.min.push(packedRow(packed, 'min', n, t.channels));
         w.max.push(packedRow(packed, 'max', n, t.channels));

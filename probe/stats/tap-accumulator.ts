@@ -5,8 +5,10 @@
  * Two tiers (see taps/tap-graph.ts): max and mean are exact over every image; min, std, zero and saturation
  * fractions and percentiles are exact over the "full-stat" images (all of them unless the probe was told to
  * keep full statistics to a subset). std is the population std over all N·H·W values of a channel:
- * per-image moments are combined with the parallel-variance rule (Chan et al.), within-image variance being
- * E[x²] − E[x]² from onnxruntime's float32 means — accurate unless a channel's std is below ~1e-3 of |mean|.
+ * batches are combined with the parallel-variance rule (Chan et al.); a batch's own M2 comes from its per-image
+ * rows (`add`: E[x²] − E[x]² within each image plus the spread of image means) or from its totals over images
+ * (`addTotals`: Σ meanSq − (Σ mean)² / N), both from onnxruntime's float32 means — accurate unless a channel's
+ * std is below ~1e-3 of |mean|.
  */
 import { Reservoir } from './reservoir.js';
 import type { ChannelStats, LayerSummary, PackedStats, StatField } from './types.js';
@@ -30,10 +32,9 @@ export class TapAccumulator {
   readonly high: Float64Array | null;
   countFull = 0;
   imagesFull = 0;
-  /** Per-batch scratch: sum of image means, within-image M2 / spatial, between-image spread. */
+  /** Per-batch scratch: sum of image means, the batch's M2 / spatial. */
   private readonly sums: Float64Array;
   private readonly within: Float64Array;
-  private readonly between: Float64Array;
 
   constructor(readonly channels: number, sigmoid: boolean, readonly reservoir = new Reservoir()) {
     const f = (v = 0): Float64Array => new Float64Array(channels).fill(v);
@@ -47,7 +48,6 @@ export class TapAccumulator {
     this.high = sigmoid ? f() : null;
     this.sums = f();
     this.within = f();
-    this.between = f();
   }
 
   /**
@@ -135,6 +135,53 @@ export class TapAccumulator {
   }
 
   /**
+   * One batch given by its totals over images (the graph's `totals` output, taps/tap-graph.ts): row 0 holds
+   * the max over the batch's images of every per-image reduction, row 1 their sum. Same statistics as `add`
+   * with the per-image rows, except that the batch's M2 comes as spatial · (Σ meanSq − (Σ mean)² / N) in float64
+   * from onnxruntime's float32 sums: the within-image variance already has that precision limit.
+   */
+  addTotals(batch: number, spatial: number, t: PackedStats, sample?: ArrayLike<number>): void {
+    const c = this.channels;
+    const fields = t.fields;
+    const stride = fields.length * c;
+    const at = (f: StatField): number => (fields.includes(f) ? fields.indexOf(f) * c : -1);
+    const oMax = at('max');
+    const oMean = at('mean');
+    if (oMax < 0 || oMean < 0 || t.data.length !== 2 * stride || fields.includes('min')) {
+      throw new Error(`Tap totals hold ${t.data.length} values for fields [${fields.join(', ')}], expected 2 rows × ${fields.length} × ${c} channels including max and mean (and negMin, not min); the graph and the accumulator disagree.`);
+    }
+    const d = t.data;
+    const { max, min, sums, within, nonzero } = this;
+    for (let k = 0; k < c; k++) {
+      const hi = d[oMax + k];
+      if (hi > max[k] || hi !== hi) max[k] = hi;
+      sums[k] = d[stride + oMean + k];
+    }
+    this.addMean(batch, spatial);
+    const oNegMin = at('negMin');
+    const oSq = at('meanSq');
+    const oPos = at('pos');
+    if (oNegMin < 0 || oSq < 0 || oPos < 0) return;
+    const oNeg = at('neg');
+    const oLow = at('low');
+    const oHigh = at('high');
+    const saturation = this.low !== null && this.high !== null && oLow >= 0 && oHigh >= 0;
+    for (let k = 0; k < c; k++) {
+      const lo = -d[oNegMin + k];
+      if (lo < min[k] || lo !== lo) min[k] = lo;
+      const sum = sums[k];
+      within[k] = Math.max(0, d[stride + oSq + k] - (sum * sum) / batch); // NaN stays NaN
+      nonzero[k] += (oNeg >= 0 ? d[stride + oPos + k] + d[stride + oNeg + k] : d[stride + oPos + k]) * spatial;
+      if (saturation) {
+        this.low![k] += d[stride + oLow + k] * spatial;
+        this.high![k] += d[stride + oHigh + k] * spatial;
+      }
+    }
+    this.mergeMoments(batch, spatial);
+    if (sample) this.reservoir.addAll(sample);
+  }
+
+  /**
    * One batch of a small tap delivered whole ([N, C]: one value per channel per image). Light batches count
    * max and mean only; zero means exactly 0 here (NaN counts as zero, as in the graph's indicator).
    */
@@ -191,29 +238,37 @@ export class TapAccumulator {
   }
 
   /**
-   * Chan's parallel merge of this batch into the full-stat moments: image n's mean of channel k is
-   * `d[n · stride + offset + k]`, their sums are in `sums` and the within-image M2 / spatial in `within`.
+   * Chan's parallel merge of this batch into the full-stat moments, from the per-image rows: image n's mean of
+   * channel k is `d[n · stride + offset + k]`, their sums are in `sums` and the within-image M2 / spatial in `within`.
    */
   private mergeFull(batch: number, spatial: number, d: Float32Array, offset: number, stride: number): void {
     const c = this.channels;
-    const { sums, within, between } = this;
-    between.fill(0);
-    for (let k = 0; k < c; k++) sums[k] /= batch; // now the batch mean per channel
+    const { sums, within } = this;
     const end = batch * stride;
-    for (let base = offset; base < end; base += stride) {
-      for (let k = 0; k < c; k++) {
-        const dm = d[base + k] - sums[k];
-        between[k] += dm * dm;
+    for (let k = 0; k < c; k++) {
+      const mean = sums[k] / batch;
+      let spread = 0;
+      for (let base = offset + k; base < end; base += stride) {
+        const dm = d[base] - mean;
+        spread += dm * dm;
       }
+      within[k] += spread; // now the batch's M2 / spatial
     }
+    this.mergeMoments(batch, spatial);
+  }
+
+  /** Merges a batch whose summed image means are in `sums` and whose M2 / spatial is in `within`. */
+  private mergeMoments(batch: number, spatial: number): void {
+    const c = this.channels;
+    const { sums, within } = this;
     const na = this.countFull;
     const nb = batch * spatial;
     const n = na + nb;
     for (let k = 0; k < c; k++) {
-      const meanB = sums[k];
+      const meanB = sums[k] / batch;
       const delta = meanB - this.meanFull[k];
       this.meanFull[k] += (delta * nb) / n;
-      this.m2[k] += spatial * (within[k] + between[k]) + (delta * delta * na * nb) / n;
+      this.m2[k] += spatial * within[k] + (delta * delta * na * nb) / n;
     }
     this.countFull = n;
     this.imagesFull += batch;

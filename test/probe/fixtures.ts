@@ -24,7 +24,7 @@ export function skipReason(needs: 'onnx' | 'torch'): string | null {
   return null;
 }
 
-export type FixtureKind = 'tiny-stats' | 'keras-m' | 'torch-alexnet' | 'torch-m';
+export type FixtureKind = 'tiny-stats' | 'tiny-stats-11' | 'tiny-stats-18' | 'keras-m' | 'torch-alexnet' | 'torch-m';
 
 /** Path of the fixture model, made once per test process. */
 export function fixture(kind: FixtureKind): string {

@@ -109,6 +109,15 @@ describe.skipIf(skip !== null)('probe statistics match a hand computation', () =
     }
   });
 
+  // The batch totals are Reduce ops whose `axes` moved from attribute to input (ReduceSum at opset 13, ReduceMax at 18).
+  it.each(['tiny-stats-11', 'tiny-stats-18'] as const)('gives the same statistics for %s', async (kind) => {
+    const r = await probeModel({ model: fixture(kind), source: arraySource(pixels, N, 3, 3, C), batchSize: 3, watch: 2 });
+    const byName = new Map(r.layers.map((l) => [l.name, l]));
+    expectLayer(byName.get('act_relu'), brute(perChannel((v) => Math.max(0, v)), false));
+    expectLayer(byName.get('act_sigmoid'), brute(perChannel(sigmoid), true));
+    expectLayer(byName.get('squeeze'), brute(gateValues(), true));
+  });
+
   it('keeps max and mean over every image and the rest over the full-statistics images', async () => {
     const r = await probeModel({ model: fixture('tiny-stats'), source: arraySource(pixels, N, 3, 3, C), batchSize: 3, watch: 1, fullStatImages: 4 });
     // Batches of 3: the second one is split, 1 image with full statistics and 2 with max/mean only.
