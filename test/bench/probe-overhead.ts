@@ -106,8 +106,9 @@ export async function measureProbeOverhead(modelPath: string, opts: ProbeOverhea
       }
       const m = median(times);
       if (kind === 'probe' && m < best.probe) {
-        const mid = passSplits.find((p) => p.total === m) ?? passSplits[0];
-        split = { graph: mid.graph, js: mid.total - mid.graph };
+        // The median pass's own split, scaled to the median's wall time (passSplits[i] belongs to times[i]).
+        const mid = passSplits[times.indexOf(m)];
+        split = { graph: (mid.graph / mid.total) * m, js: (1 - mid.graph / mid.total) * m };
       }
       return m;
     } finally {
