@@ -12,11 +12,11 @@ import { decodeModel, type OnnxModel } from '../onnx/model.js';
 import { createSession, type ProbeSession, type SessionConfig } from '../session/create.js';
 import { Reservoir } from '../stats/reservoir.js';
 import { reduceNchw } from '../stats/nchw-reduce.js';
+import { packedRow, pickFields } from '../stats/packed.js';
 import { TapAccumulator, type PackedStats } from '../stats/tap-accumulator.js';
 import { selectTaps, type TapSelection } from '../taps/select.js';
 import { planGraph, type GraphPlan, type PlannedTap } from './plan.js';
 import type { WatchRows } from './layer-entry.js';
-import { packedRow, pickFields } from '../stats/packed.js';
 
 export interface RunnerOptions {
   model: string;

@@ -34,7 +34,6 @@ export interface TapPlan {
   sampleStride: number;
 }
 
-
 export interface TapOutputs {
   raw?: string;
   /** [N, fields.length · C, 1, 1]: the reductions concatenated along channels (one output and one layout reorder per tap). */
@@ -79,14 +78,14 @@ export function buildTapGraph(plans: TapPlan[], tier: Tier, opset: number): { ad
       inits.push({ name: `${p}/${name}_w`, dims: [c, 1, 1, 1], dataType: DataType.FLOAT, values: new Array<number>(c).fill(weight) });
       return node('Conv', [x, `${p}/${name}_w`], name, { group: { kind: 'int', value: c }, kernel_shape: { kind: 'ints', value: [1, 1] }, strides: { kind: 'ints', value: [stride, stride] } });
     };
-    // Indicator Clip(alpha·x + beta, 0, 1) in one elementwise op that onnxruntime keeps blocked. A 1×1 depthwise
-    // Conv with a fused Clip computes the same values but cost ≈ 8× as much on model M (4 ms vs 0.5 ms per batch).
     /** Reduction over the batch axis, keeping it: [N, …] → [1, …]. */
     const overImages = (op: 'ReduceSum' | 'ReduceMax', input: string, name: string): string => {
       if (opset < AXES_AS_INPUT_SINCE[op]) return node(op, [input], name, { axes: { kind: 'ints', value: [0] }, keepdims: { kind: 'int', value: 1 } });
       inits.push({ name: `${p}/${name}_axes`, dims: [1], dataType: DataType.INT64, values: [0] });
       return node(op, [input, `${p}/${name}_axes`], name, { keepdims: { kind: 'int', value: 1 } });
     };
+    // Indicator Clip(alpha·x + beta, 0, 1) in one elementwise op that onnxruntime keeps blocked. A 1×1 depthwise
+    // Conv with a fused Clip computes the same values but cost ≈ 8× as much on model M (4 ms vs 0.5 ms per batch).
     const indicator = (name: string, alpha: number, beta: number): string =>
       node('HardSigmoid', [x], name, { alpha: { kind: 'float', value: alpha }, beta: { kind: 'float', value: beta } });
     let result: TapOutputs;

@@ -7,6 +7,8 @@
  *   http_floor_req_s       the same client against a do-nothing node:http server in its own process (reads the
  *                          body, sends a fixed answer of the same size): what HTTP and the client alone allow here
  * The server runs as `serve/cli.ts` in its own process, as users run it, so CPU and RSS are the server's alone.
+ * The client is load-client.ts (lean keep-alive sockets); its own CPU per request is reported, since it runs
+ * on the same cores. Server and bare loop ask for the same intra-op thread count (probe/session/threads.ts).
  * The bare loop is measured before and after the server and averaged, so load from other processes that comes
  * and goes during the run weighs on both sides alike; both measurements are returned.
  */
@@ -14,11 +16,12 @@ import * as tf from '@tensorflow/tfjs';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { availableParallelism, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { exportLayersModel } from '../../export/index.js';
 import { buildModel } from '../../train/models/index.js';
+import { intraOpThreads } from '../../probe/session/threads.js';
 import { driveLoad } from './load-client.js';
 
 export interface ServerLoadOptions {
@@ -103,8 +106,8 @@ async function stop(child: ChildProcess): Promise<void> {
 const drive = (port: number, body: string, concurrency: number, count: number, ms: number) => driveLoad(port, '/v2/models/default/infer', body, concurrency, count, ms);
 
 async function bareLoop(model: Uint8Array, input: Float32Array, seconds: number): Promise<number> {
-  // The server's thread count (one per logical CPU), with onnxruntime's default spinning: nothing else runs here.
-  const session = await ort.InferenceSession.create(model, { executionProviders: ['cpu'], graphOptimizationLevel: 'all', intraOpNumThreads: availableParallelism() });
+  // The server's thread count, with onnxruntime's default spinning: nothing else runs here.
+  const session = await ort.InferenceSession.create(model, { executionProviders: ['cpu'], graphOptimizationLevel: 'all', intraOpNumThreads: intraOpThreads() });
   const feeds = { input: new ort.Tensor('float32', input, [1, 1, 28, 28]) };
   for (let i = 0; i < 200; i++) await session.run(feeds);
   let calls = 0;

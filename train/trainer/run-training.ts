@@ -3,7 +3,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import type { TrainConfig } from '../config.js';
 import { augmentBatch, createDataSource, watchSetForSource } from '../data/index.js';
 import type { DataSource } from '../data/index.js';
-import { buildModel } from '../models/index.js';
+import { buildModel, seedInitialWeights } from '../models/index.js';
 import type { ActivityPenalty } from '../models/index.js';
 import { Rng } from '../rng.js';
 import { appendJsonLine, runPaths, updateManifest } from '../run-folder.js';
@@ -81,6 +81,7 @@ export async function runTraining(config: TrainConfig, opts: TrainOptions): Prom
   } else {
     const built = buildModel(info, config.model);
     model = built.model;
+    seedInitialWeights(model, config.seed); // the config's seed fixes the starting weights too
     penalties = built.penalties;
     const first = scheduleAt(config.schedule, 0);
     optimizer = createOptimizer(config.optimizer, first.lr);
