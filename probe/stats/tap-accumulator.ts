@@ -18,6 +18,15 @@ export type { ChannelStats, LayerSummary, PackedStats, StatField } from './types
 /** A channel that is zero for at least 99% of its values over the probe set counts as dead. */
 export const DEAD_CHANNEL_ZERO_FRACTION = 0.99;
 
+/** Where each field's C values start within one packed row (`fields` order × channels); −1 when absent. */
+function fieldOffsets(fields: readonly StatField[], channels: number): Record<StatField, number> {
+  const at = (f: StatField): number => (fields.includes(f) ? fields.indexOf(f) * channels : -1);
+  return {
+    max: at('max'), mean: at('mean'), min: at('min'), negMin: at('negMin'), meanSq: at('meanSq'),
+    pos: at('pos'), neg: at('neg'), low: at('low'), high: at('high'),
+  };
+}
+
 export class TapAccumulator {
   readonly max: Float64Array;
   /** Mean over every image. */
@@ -60,17 +69,14 @@ export class TapAccumulator {
     const c = this.channels;
     const fields = p.fields;
     const stride = fields.length * c;
-    const at = (f: StatField): number => (fields.includes(f) ? fields.indexOf(f) * c : -1);
-    const oMax = at('max');
-    const oMean = at('mean');
+    const o = fieldOffsets(fields, c);
+    const { max: oMax, mean: oMean } = o;
     if (oMax < 0 || oMean < 0 || p.data.length !== batch * stride) {
       throw new Error(`Tap reductions hold ${p.data.length} values for fields [${fields.join(', ')}], expected ${batch} images × ${fields.length} × ${c} channels including max and mean; the graph and the accumulator disagree.`);
     }
-    const negated = fields.includes('negMin');
-    const oMin = negated ? at('negMin') : at('min');
-    const oSq = at('meanSq');
-    const oPos = at('pos');
-    const oNeg = at('neg');
+    const negated = o.negMin >= 0;
+    const oMin = negated ? o.negMin : o.min;
+    const { meanSq: oSq, pos: oPos, neg: oNeg } = o;
     const d = p.data;
     const { max, sums } = this;
     sums.fill(0);
@@ -94,8 +100,7 @@ export class TapAccumulator {
     }
     const { min, within, nonzero } = this;
     const sign = negated ? -1 : 1;
-    const oLow = at('low');
-    const oHigh = at('high');
+    const { low: oLow, high: oHigh } = o;
     const saturation = this.low !== null && this.high !== null && oLow >= 0 && oHigh >= 0;
     for (let k = 0; k < c; k++) {
       let hi = max[k];
@@ -144,10 +149,9 @@ export class TapAccumulator {
     const c = this.channels;
     const fields = t.fields;
     const stride = fields.length * c;
-    const at = (f: StatField): number => (fields.includes(f) ? fields.indexOf(f) * c : -1);
-    const oMax = at('max');
-    const oMean = at('mean');
-    if (oMax < 0 || oMean < 0 || t.data.length !== 2 * stride || fields.includes('min')) {
+    const o = fieldOffsets(fields, c);
+    const { max: oMax, mean: oMean } = o;
+    if (oMax < 0 || oMean < 0 || t.data.length !== 2 * stride || o.min >= 0) {
       throw new Error(`Tap totals hold ${t.data.length} values for fields [${fields.join(', ')}], expected 2 rows × ${fields.length} × ${c} channels including max and mean (and negMin, not min); the graph and the accumulator disagree.`);
     }
     const d = t.data;
@@ -158,13 +162,8 @@ export class TapAccumulator {
       sums[k] = d[stride + oMean + k];
     }
     this.addMean(batch, spatial);
-    const oNegMin = at('negMin');
-    const oSq = at('meanSq');
-    const oPos = at('pos');
+    const { negMin: oNegMin, meanSq: oSq, pos: oPos, neg: oNeg, low: oLow, high: oHigh } = o;
     if (oNegMin < 0 || oSq < 0 || oPos < 0) return;
-    const oNeg = at('neg');
-    const oLow = at('low');
-    const oHigh = at('high');
     const saturation = this.low !== null && this.high !== null && oLow >= 0 && oHigh >= 0;
     for (let k = 0; k < c; k++) {
       const lo = -d[oNegMin + k];
