@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { availableParallelism } from 'node:os';
 import * as ort from 'onnxruntime-node';
+import { intraOpThreads } from '../../probe/session/threads.js';
 import { exportLayersModel } from '../../export/index.js';
 import { buildModel } from '../../train/models/index.js';
 import type { InputSpec, ModelSpecInput } from '../../train/models/index.js';
@@ -37,7 +37,7 @@ export async function inferenceThroughput(seconds = 10, rounds = 3): Promise<Inf
   const { model } = buildModel(MNIST, { preset: 'model-m' });
   const session = await ort.InferenceSession.create(exportLayersModel(model).encode(), {
     executionProviders: ['cpu'],
-    intraOpNumThreads: availableParallelism(),
+    intraOpNumThreads: intraOpThreads(),
     graphOptimizationLevel: 'all',
   });
   const feeds = (n: number): Record<string, ort.Tensor> => ({ input: new ort.Tensor('float32', Float32Array.from({ length: n * 784 }, () => Math.random()), [n, 1, 28, 28]) });
