@@ -101,9 +101,8 @@ export async function prepareProbe(opts: RunnerOptions): Promise<ProbeRunner> {
       }
       const packed: PackedStats = { data: output(out, o.stats, t), fields: o.fields ?? [] };
       const sample = o.sample === undefined ? undefined : output(out, o.sample, t);
-      // The batch's totals when the graph has them (2 rows instead of N); the per-image rows serve the watch images.
-      if (o.totals !== undefined) runner.accumulators[i].addTotals(count, t.spatial, { data: output(out, o.totals, t), fields: packed.fields }, sample);
-      else runner.accumulators[i].add(count, t.spatial, packed, sample);
+      // The batch folds in from its totals (2 rows instead of N); the per-image rows serve the watch images.
+      runner.accumulators[i].addTotals(count, t.spatial, { data: output(out, o.totals, t), fields: packed.fields }, sample);
       for (let n = 0; n < keep; n++) {
         w.min.push(packedRow(packed, 'min', n, t.channels));
         w.max.push(packedRow(packed, 'max', n, t.channels));

@@ -60,8 +60,9 @@ export class TapAccumulator {
   }
 
   /**
-   * One batch of per-image reductions of a tap with `spatial` values per channel per image. With max and mean
-   * only it is a light batch; with a minimum, meanSq and pos too it also counts towards the full statistics.
+   * One batch of per-image reductions of a tap with `spatial` values per channel per image (the input
+   * reduction, stats/nchw-reduce.ts; graph taps come as totals, `addTotals`). With max and mean only it is a
+   * light batch; with min, meanSq and pos too it also counts towards the full statistics.
    * One fused pass over the packed rows, then one over the image means (Chan's merge). In the running max
    * and min a NaN, once in, sticks: nothing compares above or below it.
    */
@@ -71,12 +72,10 @@ export class TapAccumulator {
     const stride = fields.length * c;
     const o = fieldOffsets(fields, c);
     const { max: oMax, mean: oMean } = o;
-    if (oMax < 0 || oMean < 0 || p.data.length !== batch * stride) {
-      throw new Error(`Tap reductions hold ${p.data.length} values for fields [${fields.join(', ')}], expected ${batch} images × ${fields.length} × ${c} channels including max and mean; the graph and the accumulator disagree.`);
+    if (oMax < 0 || oMean < 0 || p.data.length !== batch * stride || o.negMin >= 0) {
+      throw new Error(`Tap reductions hold ${p.data.length} values for fields [${fields.join(', ')}], expected ${batch} images × ${fields.length} × ${c} channels including max and mean (and min, not negMin); the graph and the accumulator disagree.`);
     }
-    const negated = o.negMin >= 0;
-    const oMin = negated ? o.negMin : o.min;
-    const { meanSq: oSq, pos: oPos, neg: oNeg } = o;
+    const { min: oMin, meanSq: oSq, pos: oPos, neg: oNeg } = o;
     const d = p.data;
     const { max, sums } = this;
     sums.fill(0);
@@ -99,7 +98,6 @@ export class TapAccumulator {
       return;
     }
     const { min, within, nonzero } = this;
-    const sign = negated ? -1 : 1;
     const { low: oLow, high: oHigh } = o;
     const saturation = this.low !== null && this.high !== null && oLow >= 0 && oHigh >= 0;
     for (let k = 0; k < c; k++) {
@@ -113,7 +111,7 @@ export class TapAccumulator {
       for (let base = k; base < end; base += stride) {
         const vHi = d[base + oMax];
         if (vHi > hi || vHi !== vHi) hi = vHi;
-        const vLo = sign * d[base + oMin];
+        const vLo = d[base + oMin];
         if (vLo < lo || vLo !== vLo) lo = vLo;
         const m = d[base + oMean];
         sum += m;
