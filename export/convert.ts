@@ -2,10 +2,10 @@ import type * as tf from '@tensorflow/tfjs';
 import { convertLayers, layerKey } from './layers/convert-layers.js';
 import type { ConvertedGraph, LayerOutput } from './layers/convert-layers.js';
 import { layersSourceFromModel } from './layers/source.js';
-import { PRODUCER_NAME, PRODUCER_VERSION, toMetadataProps } from './metadata.js';
-import type { ExportMetadata, Preprocessing } from './metadata.js';
-import { encodeModel } from './onnx/model.js';
-import type { OnnxModel } from './onnx/model.js';
+import { PRODUCER_NAME, PRODUCER_VERSION, toMetadataProps } from '../onnx/metadata.js';
+import type { ExportMetadata, Preprocessing } from '../onnx/metadata.js';
+import { encodeModel } from '../onnx/encode.js';
+import type { ModelSpec } from '../onnx/spec.js';
 
 /** ONNX IR 8 with the default-domain opset 17: what onnxruntime ≥ 1.13 and Debian's python3-onnx both accept. */
 export const IR_VERSION = 8;
@@ -20,7 +20,7 @@ export interface ExportOptions {
 }
 
 export interface ExportResult {
-  model: OnnxModel;
+  model: ModelSpec;
   /** Every converted layer (or graph node) and the ONNX value with its output, in graph order. */
   layers: LayerOutput[];
   metadata: ExportMetadata;
@@ -42,7 +42,7 @@ export function assembleModel(converted: ConvertedGraph, classes: number, opts: 
     layerOutputs: Object.fromEntries(converted.layers.map((l) => [layerKey(l), l.value])),
   };
   if (metadata.labels.length !== classes) throw new Error(`export: ${metadata.labels.length} labels given for a model with ${classes} outputs`);
-  const model: OnnxModel = {
+  const model: ModelSpec = {
     irVersion: IR_VERSION,
     opsetVersion: OPSET,
     producerName: PRODUCER_NAME,

@@ -12,7 +12,7 @@ import { parseGraphTopology } from './graph-model/schema.js';
 import { graphSourceFromModel } from './graph-model/source.js';
 import { checkLayerClasses } from './layers/convert-layers.js';
 import { parseKerasTopology } from './layers/topology.js';
-import { exportMetadataSchema } from './metadata.js';
+import { exportMetadataSchema } from '../onnx/metadata.js';
 import { graphReference, layersReference } from './parity/reference.js';
 import type { ReferenceRunner } from './parity/reference.js';
 

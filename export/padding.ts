@@ -1,5 +1,5 @@
-import { attr } from './onnx/model.js';
-import type { OnnxAttribute } from './onnx/model.js';
+import { attr } from '../onnx/spec.js';
+import type { OnnxAttribute } from '../onnx/spec.js';
 
 export type PaddingMode = 'same' | 'valid';
 

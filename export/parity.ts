@@ -3,8 +3,8 @@ import * as ort from 'onnxruntime-node';
 import type { ExportResult } from './convert.js';
 import { INPUT_NAME, layerKey, valueInfo } from './layers/convert-layers.js';
 import { toOnnxLayout } from './layout.js';
-import { encodeModel } from './onnx/model.js';
-import type { OnnxModel } from './onnx/model.js';
+import { encodeModel } from '../onnx/encode.js';
+import type { ModelSpec } from '../onnx/spec.js';
 import { compareArrays } from './parity/compare.js';
 import type { ParityInput } from './parity/inputs.js';
 import type { ReferenceRunner } from './parity/reference.js';
@@ -39,7 +39,7 @@ export interface ParityReport {
 }
 
 /** A copy of the exported model that also outputs every layer's value (the shipped model stays untouched). */
-export function verificationModel(result: ExportResult): OnnxModel {
+export function verificationModel(result: ExportResult): ModelSpec {
   const { graph } = result.model;
   const seen = new Set([INPUT_NAME, ...graph.outputs.map((o) => o.name)]);
   const extra = result.layers.filter((l) => !seen.has(l.value) && seen.add(l.value)).map((l) => valueInfo(l.value, l.shape));

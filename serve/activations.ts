@@ -4,8 +4,8 @@
  * For now `graphOutputActivations` appends the chosen layer outputs to the graph and reduces in JS.
  */
 import * as ort from 'onnxruntime-node';
-import type { OnnxModel } from '../probe/onnx/model.js';
-import { appendToGraph } from '../probe/onnx/patch.js';
+import type { OnnxModel } from '../onnx/model.js';
+import { appendToGraph } from '../onnx/patch.js';
 import type { ChannelStats } from '../probe/stats/types.js';
 import { unprocessable } from './errors.js';
 import { channelStats } from './models/channel-stats.js';

@@ -4,7 +4,7 @@
  * the model's preprocessing metadata, NCHW.
  */
 import sharp from 'sharp';
-import type { Preprocessing } from '../export/metadata.js';
+import type { Preprocessing } from '../onnx/metadata.js';
 import { unprocessable, unsupportedMedia } from './errors.js';
 
 export interface DecodedImage {

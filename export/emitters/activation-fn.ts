@@ -1,4 +1,4 @@
-import { attr } from '../onnx/model.js';
+import { attr } from '../../onnx/spec.js';
 import type { GraphBuilder } from '../onnx/graph-builder.js';
 import type { ActivationName } from './config.js';
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { onnxAxis } from '../layout.js';
-import { attr } from '../onnx/model.js';
+import { attr } from '../../onnx/spec.js';
 import { mergeInputs } from './merge.js';
 import { defineEmitter } from './types.js';
 

@@ -1,5 +1,5 @@
 import { toOnnxLayout } from '../layout.js';
-import { attr } from '../onnx/model.js';
+import { attr } from '../../onnx/spec.js';
 import { padAttributes } from '../padding.js';
 import { emitActivation } from './activation-fn.js';
 import type { ActivationName } from './config.js';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { toOnnxLayout } from '../layout.js';
-import { attr } from '../onnx/model.js';
+import { attr } from '../../onnx/spec.js';
 import { emitActivation } from './activation-fn.js';
 import { activationName } from './config.js';
 import { defineEmitter, only, requireRank } from './types.js';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { attr } from '../onnx/model.js';
+import { attr } from '../../onnx/spec.js';
 import { defineEmitter, only } from './types.js';
 
 /** ELU layer → Elu with the layer's alpha. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { attr } from '../onnx/model.js';
+import { attr } from '../../onnx/spec.js';
 import { channelsLast } from './config.js';
 import { defineEmitter, only, requireRank } from './types.js';
 import type { Emitter } from './types.js';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { attr } from '../onnx/model.js';
+import { attr } from '../../onnx/spec.js';
 import { defineEmitter, only } from './types.js';
 
 /** LeakyReLU layer → LeakyRelu; Keras' default slope is 0.3 (ONNX's is 0.01), so it is always written. */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { attr } from '../onnx/model.js';
-import type { OnnxAttribute } from '../onnx/model.js';
+import { attr } from '../../onnx/spec.js';
+import type { OnnxAttribute } from '../../onnx/spec.js';
 import { padAttributes } from '../padding.js';
 import { channelsLast, padding, pair } from './config.js';
 import { defineEmitter, only, requireRank } from './types.js';

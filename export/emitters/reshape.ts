@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { NCHW_TO_NHWC, NHWC_TO_NCHW, onnxShape, transposeIsNoop } from '../layout.js';
-import { attr } from '../onnx/model.js';
+import { attr } from '../../onnx/spec.js';
 import { defineEmitter, only } from './types.js';
 
 /**

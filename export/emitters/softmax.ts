@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { onnxAxis } from '../layout.js';
-import { attr } from '../onnx/model.js';
+import { attr } from '../../onnx/spec.js';
 import { defineEmitter, only } from './types.js';
 
 const schema = z.object({ axis: z.union([z.number().int(), z.tuple([z.number().int()]).transform((a) => a[0])]).default(-1) });

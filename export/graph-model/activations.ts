@@ -1,6 +1,6 @@
 import { emitActivation } from '../emitters/activation-fn.js';
 import type { ActivationName } from '../emitters/config.js';
-import { attr } from '../onnx/model.js';
+import { attr } from '../../onnx/spec.js';
 import type { OpContext } from './context.js';
 import { opError } from './context.js';
 import { attrFloat } from './schema.js';

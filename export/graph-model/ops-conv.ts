@@ -1,7 +1,7 @@
 import { toOnnxLayout } from '../layout.js';
-import { attr } from '../onnx/model.js';
+import { attr } from '../../onnx/spec.js';
 import { padAttributes } from '../padding.js';
-import type { OnnxAttribute } from '../onnx/model.js';
+import type { OnnxAttribute } from '../../onnx/spec.js';
 import { emitTfActivation, fusedActivation } from './activations.js';
 import { broadcastConst, floats, opError } from './context.js';
 import type { OpContext, OpHandler } from './context.js';

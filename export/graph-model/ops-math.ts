@@ -1,5 +1,5 @@
 import { NHWC_TO_NCHW, onnxAxis, permute } from '../layout.js';
-import { attr } from '../onnx/model.js';
+import { attr } from '../../onnx/spec.js';
 import { TF_ACTIVATION_OPS, emitTfActivation, fusedActivation } from './activations.js';
 import { binaryOperands, floats, opError } from './context.js';
 import type { OpContext, OpHandler } from './context.js';

@@ -1,5 +1,5 @@
 import { NCHW_TO_NHWC, NHWC_TO_NCHW, onnxShape, transposeIsNoop } from '../layout.js';
-import { attr } from '../onnx/model.js';
+import { attr } from '../../onnx/spec.js';
 import { opError } from './context.js';
 import type { OpHandler } from './context.js';
 

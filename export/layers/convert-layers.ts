@@ -1,7 +1,7 @@
 import { onnxShape } from '../layout.js';
 import type { HostArray } from '../layout.js';
 import { GraphBuilder } from '../onnx/graph-builder.js';
-import type { OnnxGraph, OnnxValueInfo } from '../onnx/model.js';
+import type { GraphSpec, ValueInfoSpec } from '../../onnx/spec.js';
 import { emitterFor, hasEmitter, supportedClasses } from '../emitters/registry.js';
 import type { KTensor } from '../emitters/types.js';
 import type { LayersSource } from './source.js';
@@ -21,7 +21,7 @@ export interface LayerOutput {
 }
 
 export interface ConvertedGraph {
-  graph: OnnxGraph;
+  graph: GraphSpec;
   layers: LayerOutput[];
   /** [height, width, channels] of one input image. */
   inputSize: [number, number, number];
@@ -33,7 +33,7 @@ export const layerKey = (l: Pick<LayerOutput, 'layer' | 'node'>): string => (l.n
 const key = (r: TensorRef): string => `${r.layer}:${r.node}:${r.tensor}`;
 
 /** An ONNX value type from a Keras shape: NCHW for rank 4, unknown sizes as symbols, the batch always `N`. */
-export function valueInfo(name: string, kerasShape: KerasShape): OnnxValueInfo {
+export function valueInfo(name: string, kerasShape: KerasShape): ValueInfoSpec {
   return { name, type: 'float', shape: onnxShape(kerasShape).map((d, i) => (i === 0 ? 'N' : d ?? `d${i}`)) };
 }
 

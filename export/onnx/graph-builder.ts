@@ -1,4 +1,4 @@
-import type { OnnxAttribute, OnnxGraph, OnnxNode, OnnxTensor, OnnxValueInfo } from './model.js';
+import type { OnnxAttribute, GraphSpec, NodeSpec, TensorSpec, ValueInfoSpec } from '../../onnx/spec.js';
 
 /**
  * Collects nodes and initializers while emitters run. Every node has one output value named like the node,
@@ -6,8 +6,8 @@ import type { OnnxAttribute, OnnxGraph, OnnxNode, OnnxTensor, OnnxValueInfo } fr
  * reported rather than silently renamed.
  */
 export class GraphBuilder {
-  readonly nodes: OnnxNode[] = [];
-  readonly initializers: OnnxTensor[] = [];
+  readonly nodes: NodeSpec[] = [];
+  readonly initializers: TensorSpec[] = [];
   private readonly taken = new Set<string>();
 
   constructor(reserved: string[] = []) {
@@ -50,7 +50,7 @@ export class GraphBuilder {
     }
   }
 
-  build(name: string, inputs: OnnxValueInfo[], outputs: OnnxValueInfo[]): OnnxGraph {
+  build(name: string, inputs: ValueInfoSpec[], outputs: ValueInfoSpec[]): GraphSpec {
     return { name, nodes: this.nodes, initializers: this.initializers, inputs, outputs };
   }
 }

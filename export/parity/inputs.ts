@@ -1,7 +1,7 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { decodeImage } from '../../train/data/index.js';
-import type { Preprocessing } from '../metadata.js';
+import type { Preprocessing } from '../../onnx/metadata.js';
 
 /** One batch the parity check feeds to both runtimes, in tfjs' NHWC order. */
 export interface ParityInput {

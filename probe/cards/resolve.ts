@@ -6,18 +6,19 @@
 import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
 import { z } from 'zod';
-import type { OnnxModel } from '../onnx/model.js';
+import { METADATA_KEYS as EXPORT_KEYS } from '../../onnx/metadata.js';
+import type { OnnxModel } from '../../onnx/model.js';
 import { builtinCard } from './builtin.js';
 import { parseCard, readCardFile, type ModelCard } from './card.js';
 
-/** metadata_props keys read, first found wins (the exporter writes the `actprobe.*` ones). */
+/** metadata_props keys read: the exporter's (onnx/metadata.ts, the one list of keys). */
 export const METADATA_KEYS = {
-  preprocessing: ['actprobe.preprocessing', 'preprocessing'],
-  labels: ['actprobe.labels', 'labels', 'class_labels'],
+  preprocessing: [EXPORT_KEYS.preprocessing],
+  labels: [EXPORT_KEYS.labels],
 } as const;
 
 /**
- * The exporter's metadata (export/metadata.ts) states preprocessing on 8-bit pixels: (byte · scale − mean) / std,
+ * The exporter's metadata (onnx/metadata.ts) states preprocessing on 8-bit pixels: (byte · scale − mean) / std,
  * channel order RGB | BGR | L. Cards state it on [0, 1] pixels, so a metadata scale becomes scale · 255 here.
  */
 const preprocessingSchema = z.object({

@@ -6,8 +6,8 @@
  */
 import * as ort from 'onnxruntime-node';
 import type { ModelCard } from '../cards/card.js';
-import type { OnnxModel } from '../onnx/model.js';
-import { appendToGraph } from '../onnx/patch.js';
+import type { OnnxModel } from '../../onnx/model.js';
+import { appendToGraph } from '../../onnx/patch.js';
 import { createSession, type SessionConfig } from '../session/create.js';
 import { samplePositions } from '../stats/reservoir.js';
 import { indexGraph } from '../taps/graph-index.js';

@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import * as ort from 'onnxruntime-node';
 import type { ModelCard } from '../cards/card.js';
 import { resolveCard } from '../cards/resolve.js';
-import { decodeModel, type OnnxModel } from '../onnx/model.js';
+import { decodeModel, type OnnxModel } from '../../onnx/model.js';
 import { createSession, type ProbeSession, type SessionConfig } from '../session/create.js';
 import { Reservoir } from '../stats/reservoir.js';
 import { reduceNchw } from '../stats/nchw-reduce.js';

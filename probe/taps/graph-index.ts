@@ -1,4 +1,4 @@
-import type { OnnxModel, OnnxNode } from '../onnx/model.js';
+import type { OnnxModel, OnnxNode } from '../../onnx/model.js';
 
 /** Who produces and who consumes each tensor, computed once per model. */
 export interface GraphIndex {

@@ -4,7 +4,7 @@
  * `<kind><k>` by the node's rank among nodes of its kind (`/features/features.3/Conv` → `conv2`), or the
  * module path when it names something (`/se/excite/Gemm` → `se_excite`).
  */
-import type { OnnxNode } from '../onnx/model.js';
+import type { OnnxNode } from '../../onnx/model.js';
 import { KIND_OF_OP } from './ops.js';
 
 export type NameStyle = 'keras' | 'keras-subnode' | 'torch-path' | 'generic';

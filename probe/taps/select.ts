@@ -3,11 +3,11 @@
  * constant operand) that are the sole consumer are walked, and the tap goes at the chain's end, so
  * Conv+BN+ReLU stays one fused kernel in onnxruntime and the tap sees the activation a user means.
  */
-import type { OnnxNode } from '../onnx/model.js';
+import type { OnnxNode } from '../../onnx/model.js';
 import { activationInputs, indexGraph, soleConsumer, type GraphIndex } from './graph-index.js';
 import { counterNames, tapName, uniqueNames } from './names.js';
 import { DEFAULT_TAP_OPS, FOLLOWER_OPS, PASS_THROUGH_OPS, roleOfOp, SIGMOID_OPS, type Role } from './ops.js';
-import type { OnnxModel } from '../onnx/model.js';
+import type { OnnxModel } from '../../onnx/model.js';
 
 export interface TapSelection {
   /** Op types to tap; default DEFAULT_TAP_OPS (all but reshaping ops when only `names` is given). */

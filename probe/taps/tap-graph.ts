@@ -17,8 +17,8 @@
  * images) let JavaScript fold a batch in from 2 rows instead of N (≈ 0.3 ms less per batch of 64 on model M).
  * 2-D taps and taps with H·W = 1 are small: the tensor itself is the output and JavaScript reduces it.
  */
-import { DataType, type NewNode, type NewTensor } from '../onnx/encode.js';
-import type { GraphAdditions } from '../onnx/patch.js';
+import { DataType, type NewNode, type NewTensor } from '../../onnx/encode.js';
+import type { GraphAdditions } from '../../onnx/patch.js';
 import { ZERO_GAIN, type StatField } from '../stats/types.js';
 
 export type Tier = 'light' | 'full';

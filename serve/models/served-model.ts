@@ -4,8 +4,8 @@
  */
 import { readFile } from 'node:fs/promises';
 import * as ort from 'onnxruntime-node';
-import { parseExportMetadata, type ExportMetadata } from '../../export/metadata.js';
-import { decodeModel } from '../../probe/onnx/model.js';
+import { hasExportMetadata, parseExportMetadata, type ExportMetadata } from '../../onnx/metadata.js';
+import { decodeModel } from '../../onnx/model.js';
 import { intraOpThreads } from '../../probe/session/threads.js';
 import { graphOutputActivations, probeableLayers, type ActivationSource } from '../activations.js';
 import { Batcher } from './batcher.js';
@@ -39,13 +39,11 @@ export interface ServedModel {
   close(): Promise<void>;
 }
 
-const ACTPROBE_KEYS = ['labels', 'input_size', 'layer_outputs'];
-
 export async function loadModel(name: string, path: string, opts: RuntimeOptions): Promise<ServedModel> {
   const bytes = new Uint8Array(await readFile(path));
   const info = decodeModel(bytes, path);
   let metadata: ExportMetadata | null = null;
-  if (ACTPROBE_KEYS.some((k) => k in info.metadata)) {
+  if (hasExportMetadata(info.metadata)) {
     try {
       metadata = parseExportMetadata(info.metadata);
     } catch (err) {

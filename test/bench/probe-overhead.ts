@@ -9,7 +9,7 @@
  */
 import * as ort from 'onnxruntime-node';
 import { readFile } from 'node:fs/promises';
-import { decodeModel } from '../../probe/onnx/model.js';
+import { decodeModel } from '../../onnx/model.js';
 import { cardFromModel } from '../../probe/cards/resolve.js';
 import { createSession, type SessionConfig } from '../../probe/session/create.js';
 import { prepareProbe, PROBE_DEFAULTS, type ProbeRunner } from '../../probe/run/runner.js';

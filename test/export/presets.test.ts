@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseExportMetadata } from '../../export/metadata.js';
+import { parseExportMetadata } from '../../onnx/metadata.js';
 import { createSynthetic } from '../../train/data/index.js';
 import { buildModel } from '../../train/models/index.js';
 import type { InputSpec, ModelSpecInput } from '../../train/models/index.js';

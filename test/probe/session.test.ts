@@ -5,7 +5,7 @@ import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import { createSession } from '../../probe/session/create.js';
 import { cudaProviderLibrary, CUDA_PROVIDER_LIBRARY, parseEp } from '../../probe/session/providers.js';
-import { concat, encodeNode, encodeValueInfo, fieldBytes, fieldString, fieldVarint } from '../../probe/onnx/encode.js';
+import { concat, encodeNode, encodeValueInfo, fieldBytes, fieldString, fieldVarint } from '../../onnx/encode.js';
 
 /** A one-node Relu model written with the probe's own encoder (no Python needed). */
 function reluModel(): Uint8Array {

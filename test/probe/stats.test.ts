@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { arraySource } from '../../probe/input/source.js';
 import { probeModel } from '../../probe/run/probe-model.js';
 import { parseProbeResult, type ProbeLayer } from '../../probe/schema.js';
-import { fixture, skipReason } from './fixtures.js';
+import { fixture } from './fixtures.js';
 
 const N = 7;  // 3 batches of 3, 3, 1
 const C = 3;
@@ -73,10 +73,7 @@ function quantile(sorted: number[], q: number): number {
   return sorted[lo] + (sorted[Math.min(lo + 1, sorted.length - 1)] - sorted[lo]) * (pos - lo);
 }
 
-const skip = skipReason('onnx');
-if (skip) console.log(`skipping probe statistics tests: ${skip}`);
-
-describe.skipIf(skip !== null)('probe statistics match a hand computation', () => {
+describe('probe statistics match a hand computation', () => {
   it('computes per-channel min/max/mean/std/zero/saturation, percentiles and watch rows, streamed in batches', async () => {
     const r = await probeModel({ model: fixture('tiny-stats'), source: arraySource(pixels, N, 3, 3, C), batchSize: 3, watch: 2 });
     parseProbeResult(JSON.parse(JSON.stringify(r)));

@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { decodeModel } from '../../probe/onnx/model.js';
+import { decodeModel } from '../../onnx/model.js';
 import { arraySource } from '../../probe/input/source.js';
 import { probeModel } from '../../probe/run/probe-model.js';
 import { STRUCTURE_ONLY_LABEL } from '../../probe/cards/builtin.js';
 import { baseName, nameStyle, tapName } from '../../probe/taps/names.js';
 import { selectTaps } from '../../probe/taps/select.js';
 import { DEFAULT_TAP_OPS, POOL_OPS } from '../../probe/taps/ops.js';
-import type { OnnxNode } from '../../probe/onnx/model.js';
+import type { OnnxNode } from '../../onnx/model.js';
 import { fixture, skipReason } from './fixtures.js';
 
 const node = (name: string, opType = 'Conv'): OnnxNode => ({ name, opType, domain: '', inputs: [], outputs: [], attributes: {} });
@@ -38,12 +38,10 @@ describe('human names', () => {
   });
 });
 
-const skipOnnx = skipReason('onnx');
 const skipTorch = skipReason('torch');
-if (skipOnnx) console.log(`skipping tap selection on fixture models: ${skipOnnx}`);
 if (skipTorch) console.log(`skipping the torch-exported AlexNet-topology probe: ${skipTorch}`);
 
-describe.skipIf(skipOnnx !== null)('tap selection on our exporter\'s naming', () => {
+describe('tap selection on our exporter\'s naming', () => {
   it('taps block ends (after BN+ReLU) with Keras names, SE roles and op filters', () => {
     const m = decodeModel(readFileSync(fixture('keras-m')));
     const taps = selectTaps(m);

@@ -7,7 +7,7 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportLayersModel } from '../../export/index.js';
-import { encodeModel } from '../../export/onnx/model.js';
+import { encodeModel } from '../../onnx/encode.js';
 import { buildModel } from '../../train/models/index.js';
 import { pngImage, tempDir } from './fixtures.js';
 import { call, expectCleanError, inferBody, postImage, postJson, startServer, type TestServer } from './helpers.js';

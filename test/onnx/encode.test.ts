@@ -1,19 +1,39 @@
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
-import { parseExportMetadata, toMetadataProps } from '../../export/metadata.js';
+import { parseExportMetadata, toMetadataProps } from '../../onnx/metadata.js';
 import { GraphBuilder } from '../../export/onnx/graph-builder.js';
-import { encodeModel } from '../../export/onnx/model.js';
-import { ProtoWriter } from '../../export/onnx/proto-writer.js';
-import { checkWithPythonOnnx, pythonOnnxMissing } from './helpers/onnx-checker.js';
+import { encodeModel, encodeNode } from '../../onnx/encode.js';
+import { decodeModel } from '../../onnx/model.js';
+import { attr } from '../../onnx/spec.js';
+import { float32, int64, readFields, text } from '../../onnx/wire.js';
+import { checkWithPythonOnnx, pythonOnnxMissing } from '../export/helpers/onnx-checker.js';
 
-describe('protobuf writer', () => {
-  it('writes varints, negative int64 as 10-byte two\'s complement, fixed32 floats and framed strings', () => {
-    expect([...new ProtoWriter().int(1, 150).finish()]).toEqual([0x08, 0x96, 0x01]);
-    expect([...new ProtoWriter().int(3, -1).finish()]).toEqual([0x18, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01]);
-    expect([...new ProtoWriter().float(2, 1).finish()]).toEqual([0x15, 0x00, 0x00, 0x80, 0x3f]);
-    expect([...new ProtoWriter().string(1, 'ab').finish()]).toEqual([0x0a, 0x02, 0x61, 0x62]);
-    expect([...new ProtoWriter().message(7, (w) => w.int(1, 1)).finish()]).toEqual([0x3a, 0x02, 0x08, 0x01]);
-    expect(() => new ProtoWriter().int(1, 1.5)).toThrow(/not an integer/);
+describe('message encoding (protobufjs, read back with the byte-level wire reader)', () => {
+  it('writes int64 attributes (negatives as 10-byte two\'s complement), float32 floats, strings and their types', () => {
+    const node = encodeNode({
+      name: 'n', opType: 'Op', inputs: ['x'], outputs: ['y'],
+      attributes: { i: attr.int(-1), f: attr.float(1), s: attr.string('ab'), ints: attr.ints([150, -7]), floats: attr.floats([0.5]) },
+    });
+    const fields = readFields(node, 'NodeProto');
+    expect(fields.filter((f) => f.num === 1).map((f) => text(f.bytes))).toEqual(['x']);
+    const attrs = Object.fromEntries(fields.filter((f) => f.num === 5).map((f) => {
+      const a = readFields(f.bytes!, 'AttributeProto');
+      return [text(a.find((x) => x.num === 1)!.bytes), a];
+    }));
+    const i = attrs.i.find((x) => x.num === 3)!;
+    expect(i.end - i.start).toBe(11);
+    expect(int64(i.varint)).toBe(-1);
+    expect(float32(attrs.f.find((x) => x.num === 2)!.bytes!)).toBe(1);
+    expect(text(attrs.s.find((x) => x.num === 4)!.bytes)).toBe('ab');
+    // onnx.proto does not declare repeated scalars packed: one field per value.
+    expect(attrs.ints.filter((x) => x.num === 8).map((x) => int64(x.varint))).toEqual([150, -7]);
+    expect(attrs.ints.find((x) => x.num === 20)!.varint).toBe(7n);
+    const decoded = decodeModel(encodeModel({ irVersion: 8, opsetVersion: 17, producerName: 'p', producerVersion: '1', docString: '', metadata: { k: 'v' },
+      graph: { name: 'g', nodes: [{ name: 'n', opType: 'Op', inputs: ['x'], outputs: ['y'], attributes: { i: attr.int(-1), ints: attr.ints([150, -7]), floats: attr.floats([0.5]), s: attr.string('ab') } }],
+        initializers: [{ name: 'w', type: 'int64', dims: [2], data: BigInt64Array.of(1n, -2n) }], inputs: [{ name: 'x', type: 'float', shape: ['N', 3] }], outputs: [] } }));
+    expect(decoded.nodes[0].attributes).toEqual({ i: -1, ints: [150, -7], floats: [0.5], s: 'ab' });
+    expect(decoded).toMatchObject({ irVersion: 8, opset: 17, producer: 'p 1', metadata: { k: 'v' }, inputs: [{ name: 'x', elemType: 1, shape: ['N', 3] }] });
+    expect(decoded.initializers.get('w')).toEqual([2]);
   });
 });
 

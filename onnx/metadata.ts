@@ -2,7 +2,8 @@ import { z } from 'zod';
 
 /**
  * What an exported model says about itself in ONNX `metadata_props` (string → string; structured values are
- * JSON). Consumers (probe, serve) read it back with `parseExportMetadata`; this file imports no tfjs.
+ * JSON): the one list of keys (`METADATA_KEYS`) that export writes and probe and serve read, and the typed
+ * metadata behind them. Consumers read it back with `parseExportMetadata`; this file imports no tfjs.
  */
 export const PRODUCER_NAME = 'actprobe';
 export const PRODUCER_VERSION = '0.1.0';
@@ -33,8 +34,18 @@ export type ExportMetadata = z.infer<typeof exportMetadataSchema>;
 const JSON_KEYS = { labels: 'labels', inputSize: 'input_size', preprocessing: 'preprocessing', layerOutputs: 'layer_outputs' } as const;
 const TEXT_KEYS = { producer: 'producer', sourceFormat: 'source_format', sourceRun: 'source_run', sourceCheckpoint: 'source_checkpoint' } as const;
 
+/** Every `metadata_props` key actprobe writes, by the field it holds (`layout` is always `NCHW`). */
+export const METADATA_KEYS = { ...JSON_KEYS, ...TEXT_KEYS, layout: 'layout' } as const;
+
+/** Keys only an actprobe export writes: a model carrying one is read with `parseExportMetadata`, strictly. */
+const EXPORT_ONLY_KEYS = [METADATA_KEYS.labels, METADATA_KEYS.inputSize, METADATA_KEYS.layerOutputs];
+
+export function hasExportMetadata(props: Record<string, string>): boolean {
+  return EXPORT_ONLY_KEYS.some((k) => k in props);
+}
+
 export function toMetadataProps(m: ExportMetadata): Record<string, string> {
-  const props: Record<string, string> = { layout: 'NCHW' };
+  const props: Record<string, string> = { [METADATA_KEYS.layout]: 'NCHW' };
   for (const [field, k] of Object.entries(JSON_KEYS)) {
     const v = m[field as keyof typeof JSON_KEYS];
     if (v !== undefined) props[k] = JSON.stringify(v);
@@ -62,7 +73,7 @@ export function parseExportMetadata(props: Record<string, string>): ExportMetada
   if (!parsed.success) {
     const i = parsed.error.issues[0];
     const field = String(i?.path[0] ?? '');
-    const k = { ...JSON_KEYS, ...TEXT_KEYS }[field as keyof typeof JSON_KEYS & keyof typeof TEXT_KEYS] ?? field;
+    const k = METADATA_KEYS[field as keyof typeof METADATA_KEYS] ?? field;
     throw new Error(`ONNX metadata_props.${[k, ...(i?.path.slice(1) ?? [])].join('.')}: ${i?.message} (as written by ${PRODUCER_NAME} export)`);
   }
   return parsed.data;

@@ -1,7 +1,8 @@
 /**
- * Protobuf wire format, just enough to read and extend ONNX files without a generated codec: varints,
- * length-delimited fields, fixed32/64. Field values are views into the original bytes (no copies), so a
- * patcher can splice new bytes around untouched ones and unknown fields survive as they were.
+ * Protobuf wire format at the byte level, for what a schema-driven codec cannot do: find where each field of a
+ * message starts and ends, so patch.ts can splice new bytes around untouched ones (weights are copied once,
+ * never decoded, and fields this project's schema does not know survive as they were). Field values are views
+ * into the original bytes. Encoding and decoding of whole messages go through protobufjs (encode.ts, model.ts).
  */
 export const WIRE = { varint: 0, fixed64: 1, bytes: 2, fixed32: 5 } as const;
 
@@ -94,4 +95,40 @@ export function repeatedInt64(fields: Field[], num: number, what: string): numbe
 
 export function float32(bytes: Uint8Array): number {
   return new DataView(bytes.buffer, bytes.byteOffset, 4).getFloat32(0, true);
+}
+
+export function varint(value: number | bigint): Uint8Array {
+  // int64 negatives are written as 64-bit two's complement (10 bytes), as protobuf does.
+  let v = BigInt.asUintN(64, BigInt(value));
+  const out: number[] = [];
+  do {
+    let b = Number(v & 0x7fn);
+    v >>= 7n;
+    if (v !== 0n) b |= 0x80;
+    out.push(b);
+  } while (v !== 0n);
+  return Uint8Array.from(out);
+}
+
+/** One buffer holding `parts` back to back (a single copy of each part). */
+export function concat(parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let pos = 0;
+  for (const p of parts) {
+    out.set(p, pos);
+    pos += p.length;
+  }
+  return out;
+}
+
+const tag = (num: number, wire: number): Uint8Array => varint((num << 3) | wire);
+const utf8Encoder = new TextEncoder();
+
+export const fieldVarint = (num: number, v: number | bigint): Uint8Array => concat([tag(num, WIRE.varint), varint(v)]);
+export const fieldBytes = (num: number, payload: Uint8Array): Uint8Array => concat([tag(num, WIRE.bytes), varint(payload.length), payload]);
+export const fieldString = (num: number, s: string): Uint8Array => fieldBytes(num, utf8Encoder.encode(s));
+
+/** The tag and length prefix of a length-delimited field whose payload is `parts`, without copying the parts. */
+export function framing(num: number, parts: Uint8Array[]): Uint8Array {
+  return concat([tag(num, WIRE.bytes), varint(parts.reduce((n, p) => n + p.length, 0))]);
 }

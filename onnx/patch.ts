@@ -1,12 +1,20 @@
 /**
  * Adds nodes, initializers and graph outputs to an ONNX model at the byte level. The graph field (ModelProto
- * field 7) is rebuilt from its own fields: every original field is copied byte for byte (weights, unknown
- * fields, metadata untouched), new nodes go right after the node producing the tensor they read (so
- * onnxruntime runs a reduction while its input is still in cache), and new initializers and outputs go at
- * the end. The graph's length prefix is re-encoded.
+ * field 7) is rebuilt from its own fields: every original field is copied byte for byte (weights, fields the
+ * schema does not know, metadata untouched), new nodes go right after the node producing the tensor they read
+ * (so onnxruntime runs a reduction while its input is still in cache), and new initializers and outputs go at
+ * the end. The new messages are encoded by protobufjs (encode.ts); only the framing is done here, and the
+ * result is assembled with one copy of the original bytes.
+ *
+ * Why not decode and re-encode with protobufjs: it drops fields its schema lacks (newer IR versions add some),
+ * and it is no faster. Tapping a 244 MB AlexNet-sized model (medians of 5, one process, 2 vCPUs under heavy load):
+ * this splice 481–525 ms, protobufjs decode + add + re-encode 512–626 ms, a plain copy of the file 604 ms — both
+ * cost about one copy. (The splice this replaced copied the file three times: 736 ms on a quiet machine, where
+ * protobufjs's round trip took 122 ms.)
  */
-import { concat, encodeNode, encodeTensor, encodeValueInfo, fieldBytes, type NewNode, type NewTensor } from './encode.js';
-import { readFields, text } from './wire.js';
+import { encodeNode, encodeTensor, encodeValueInfo } from './encode.js';
+import type { NewNode, NewTensor } from './spec.js';
+import { concat, fieldBytes, framing, readFields, text, type Field } from './wire.js';
 
 export interface GraphAdditions {
   /** Appended after all original nodes. */
@@ -30,12 +38,14 @@ export function appendToGraph(model: Uint8Array, add: GraphAdditions): Uint8Arra
   const encoded = (nodes: NewNode[]): Uint8Array[] => nodes.map((n) => fieldBytes(1, encodeNode(n)));
   const parts: Uint8Array[] = [];
   const graphFields = readFields(gb, 'graph');
+  const outputsOf = (f: Field): string[] => readFields(f.bytes!, 'node').filter((x) => x.num === 2).map((x) => text(x.bytes));
+  const produced = new Set(graphFields.filter((f) => f.num === 1).flatMap(outputsOf));
   // Nodes reading a graph input can run first: put them before the first original node.
   const firstNode = graphFields.findIndex((f) => f.num === 1);
   graphFields.forEach((f, i) => {
     if (i === firstNode) {
       for (const [tensor, nodes] of after) {
-        if (!producedByAnyNode(graphFields, tensor)) {
+        if (!produced.has(tensor)) {
           parts.push(...encoded(nodes));
           after.delete(tensor);
         }
@@ -43,12 +53,11 @@ export function appendToGraph(model: Uint8Array, add: GraphAdditions): Uint8Arra
     }
     parts.push(gb.subarray(f.start, f.end));
     if (f.num !== 1 || after.size === 0) return;
-    // NodeProto output = field 2.
-    for (const o of readFields(f.bytes!, 'node').filter((x) => x.num === 2)) {
-      const nodes = after.get(text(o.bytes));
+    for (const o of outputsOf(f)) {
+      const nodes = after.get(o);
       if (nodes) {
         parts.push(...encoded(nodes));
-        after.delete(text(o.bytes));
+        after.delete(o);
       }
     }
   });
@@ -58,10 +67,5 @@ export function appendToGraph(model: Uint8Array, add: GraphAdditions): Uint8Arra
     ...(add.initializers ?? []).map((t) => fieldBytes(5, encodeTensor(t))),
     ...(add.outputs ?? []).map((o) => fieldBytes(12, encodeValueInfo(o.name, o.elemType, o.shape))),
   );
-  const graph = fieldBytes(7, concat(parts));
-  return concat([model.subarray(0, g.start), graph, model.subarray(g.end)]);
-}
-
-function producedByAnyNode(graphFields: ReturnType<typeof readFields>, tensor: string): boolean {
-  return graphFields.some((f) => f.num === 1 && readFields(f.bytes!, 'node').some((x) => x.num === 2 && text(x.bytes) === tensor));
+  return concat([model.subarray(0, g.start), framing(7, parts), ...parts, model.subarray(g.end)]);
 }
