@@ -22,6 +22,7 @@ const program = new Command('probe')
   .argument('<model>', 'ONNX model file (NCHW float32 input)')
   .option('--images <dir>', 'probe images: PNG/JPEG/WebP files under DIR (decoded and resized with sharp)')
   .option('--dataset <name>', `probe images: test split of ${PROBE_DATASETS.join(' | ')}`)
+  .option('--seed <n>', 'seed of the --dataset watch set (default: the watch set of the run the model lies in, else the training default seed)', int('--seed'))
   .option('--count <n>', 'images to probe', int('--count'), 256)
   .option('--card <card>', `preprocessing of the probed model: built-in (${Object.keys(BUILTIN_CARDS).join(', ')}) or card JSON; default: the model's metadata, else [0, 1] pixels`)
   .option('--reference <card>', 'also probe this reference (from the fetch-reference cache) on the same images and write compare.json')
@@ -48,7 +49,7 @@ const program = new Command('probe')
   .showHelpAfterError();
 
 interface Opts {
-  images?: string; dataset?: string; count: number; card?: string; reference?: string; referenceModel?: string; referenceLabel?: string;
+  images?: string; dataset?: string; seed?: number; count: number; card?: string; reference?: string; referenceModel?: string; referenceLabel?: string;
   json: string; compare?: string; metrics?: string; history?: string; diagnosis?: string; classes?: number; ep: EpChoice; threads: number; optLevel: OptLevel;
   batch: number; watch: number; fullStats: string; ops?: string; names?: string; exactTaps?: boolean; cache?: string; label?: string; miniEpoch?: number;
 }
@@ -64,7 +65,7 @@ async function main(): Promise<void> {
     throw new Error(`--names "${o.names}" is not a valid regular expression: ${(err as Error).message}`);
   }
   await runProbeCommand({
-    model: program.args[0], images: o.images, dataset: o.dataset, count: o.count, card: o.card,
+    model: program.args[0], images: o.images, dataset: o.dataset, seed: o.seed, count: o.count, card: o.card,
     reference: o.reference, referenceModel: o.referenceModel, referenceLabel: o.referenceLabel,
     json: o.json, compare: o.compare, metrics: o.metrics, history: o.history, diagnosis: o.diagnosis, classes: o.classes,
     session: { ep: o.ep, threads: o.threads, optimization: o.optLevel },

@@ -1,25 +1,28 @@
 /**
  * `--dataset NAME`: the test split of an actprobe data source. The watch images (the training run's fixed
- * watch set) come first, then the first test images not among them.
+ * watch set, chosen by watch-choice.ts) come first, then the first test images not among them.
  */
 import { createDataSource, watchSetForSource, type DataSpec } from '../../train/data/index.js';
 import type { ImageSource } from './source.js';
+import { DEFAULT_WATCH_SEED, type WatchChoice } from './watch-choice.js';
 
 export const PROBE_DATASETS = ['fashion-mnist', 'synthetic'] as const;
 
-export async function datasetSource(name: string, count: number, watch: number, seed = 0): Promise<ImageSource> {
+export async function datasetSource(name: string, count: number, watch: number, choice: WatchChoice | number = DEFAULT_WATCH_SEED): Promise<ImageSource> {
   if (!(PROBE_DATASETS as readonly string[]).includes(name)) {
     throw new Error(`--dataset ${name} is not supported by the probe; use one of ${PROBE_DATASETS.join(', ')}, or --images DIR.`);
   }
   const source = await createDataSource({ name } as DataSpec);
   const { info } = source;
   const n = Math.min(count, info.testCount);
-  const watchIdx = await watchSetForSource(source, Math.min(watch, n), seed);
+  const chosenBy: WatchChoice = typeof choice === 'number' ? { kind: 'seed', seed: choice, from: `seed ${choice}` } : choice;
+  const watchIdx =
+    chosenBy.kind === 'indices' ? chosenBy.indices.filter((i) => i < info.testCount).slice(0, Math.min(watch, n)) : await watchSetForSource(source, Math.min(watch, n), chosenBy.seed);
   const chosen = new Set(watchIdx);
   const order = [...watchIdx];
   for (let i = 0; order.length < n && i < info.testCount; i++) if (!chosen.has(i)) order.push(i);
   return {
-    describe: `dataset:${name} test split (${n} of ${info.testCount}, from ${info.origin})`,
+    describe: `dataset:${name} test split (${n} of ${info.testCount}, from ${info.origin}; watch images from ${chosenBy.from})`,
     count: n,
     async *batches(batchSize) {
       for (let i = 0; i < order.length; i += batchSize) {

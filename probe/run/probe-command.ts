@@ -13,6 +13,7 @@ import { readMetrics } from '../diagnosis/metrics.js';
 import { diagnose, type Diagnosis } from '../diagnosis/registry.js';
 import { datasetSource } from '../input/dataset.js';
 import { folderSource } from '../input/folder.js';
+import { chooseWatchSet } from '../input/watch-choice.js';
 import type { ImageSource } from '../input/source.js';
 import type { ProbeResult } from '../schema.js';
 import type { SessionConfig } from '../session/create.js';
@@ -25,6 +26,8 @@ export interface ProbeCommand {
   model: string;
   images?: string;
   dataset?: string;
+  /** Seed of the `--dataset` watch set; default: the run's own (probe/input/watch-choice.ts). */
+  seed?: number;
   count: number;
   card?: string;
   reference?: string;
@@ -54,10 +57,10 @@ export interface ProbeCommandResult {
   diagnosis?: Diagnosis;
 }
 
-export async function makeSource(c: Pick<ProbeCommand, 'images' | 'dataset' | 'count' | 'watch'>): Promise<ImageSource> {
+export async function makeSource(c: Pick<ProbeCommand, 'model' | 'images' | 'dataset' | 'seed' | 'count' | 'watch'>): Promise<ImageSource> {
   if (c.images && c.dataset) throw new Error('Give either --images DIR or --dataset NAME, not both.');
   if (c.images) return folderSource(c.images, c.count);
-  if (c.dataset) return datasetSource(c.dataset, c.count, c.watch);
+  if (c.dataset) return datasetSource(c.dataset, c.count, c.watch, await chooseWatchSet(c.model, c.dataset, c.seed));
   throw new Error('No probe images: give --images DIR (PNG/JPEG files) or --dataset fashion-mnist|synthetic.');
 }
 
