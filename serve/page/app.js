@@ -3,6 +3,7 @@
 // and leaves its results on window.actprobe for the end-to-end test.
 import * as ort from '/ort/ort.wasm.min.mjs';
 import { coverRect, defaultPreprocessing, toInput } from './preprocess.js';
+import { channelStats } from './channel-stats.js';
 import { renderLayers, renderTop } from './render.js';
 
 const $ = (id) => document.getElementById(id);
@@ -73,6 +74,8 @@ async function classify(file) {
   result.probabilities = Array.from(probs);
   // meta.layers[i].output is the ONNX value the layer's output lives in (the page's model has them as outputs).
   renderLayers($('layers'), meta.layers.map((l) => ({ name: l.name, op: l.op, dims: out[l.output].dims, data: out[l.output].data })));
+  // Per-channel statistics by the server's own code (channel-stats.js), for anyone comparing page and server.
+  result.layerStats = meta.layers.map((l) => ({ name: l.name, channels: channelStats(out[l.output].data, out[l.output].dims) }));
   result.inferenceMs = firstMs;
   if (benchRuns > 0) Object.assign(result, await runTimes(feeds, benchRuns));
   $('timing').textContent = `inference ${result.inferenceMs.toFixed(2)} ms${benchRuns ? ` (median of ${benchRuns}, probabilities only)` : ' (first run, all layers)'}`;

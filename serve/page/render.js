@@ -1,4 +1,6 @@
-// Drawing only: top-k list, layer statistics and channel heatmaps. No model logic here.
+// Drawing only: top-k list, layer statistics and channel heatmaps. No model logic here; the statistics are
+// channel-stats.js's, the same code the server runs.
+import { layerStats } from './channel-stats.js';
 
 const fmt = (v) => (Math.abs(v) >= 1000 || (Math.abs(v) < 0.01 && v !== 0) ? v.toExponential(2) : v.toFixed(3));
 
@@ -14,21 +16,6 @@ export function renderTop(list, labels, probs, k = 5) {
     }),
   );
   return order.map((i) => ({ label: labels[i], index: i, score: probs[i] }));
-}
-
-/** Whole-layer statistics (over every channel and position). */
-export function layerStats(data) {
-  let min = Infinity, max = -Infinity, sum = 0, zeros = 0;
-  for (const v of data) {
-    if (v < min) min = v;
-    if (v > max) max = v;
-    sum += v;
-    if (v === 0) zeros++;
-  }
-  const mean = sum / data.length;
-  let sq = 0;
-  for (const v of data) sq += (v - mean) ** 2;
-  return { min, max, mean, std: Math.sqrt(sq / data.length), zeroFraction: zeros / data.length };
 }
 
 /** Viridis-like ramp: dark blue (channel min) → yellow (channel max). */

@@ -12,7 +12,7 @@ import { notFound } from '../errors.js';
 import type { ModelRegistry } from '../models/registry.js';
 
 const PAGE_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'page');
-const PAGE_FILES = new Set(['index.html', 'app.js', 'render.js', 'preprocess.js', 'style.css']);
+const PAGE_FILES = new Set(['index.html', 'app.js', 'render.js', 'preprocess.js', 'channel-stats.js', 'style.css']);
 const ORT_DIR = dirname(createRequire(import.meta.url).resolve('onnxruntime-web/ort-wasm-simd-threaded.wasm'));
 const ORT_FILES = new Set(readdirSync(ORT_DIR).filter((f) => /^ort[\w.-]*\.(mjs|wasm)$/.test(f)));
 
