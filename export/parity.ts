@@ -9,7 +9,7 @@ import { compareArrays } from './parity/compare.js';
 import type { ParityInput } from './parity/inputs.js';
 import type { ReferenceRunner } from './parity/reference.js';
 
-/** Default gate: max |Δ| ≤ 1e-4 × the layer's max |activation| (issue 4). */
+/** Default gate: max |Δ| ≤ 1e-4 × the layer's max |activation|. */
 export const DEFAULT_TOLERANCE = 1e-4;
 
 export interface ParityLayer {

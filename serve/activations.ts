@@ -1,6 +1,6 @@
 /**
  * The whole activation path of the server behind one interface, so it can switch to probe/'s in-graph
- * per-channel reductions (≈1.3× plain inference instead of ≈2×, FINDINGS.md) without touching routes.
+ * per-channel reductions (≈1.3× plain inference instead of ≈2×, docs/DESIGN.md) without touching routes.
  * For now `graphOutputActivations` appends the chosen layer outputs to the graph and reduces in JS.
  */
 import * as ort from 'onnxruntime-node';

@@ -12,7 +12,7 @@ export interface ReferenceRunner {
 
 function readAll(keys: string[], tensors: tf.Tensor[]): Map<string, HostArray> {
   const out = new Map<string, HostArray>();
-  // Read outside tf.tidy: tidy scanning a returned typed array is very slow (FINDINGS).
+  // Read outside tf.tidy: tidy scanning a returned typed array is very slow (docs/DESIGN.md, Measurements).
   keys.forEach((k, i) => out.set(k, { shape: [...tensors[i].shape], values: new Float32Array(tensors[i].dataSync() as Float32Array) }));
   tf.dispose(tensors);
   return out;

@@ -18,7 +18,7 @@ export const ACTIVATION_OPS = new Set(['Relu', 'LeakyRelu', 'Elu', 'Selu', 'Sigm
 
 /**
  * Ops that continue a block: the tap goes after them so onnxruntime can still fuse Conv+BN+activation
- * (a tapped intermediate has a second consumer and blocks the fusion; FINDINGS.md).
+ * (a tapped intermediate has a second consumer and blocks the fusion; docs/DESIGN.md, Measurements).
  */
 export const FOLLOWER_OPS = new Set([...ACTIVATION_OPS, 'BatchNormalization']);
 

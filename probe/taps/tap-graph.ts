@@ -1,7 +1,7 @@
 /**
  * In-graph per-image, per-channel reductions, so only [N, C]-sized arrays leave onnxruntime.
  *
- * Measured on model M (FINDINGS.md machine): ReduceMin/ReduceSumSquare/Sign over NCHW force onnxruntime to
+ * Measured on model M (docs/DESIGN.md, Measurements): ReduceMin/ReduceSumSquare/Sign over NCHW force onnxruntime to
  * reorder its blocked NCHWc conv layout back to NCHW at every tap and cost ~4× plain inference. Only ops the
  * NCHWc optimiser keeps blocked are used here: MaxPool over the whole map (MP; GlobalMaxPool is not kept blocked),
  * GlobalAveragePool, 1×1 depthwise Convs (DW), elementwise Mul and HardSigmoid (HS(X; a, b) = Clip01(a·X + b)).

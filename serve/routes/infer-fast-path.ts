@@ -1,7 +1,7 @@
 /**
  * POST /v2/models/{name}/infer answered at the node:http level, ahead of express: the hot route of a model
  * server, where express' router, body-parser and JSON.parse of every tensor value cost several times the
- * inference itself (issue 7). It answers only plain requests: a literal model name, `Content-Type:
+ * inference itself. It answers only plain requests: a literal model name, `Content-Type:
  * application/json` (utf-8), a Content-Length within the limit, no Content-Encoding, an accepted token (when
  * one is set) and a served model. Everything else is left untouched for the express route, which answers
  * it as before (401, 404, 413, 415, gzip bodies, …). What it answers gets what every express answer gets:

@@ -3,7 +3,7 @@
  * accumulation in JS) divided by plain onnxruntime inference of the same images, same batch, threads and
  * optimisation level. Inputs are preprocessed once beforehand (both sides would pay that equally).
  *
- * onnxruntime on this machine kind settles each session into one of two speeds (FINDINGS.md), so each kind gets
+ * onnxruntime on this machine kind settles each session into one of two speeds (docs/DESIGN.md, Measurements), so each kind gets
  * several fresh sessions and its fastest settled speed (median over rounds) is compared.
  * Also reported: `probe_exact_over_plain`, every statistic over every image (`--full-stats all`).
  */

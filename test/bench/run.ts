@@ -36,7 +36,7 @@ if (only.has('train')) {
   if (side.pytorch !== null) {
     add('train_img_s_pytorch', side.pytorch.median, `${side.note}; median of ${runs} runs: ${list(side.pytorch)}`);
     // PyTorch's fast mode is its real capability here (DESIGN.md's ≈1600), so the headline ratio compares bests.
-    add('train_ratio_vs_pytorch', side.tfjs.best / side.pytorch.best, "tfjs / PyTorch, each side's fastest run (goal ≥ 1.0, issue 3)");
+    add('train_ratio_vs_pytorch', side.tfjs.best / side.pytorch.best, "tfjs / PyTorch, each side's fastest run (goal ≥ 1.0)");
     add('train_ratio_vs_pytorch_median', side.tfjs.median / side.pytorch.median, 'tfjs / PyTorch, medians');
   } else rows.push(['train_img_s_pytorch', Number.NaN, side.note]);
   add('train_img_s_seednet', tfjsTrainImagesPerSecond({ preset: 'seednet', width: 0.25 }, mnist, 64, seconds / 2), 'seednet width 0.25, 28×28×1, batch 64');

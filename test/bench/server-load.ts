@@ -1,5 +1,5 @@
 /**
- * Server load figures (DESIGN.md, issue 7), loopback only, bounded in count and time:
+ * Server load figures (docs/DESIGN.md), loopback only, bounded in count and time:
  *   server_over_bare_ort   /v2/models/default/infer requests/s at concurrency 16 ÷ a bare onnxruntime-node loop
  *                          on the same model M (batch 1 per call, 16 loops sharing one session, no HTTP)
  *   server_p50_ms, server_p99_ms   request latency at concurrency 16

@@ -9,7 +9,7 @@ import { exportWithParity } from './helpers/parity.js';
 
 beforeAll(useCpu);
 
-/** Every preset of the training issue, small enough for 2 shared cores, plus the variants the edge cases need. */
+/** Every model preset, small enough for 2 shared cores, plus the variants the edge cases need. */
 const presets: Array<{ name: string; input: InputSpec; spec: ModelSpecInput }> = [
   { name: 'tiny', input: { height: 28, width: 28, channels: 1, classes: 10 }, spec: { preset: 'tiny' } },
   { name: 'model-m', input: { height: 28, width: 28, channels: 1, classes: 10 }, spec: { preset: 'model-m' } },

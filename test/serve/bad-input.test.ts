@@ -1,5 +1,5 @@
 /**
- * Every bad input the issue lists, table-driven over real HTTP: each gets JSON `{ error }` with its 4xx and
+ * Every bad input we know of, table-driven over real HTTP: each gets JSON `{ error }` with its 4xx and
  * no stack, and the server still answers a good request right after.
  */
 import { rm } from 'node:fs/promises';

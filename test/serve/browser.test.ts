@@ -2,7 +2,7 @@
  * The browser page end to end in headless Chromium (Debian `chromium` + playwright-core): upload a fixture
  * image, and the page's onnxruntime-web probabilities must match the server's /classify within 1e-4.
  * Also prints page (wasm) vs onnxruntime-node latency on the same model bytes, same thread count, median and
- * 10th percentile of 200 runs after 10 warm-ups each (issue goal ≤ 2×; not asserted: benchmarks are not timed
+ * 10th percentile of 200 runs after 10 warm-ups each (goal ≤ 2×; not asserted: benchmarks are not timed
  * tests). Skipped, with the reason printed, when /usr/bin/chromium is missing.
  */
 import { existsSync } from 'node:fs';

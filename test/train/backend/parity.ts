@@ -25,7 +25,7 @@ export async function runOn(backend: 'wasm' | 'cpu', inputs: HostTensor[], f: (.
   if (!(await tf.setBackend(backend))) throw new Error(`cannot switch to ${backend}`);
   const xs = inputs.map((h) => tf.tensor(h.values, h.shape));
   const outs = tf.tidy(() => f(...xs));
-  // dataSync outside any tidy: inside one, tidy scans the returned arrays (FINDINGS).
+  // dataSync outside any tidy: inside one, tidy scans the returned arrays (docs/DESIGN.md, Measurements).
   const host = outs.map((t) => ({ shape: t.shape, values: t.dataSync() as Float32Array }));
   tf.dispose([...xs, ...outs]);
   return host;
