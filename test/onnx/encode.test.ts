@@ -1,6 +1,7 @@
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
-import { parseExportMetadata, toMetadataProps } from '../../onnx/metadata.js';
+import { hasExportMetadata, METADATA_KEYS, parseExportMetadata, toMetadataProps } from '../../onnx/metadata.js';
+import { cardFromModel } from '../../probe/cards/resolve.js';
 import { GraphBuilder } from '../../export/onnx/graph-builder.js';
 import { encodeModel, encodeNode } from '../../onnx/encode.js';
 import { decodeModel } from '../../onnx/model.js';
@@ -84,5 +85,27 @@ describe('hand-built ONNX model', () => {
     b.node('Relu', 'conv1', ['input']);
     expect(() => b.node('Relu', 'conv1', ['input'])).toThrow(/"conv1" \(Relu node\) is already used/);
     expect(() => b.floats('w', [2], Float32Array.of(1))).toThrow(/dims \[2\] hold 2 values, got 1/);
+  });
+});
+
+describe('one list of metadata keys', () => {
+  it('what the exporter writes is what the probe\'s card and the server read', () => {
+    const metadata = toMetadataProps({
+      labels: ['cat', 'dog'], inputSize: { height: 2, width: 2, channels: 3 }, producer: 'test', sourceFormat: 'in-memory', layerOutputs: {},
+      preprocessing: { scale: 1 / 255, mean: [0.5, 0.4, 0.3], std: [0.2, 0.25, 0.3], channelOrder: 'BGR' },
+    });
+    expect(Object.keys(metadata).sort()).toEqual(Object.values(METADATA_KEYS).filter((k) => k in metadata).sort());
+    const bytes = encodeModel({
+      irVersion: 8, opsetVersion: 17, producerName: 'test', producerVersion: '0', docString: '', metadata,
+      graph: { name: 'g', initializers: [], nodes: [{ name: 'flat', opType: 'Flatten', inputs: ['input'], outputs: ['probabilities'], attributes: {} }],
+        inputs: [{ name: 'input', type: 'float', shape: ['N', 3, 2, 2] }], outputs: [{ name: 'probabilities', type: 'float', shape: ['N', 2] }] },
+    });
+    const read = decodeModel(bytes);
+    expect(hasExportMetadata(read.metadata)).toBe(true);
+    const card = cardFromModel(read, 'm.onnx');
+    expect(card.labels).toEqual(['cat', 'dog']);
+    // The card states preprocessing on [0, 1] pixels: the metadata's 8-bit scale 1/255 becomes 1.
+    expect(card.input).toMatchObject({ channelOrder: 'BGR', mean: [0.5, 0.4, 0.3], std: [0.2, 0.25, 0.3] });
+    expect(card.input.scale).toBeCloseTo(1, 12);
   });
 });
