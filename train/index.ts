@@ -1,11 +1,14 @@
 export { parseTrainConfig, trainConfigSchema } from './config.js';
 export type { TrainConfig, TrainConfigInput, SchedulePoint, OptimizerSpec } from './config.js';
 export { readTrainConfig } from './config-file.js';
-export { runTraining, TrainingStoppedError } from './trainer/run-training.js';
+export { runTraining, TrainingInterruptedError, TrainingStoppedError } from './trainer/run-training.js';
 export type { CheckpointEvent, TrainOptions, TrainResult } from './trainer/run-training.js';
 export type { MiniEpochMetrics, NonFiniteRecord } from './trainer/metrics-record.js';
 export { listCheckpoints, loadCheckpoint, checkpointDir } from './trainer/checkpoint.js';
 export { loadModelFiles, readModelArtifacts, saveModelFiles } from './trainer/model-files.js';
-export { runPaths, readManifest, updateManifest } from './run-folder.js';
-export type { RunManifest } from './run-folder.js';
+export { runPaths, readManifest, updateManifest, manifestSchema, ManifestError } from './run-folder.js';
+export { startRun, diffConfigs } from './run-start.js';
+export { acquireRunLock, RunLockedError } from './run-lock.js';
+export { stopOnInterrupt } from './interrupt.js';
+export type { RunManifest, ManifestPatch, RunStatus } from './run-folder.js';
 export { collectVersions } from './versions.js';
