@@ -152,6 +152,9 @@ export async function runTraining(config: TrainConfig, opts: TrainOptions): Prom
     let correct = 0;
     let next = data.read('train', sampler.next(sched.batchSize));
     for (let s = 0; s < steps; s++) {
+      // A turn of the event loop per step (microseconds against a step's milliseconds): without it a data
+      // source that answers from memory keeps the loop busy for a whole mini-epoch and SIGINT waits for it.
+      if (opts.signal) await new Promise((r) => setImmediate(r));
       if (opts.signal?.aborted) {
         progress.done();
         await next.catch(() => undefined);
