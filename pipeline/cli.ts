@@ -7,7 +7,6 @@ import { startRun, stopOnInterrupt, TrainingInterruptedError } from '../train/in
 import { parsePipelineConfig } from './config.js';
 import type { PipelineConfig } from './config.js';
 import { withAvailableData } from './data-fallback.js';
-import { runPipeline } from './run-pipeline.js';
 import { formatSummary } from './summary.js';
 
 const defaultConfig = fileURLToPath(new URL('./configs/default.json', import.meta.url));
@@ -53,6 +52,8 @@ async function main(): Promise<void> {
     const signal = stopOnInterrupt(log);
     const backend = await selectBackend(opts.backend);
     log(describeBackend(backend));
+    // Loaded only now (onnxruntime, the exporter, the report): a refusal above answers in about a second.
+    const { runPipeline } = await import('./run-pipeline.js');
     const result = await runPipeline(start.config, opts.out, backend, { resume: start.resumed, log, signal });
     const native = backend.wasm?.native !== undefined ? ' + native training kernels' : backend.wasm?.nativeUnavailable !== undefined ? ' (wasm kernels only)' : '';
     console.log(formatSummary(result, opts.out, `${backend.backend}${native}`));

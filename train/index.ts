@@ -1,4 +1,5 @@
-export { parseTrainConfig, trainConfigSchema } from './config.js';
+export { crossFieldProblems, parseRunConfig, parseTrainConfig, trainConfigSchema } from './config.js';
+export { closestName, describeIssues, editDistance, knownFields, parseConfigWith } from './config-suggest.js';
 export type { TrainConfig, TrainConfigInput, SchedulePoint, OptimizerSpec } from './config.js';
 export { readTrainConfig } from './config-file.js';
 export { runTraining, TrainingInterruptedError, TrainingStoppedError } from './trainer/run-training.js';
