@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { access } from 'node:fs/promises';
+import { access, writeFile } from 'node:fs/promises';
 
 const root = new URL('../../', import.meta.url).pathname;
 
@@ -35,4 +35,18 @@ export async function waitForFile(path: string, ms = 60_000): Promise<void> {
     if (Date.now() > deadline) throw new Error(`${path} did not appear within ${ms / 1000} s`);
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/** Writes `${dir}-config.json`: a seconds-long train config (tiny net, 16×16 synthetic data), overridable at the top level. */
+export async function writeQuickConfig(dir: string, overrides: Record<string, unknown> = {}): Promise<string> {
+  const path = `${dir}-config.json`;
+  await writeFile(path, JSON.stringify({
+    data: { name: 'synthetic', classes: 4, height: 16, width: 16, channels: 1, trainCount: 512, testCount: 64 },
+    model: { preset: 'tiny' },
+    schedule: [{ from: 0, lr: 3e-3, batchSize: 32 }],
+    miniEpochImages: 1024,
+    miniEpochs: 3,
+    ...overrides,
+  }));
+  return path;
 }

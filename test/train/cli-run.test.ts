@@ -1,26 +1,13 @@
 import { spawn } from 'node:child_process';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { listCheckpoints } from '../../train/trainer/checkpoint.js';
 import { processAlive } from '../../train/run-lock.js';
-import { exists, startCli, waitForFile } from './cli-helpers.js';
+import { exists, startCli, waitForFile, writeQuickConfig as writeConfig } from './cli-helpers.js';
 import { tempRunDir } from './run-helpers.js';
 
 const root = new URL('../../', import.meta.url).pathname;
-
-async function writeConfig(dir: string, overrides: Record<string, unknown> = {}): Promise<string> {
-  const path = `${dir}-config.json`;
-  await writeFile(path, JSON.stringify({
-    data: { name: 'synthetic', classes: 4, height: 16, width: 16, channels: 1, trainCount: 512, testCount: 64 },
-    model: { preset: 'tiny' },
-    schedule: [{ from: 0, lr: 3e-3, batchSize: 32 }],
-    miniEpochImages: 1024,
-    miniEpochs: 3,
-    ...overrides,
-  }));
-  return path;
-}
 
 const manifestOf = async (out: string) => JSON.parse(await readFile(join(out, 'manifest.json'), 'utf8')) as Record<string, unknown> & { status: string; config: { data: { height: number } } };
 

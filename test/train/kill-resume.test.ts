@@ -1,9 +1,8 @@
-import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { listCheckpoints, loadCheckpoint } from '../../train/trainer/checkpoint.js';
 import { selectBackend } from '../../train/backend/index.js';
-import { startCli, waitForFile } from './cli-helpers.js';
+import { startCli, waitForFile, writeQuickConfig } from './cli-helpers.js';
 import { tempRunDir } from './run-helpers.js';
 
 const startTrain = (args: string[]) => startCli('train/cli.ts', args);
@@ -11,14 +10,7 @@ const startTrain = (args: string[]) => startCli('train/cli.ts', args);
 describe('train CLI survives SIGKILL', () => {
   it('is killed mid-run, resumes, finishes, and every checkpoint on disk loads', async () => {
     const out = await tempRunDir('kill');
-    const config = join(out, '..', `${out.split('/').pop()}-config.json`);
-    await writeFile(config, JSON.stringify({
-      data: { name: 'synthetic', classes: 4, height: 16, width: 16, channels: 1, trainCount: 512, testCount: 64 },
-      model: { preset: 'tiny' },
-      schedule: [{ from: 0, lr: 3e-3, batchSize: 32 }],
-      miniEpochImages: 512,
-      miniEpochs: 6,
-    }));
+    const config = await writeQuickConfig(out, { miniEpochImages: 512, miniEpochs: 6 });
     const first = startTrain(['--config', config, '--out', out, '--backend', 'wasm']);
     await waitForFile(join(out, 'checkpoints', '2', 'trainer-state.json'));
     first.signal('SIGKILL');
