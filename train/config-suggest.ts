@@ -98,11 +98,20 @@ export function knownFields(schema: z.ZodType, path: readonly PropertyKey[], raw
   return objects.length === 0 ? null : [...new Set(objects.flatMap((o) => Object.keys(o.shape)))];
 }
 
-/** One line per issue, with its field path; an unknown field names the known one it is closest to. */
+/** " — did you mean "alexnet"?" for a misspelt choice (a preset, an optimizer kind, an enum value). */
+function valueHint(issue: z.core.$ZodIssue, raw: unknown): string {
+  const choices = issue.code === 'invalid_value' ? issue.values : issue.code === 'invalid_union' && 'options' in issue ? (issue.options as unknown[]) : [];
+  const given = issue.path.reduce<unknown>((v, k) => (typeof v === 'object' && v !== null ? (v as Record<PropertyKey, unknown>)[k] : undefined), raw);
+  if (typeof given !== 'string') return '';
+  const guess = closestName(given, choices.filter((c): c is string => typeof c === 'string'));
+  return guess !== null ? ` (got "${given}"; did you mean "${guess}"?)` : '';
+}
+
+/** One line per issue, with its field path; an unknown field or a misspelt choice names the one it is closest to. */
 export function describeIssues(schema: z.ZodType, error: z.ZodError, raw: unknown): string[] {
   return error.issues.flatMap((issue) => {
     const where = issue.path.map(String).join('.');
-    if (issue.code !== 'unrecognized_keys') return [`${where || '(root)'}: ${issue.message}`];
+    if (issue.code !== 'unrecognized_keys') return [`${where || '(root)'}: ${issue.message}${valueHint(issue, raw)}`];
     const known = knownFields(schema, issue.path, raw) ?? [];
     return issue.keys.map((key) => {
       const field = where ? `${where}.${key}` : key;

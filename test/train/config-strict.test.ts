@@ -23,6 +23,9 @@ describe('config objects are strict at every depth, with "did you mean"', () => 
     [{ model: { preset: 'seednet', se: { ratoi: 4 } } }, /model\.se\.ratoi: unknown field; did you mean "ratio"\?/],
     [{ schedule: [{ from: 0, lr: 0.01, batchSize: 32, momentum: 0.9 }] }, /schedule\.0\.momentum: unknown field/],
     [{ minEpochs: 3 }, /minEpochs: unknown field; did you mean "miniEpochs"\?/],
+    [{ data: { name: 'synthetic', clases: 3 } }, /data\.clases: unknown field; did you mean "classes"\?/],
+    [{ model: { preset: 'alexnt' } }, /model\.preset: .*\(got "alexnt"; did you mean "alexnet"\?\)/],
+    [{ model: { preset: 'seednet', activation: 'sigmiod' } }, /model\.activation: .*\(got "sigmiod"; did you mean "sigmoid"\?\)/],
   ])('refuses %j', (raw, message) => {
     expect(refusal(raw)).toMatch(message);
   });
