@@ -4,6 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { closestName, editDistance, knownFields } from '../../train/config-suggest.js';
 import { parseTrainConfig, trainConfigSchema } from '../../train/config.js';
 import { parsePipelineConfig } from '../../pipeline/config.js';
+import { BUILTIN_CARDS } from '../../probe/cards/builtin.js';
+import { parseCard } from '../../probe/cards/card.js';
 
 const refusal = (raw: unknown): string => {
   try {
@@ -49,6 +51,12 @@ describe('config objects are strict at every depth, with "did you mean"', () => 
       const raw: unknown = JSON.parse(await readFile(join(dir, name), 'utf8'));
       expect(() => parsePipelineConfig(raw, name)).not.toThrow();
     }
+  });
+
+  it('suggests in model cards too', () => {
+    const card = Object.values(BUILTIN_CARDS)[0];
+    expect(() => parseCard({ ...card, input: { ...card.input, chanelOrder: 'RGB' } }, 'my-card.json')).toThrow(/input\.chanelOrder: unknown field; did you mean "channelOrder"\?/);
+    expect(() => parseCard({ ...card, pretrianed: true }, 'my-card.json')).toThrow(/pretrianed: unknown field; did you mean "pretrained"\?/);
   });
 
   it('suggests only names that are close, and finds the fields of a path for other validators', () => {
