@@ -10,7 +10,14 @@ import { runPaths } from './run-folder.js';
  * (a `kill -9` leaves the file behind; a live trainer orphaned by killing its `npm` wrapper keeps it).
  */
 
-const holderSchema = z.object({ pid: z.int().positive(), host: z.string(), startedAt: z.string(), command: z.string() });
+const holderSchema = z.object({
+  pid: z.int().positive(),
+  host: z.string(),
+  startedAt: z.string(),
+  command: z.string(),
+  /** Linux: the process's start time in clock ticks since boot (/proc/PID/stat field 22), to tell a reused PID. */
+  startTicks: z.string().optional(),
+});
 export type LockHolder = z.infer<typeof holderSchema>;
 
 export class RunLockedError extends Error {
@@ -36,6 +43,24 @@ export function processAlive(pid: number): boolean {
   }
 }
 
+/** Start time of a process (Linux /proc), or undefined where there is no /proc. */
+export function processStartTicks(pid: number): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may hold spaces, hence the last ')'): state is field 3, starttime 22.
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+  } catch {
+    return undefined;
+  }
+}
+
+/** The holder still runs: its PID exists and, where both start times are known, is the same process. */
+function holderRuns(holder: LockHolder): boolean {
+  if (!processAlive(holder.pid)) return false;
+  const now = processStartTicks(holder.pid);
+  return holder.startTicks === undefined || now === undefined || now === holder.startTicks;
+}
+
 async function readHolder(path: string): Promise<LockHolder | 'missing' | 'unreadable'> {
   let text: string;
   try {
@@ -56,7 +81,7 @@ const same = (a: LockHolder, b: LockHolder): boolean => a.pid === b.pid && a.hos
 /** Takes the run folder's lock (the folder must exist); refuses with the holder named when another process writes it. */
 export async function acquireRunLock(dir: string, command: string, log: (line: string) => void = () => undefined): Promise<RunLock> {
   const path = runPaths(dir).lock;
-  const me: LockHolder = { pid: process.pid, host: hostname(), startedAt: new Date().toISOString(), command };
+  const me: LockHolder = { pid: process.pid, host: hostname(), startedAt: new Date().toISOString(), command, startTicks: processStartTicks(process.pid) };
   for (let attempt = 0; attempt < 20; attempt++) {
     try {
       await writeFile(path, JSON.stringify(me), { flag: 'wx' });
@@ -80,7 +105,7 @@ export async function acquireRunLock(dir: string, command: string, log: (line: s
     if (holder.host !== me.host) {
       throw new RunLockedError(`${dir} is locked by PID ${holder.pid} on host ${holder.host} (${holder.command}, since ${holder.startedAt}); this machine cannot see whether it still runs: if it does not, delete ${path}`, holder);
     }
-    if (processAlive(holder.pid)) {
+    if (holderRuns(holder)) {
       throw new RunLockedError(`${dir} is being written by PID ${holder.pid} (${holder.command}, since ${holder.startedAt}): one writer per run folder. Stop that process (kill ${holder.pid}) or choose another --out`, holder);
     }
     // Stale. Move it aside under a name of our own, and check what we moved is what we judged stale: another
@@ -98,7 +123,7 @@ export async function acquireRunLock(dir: string, command: string, log: (line: s
       continue;
     }
     await rm(aside, { force: true });
-    log(`taking over the lock of ${dir} from PID ${holder.pid} (${holder.command}, since ${holder.startedAt}), which is no longer running`);
+    log(`taking over the lock of ${dir} from PID ${holder.pid} (${holder.command}, since ${holder.startedAt}), which is no longer running${processAlive(holder.pid) ? ' (its PID now belongs to another process)' : ''}`);
   }
   throw new Error(`cannot take the lock ${path}: it kept changing hands`);
 }

@@ -4,7 +4,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readManifest, runPaths, updateManifest } from '../../train/run-folder.js';
-import { acquireRunLock, processAlive } from '../../train/run-lock.js';
+import { acquireRunLock, processAlive, processStartTicks } from '../../train/run-lock.js';
 import { exists } from './cli-helpers.js';
 import { tempRunDir } from './run-helpers.js';
 
@@ -55,6 +55,23 @@ describe('run.lock: one writer per run folder', () => {
     await expect(acquireRunLock(out, 'again')).rejects.toThrow(new RegExp(`PID ${process.pid}`));
     await lock.release();
     expect(await exists(runPaths(out).lock)).toBe(false);
+  });
+
+  it('takes over a lock whose PID now belongs to another process (start time differs)', async () => {
+    const out = await tempRunDir('lock');
+    const other = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 30000)'], { stdio: 'ignore' });
+    const exited = new Promise((r) => other.on('exit', r));
+    try {
+      expect(processStartTicks(other.pid!)).toMatch(/^\d+$/);
+      await writeFile(runPaths(out).lock, JSON.stringify({ pid: other.pid, host: hostname(), startedAt: '2026-01-01T00:00:00.000Z', command: 'train', startTicks: '1' }));
+      const lines: string[] = [];
+      const lock = await acquireRunLock(out, 'test', (l) => lines.push(l));
+      expect(lines.join('\n')).toMatch(new RegExp(`from PID ${other.pid} .*no longer running \\(its PID now belongs to another process\\)`));
+      await lock.release();
+    } finally {
+      other.kill('SIGKILL');
+      await exited;
+    }
   });
 
   it('does not guess about a holder on another host', async () => {
