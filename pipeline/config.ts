@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { trainConfigSchema } from '../train/index.js';
+import { parseRunConfig, trainConfigSchema } from '../train/config.js';
 
 /** Pipeline config = the training config plus what the later stages need; every field has a default. */
 export const pipelineConfigSchema = trainConfigSchema.extend({
   probe: z
-    .object({
+    .strictObject({
       /** Test images probed after each mini-epoch (the watch images first). */
       images: z.number().int().positive().default(256),
       batchSize: z.number().int().positive().default(64),
@@ -19,7 +19,5 @@ export const pipelineConfigSchema = trainConfigSchema.extend({
 export type PipelineConfig = z.infer<typeof pipelineConfigSchema>;
 
 export function parsePipelineConfig(raw: unknown, source: string): PipelineConfig {
-  const r = pipelineConfigSchema.safeParse(raw ?? {});
-  if (!r.success) throw new Error(`${source} is invalid:\n  ${r.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('\n  ')}`);
-  return r.data;
+  return parseRunConfig(pipelineConfigSchema, raw, source);
 }

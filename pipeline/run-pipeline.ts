@@ -1,5 +1,5 @@
 import * as ort from 'onnxruntime-node';
-import { collectVersions, runTraining, updateManifest } from '../train/index.js';
+import { collectVersions, readManifest, runTraining, TrainingInterruptedError, updateManifest } from '../train/index.js';
 import type { BackendReport } from '../train/backend/index.js';
 import type { Diagnosis, ProbeResult } from '../probe/index.js';
 import type { ParityReport } from '../export/index.js';
@@ -25,23 +25,30 @@ export interface PipelineResult {
 }
 
 /** train (+ export and probe after every checkpoint) → final export with parity → reference → diagnosis → report. */
-export async function runPipeline(config: PipelineConfig, out: string, backend: BackendReport, opts: { resume: boolean; log: (line: string) => void }): Promise<PipelineResult> {
+export async function runPipeline(config: PipelineConfig, out: string, backend: BackendReport, opts: { resume: boolean; log: (line: string) => void; signal?: AbortSignal }): Promise<PipelineResult> {
   const { log } = opts;
+  const stopIfAsked = async (next: string): Promise<void> => {
+    if (!opts.signal?.aborted) return;
+    await updateManifest(out, { status: 'interrupted' });
+    throw new TrainingInterruptedError(`pipeline interrupted before the ${next} stage; manifest marked interrupted. Training is complete: --resume runs the remaining stages`, config.miniEpochs);
+  };
   const stages: Record<string, number> = {};
   const timed = async <T>(name: string, work: () => Promise<T>): Promise<T> => {
     const started = performance.now();
+    if (name !== 'train') await stopIfAsked(name); // training answers the signal itself, between steps
     log(`── ${name}`);
     try {
       return await work();
     } finally {
       stages[name] = (performance.now() - started) / 1000;
-      await updateManifest(out, { stages: { [name]: stages[name] } });
+      // Only into a manifest that exists: a run refused before its first write leaves nothing behind.
+      if ((await readManifest(out)) !== null) await updateManifest(out, { stages: { [name]: stages[name] } });
     }
   };
-  await updateManifest(out, { config, backend: backend.backend, backendDetail: describeBackend(backend), versions: { ...collectVersions(), onnxruntime: ort.env.versions.node ?? ort.env.versions.common }, status: 'running' });
+  const manifestFields = { config, backend: backend.backend, backendDetail: describeBackend(backend), versions: { ...collectVersions(), onnxruntime: ort.env.versions.node ?? ort.env.versions.common } };
 
   const probing = probeEachCheckpoint(out, config, log);
-  const trained = await timed('train', () => runTraining(config, { out, resume: opts.resume, onCheckpoint: probing.hook, log }));
+  const trained = await timed('train', () => runTraining(config, { out, resume: opts.resume, onCheckpoint: probing.hook, log, manifestFields, signal: opts.signal }));
   // The probe ran inside training: book its time apart, so "train" means optimisation alone.
   stages.train -= probing.seconds();
   stages.probe = probing.seconds();

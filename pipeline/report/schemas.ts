@@ -1,26 +1,20 @@
 /**
- * What the report reads from a run folder, validated once here (STYLE 3). compare.json and activations.jsonl
- * have producer-owned schemas (probe/); the others are typed as TS interfaces by their producers, so these
+ * What the report reads from a run folder, validated once here (STYLE 3). manifest.json (train/run-folder.ts),
+ * compare.json and activations.jsonl (probe/) have producer-owned schemas; the others are typed as TS interfaces by their producers, so these
  * schemas are checked against those interfaces at compile time: a field that changes meaning upstream
  * breaks `tsc` here rather than a plot at run time.
  */
 import { z } from 'zod';
 import type { ParityReport } from '../../export/parity.js';
 import type { Diagnosis } from '../../probe/diagnosis/registry.js';
-import type { RunManifest } from '../../train/run-folder.js';
+import type { manifestSchema } from '../../train/run-folder.js';
 import type { MiniEpochMetrics, NonFiniteRecord } from '../../train/trainer/metrics-record.js';
 
 // JSON.stringify writes NaN/±Inf as null: a diverged run must still get a report.
 const num = z.number().nullable();
 
-export const manifestSchema = z.object({
-  backend: z.string().nullable(),
-  executionProvider: z.string().nullable(),
-  testAccuracy: num,
-  stages: z.record(z.string(), z.number()),
-  status: z.string().optional(),
-  data: z.object({ name: z.string(), classes: z.number(), labels: z.array(z.string()) }).optional(),
-});
+// manifest.json's schema is the run folder's own (train/run-folder.ts): one definition for writer and readers.
+export { manifestSchema } from '../../train/run-folder.js';
 
 export const metricsLineSchema = z.object({
   miniEpoch: z.int().nonnegative(),
@@ -74,7 +68,6 @@ export type ParityFile = z.output<typeof paritySchema>;
 // Compile-time agreement with the producers' types: `T` must be assignable to `Target`, else tsc fails here.
 type Accepts<Target, T extends Target> = T;
 export type SchemaAgreement = [
-  Accepts<z.input<typeof manifestSchema>, RunManifest>,
   Accepts<z.input<typeof metricsLineSchema>, MiniEpochMetrics>,
   Accepts<z.input<typeof nonFiniteLineSchema>, NonFiniteRecord>,
   Accepts<z.input<typeof diagnosisSchema>, Diagnosis>,

@@ -5,6 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
+import { describeIssues } from '../../train/config-suggest.js';
 
 export const cardSchema = z.strictObject({
   name: z.string().min(1),
@@ -39,7 +40,7 @@ export type ModelCardInput = z.input<typeof cardSchema>;
 
 export function parseCard(raw: unknown, source: string): ModelCard {
   const r = cardSchema.safeParse(raw);
-  if (!r.success) throw new Error(`Model card ${source} is invalid:\n${z.prettifyError(r.error)}`);
+  if (!r.success) throw new Error(`Model card ${source} is invalid:\n  ${describeIssues(cardSchema, r.error, raw).join('\n  ')}`);
   const c = r.data;
   for (const field of ['mean', 'std'] as const) {
     if (c.input[field].length !== c.input.channels) {

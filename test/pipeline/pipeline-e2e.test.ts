@@ -112,11 +112,15 @@ describe('npm run pipeline, end to end on a small synthetic run', () => {
     const config = JSON.parse(await readFile(configPath, 'utf8')) as { miniEpochs: number };
     const longer = join(dir, 'config-longer.json');
     await writeFile(longer, JSON.stringify({ ...config, miniEpochs: 3 }));
-    const run = spawnSync(join(root, 'node_modules/.bin/tsx'), ['pipeline/cli.ts', '--config', longer, '--out', out, '--resume'], {
+    const run = spawnSync(join(root, 'node_modules/.bin/tsx'), ['pipeline/cli.ts', '--config', longer, '--out', out, '--resume', '--allow-config-change'], {
       cwd: root, encoding: 'utf8', timeout: 240_000, env: { ...process.env, ACTPROBE_REFERENCE_CACHE: dir },
     });
     expect(run.status, run.stderr).toBe(0);
     expect(run.stderr).toMatch(/resuming from checkpoint 2/);
+    expect(run.stderr).toMatch(/resuming with a changed config \(recorded in manifest\.json\): miniEpochs 2 → 3/);
+    const manifest = JSON.parse(await readFile(join(out, 'manifest.json'), 'utf8')) as RunManifest;
+    expect(manifest.configChanges?.map((c) => [c.fromCheckpoint, c.fields])).toEqual([[2, [{ path: 'miniEpochs', recorded: 2, given: 3 }]]]);
+    expect(manifest.status).toBe('finished');
     const lines = (await readFile(join(out, 'activations.jsonl'), 'utf8')).trim().split('\n').map((l) => parseProbeResult(JSON.parse(l)));
     expect(lines.map((l) => l.miniEpoch)).toEqual([0, 1, 2, 3]);
     const metrics = (await readFile(join(out, 'metrics.jsonl'), 'utf8')).trim().split('\n').map((l) => (JSON.parse(l) as { miniEpoch: number }).miniEpoch);

@@ -11,7 +11,7 @@ export interface InputSpec {
 export const activationSchema = z.enum(['relu', 'elu', 'sigmoid']);
 export type ActivationName = z.infer<typeof activationSchema>;
 
-export const seSchema = z.object({
+export const seSchema = z.strictObject({
   /** Squeeze width = channels / ratio. */
   ratio: z.number().int().positive().default(8),
   /** Weight of the "near 1" penalty mean((1 - gate)^2) on the sigmoid gates; 0 = off. */
@@ -23,10 +23,11 @@ export type SeOptions = z.infer<typeof seSchema>;
 
 const width = z.number().positive().max(8).default(1);
 
+// Strict, like every config object: a misspelt option ("widht", "stemkernel") is refused, not defaulted.
 export const modelSpecSchema = z.discriminatedUnion('preset', [
-  z.object({ preset: z.literal('tiny'), width }),
-  z.object({ preset: z.literal('model-m'), width }),
-  z.object({
+  z.strictObject({ preset: z.literal('tiny'), width }),
+  z.strictObject({ preset: z.literal('model-m'), width }),
+  z.strictObject({
     preset: z.literal('seednet'),
     width,
     batchNorm: z.boolean().default(true),
@@ -36,7 +37,7 @@ export const modelSpecSchema = z.discriminatedUnion('preset', [
     fcUnits: z.tuple([z.number().int().positive(), z.number().int().positive()]).default([256, 128]),
     stemStride: z.number().int().positive().default(1),
   }),
-  z.object({
+  z.strictObject({
     preset: z.literal('alexnet'),
     width,
     lrn: z.boolean().default(false),
@@ -44,7 +45,7 @@ export const modelSpecSchema = z.discriminatedUnion('preset', [
     stemKernel: z.number().int().positive().default(11),
     stemStride: z.number().int().positive().default(4),
   }),
-  z.object({
+  z.strictObject({
     preset: z.literal('resnet-mini'),
     width,
     stages: z.number().int().min(1).max(4).default(3),

@@ -7,7 +7,8 @@ import { buildModel, seedInitialWeights } from '../models/index.js';
 import type { ActivityPenalty } from '../models/index.js';
 import { Rng } from '../rng.js';
 import { appendJsonLine, runPaths, updateManifest } from '../run-folder.js';
-import { listCheckpoints, loadCheckpoint, saveCheckpoint } from './checkpoint.js';
+import type { ManifestPatch } from '../run-folder.js';
+import { checkpointDir, listCheckpoints, loadCheckpoint, saveCheckpoint } from './checkpoint.js';
 import type { TrainerState } from './checkpoint.js';
 import { evaluate } from './evaluate.js';
 import { writeFileAtomic } from './fs-atomic.js';
@@ -18,6 +19,8 @@ import { Progress } from './progress.js';
 import { EpochSampler } from './sampler.js';
 import { scheduleAt } from './schedule.js';
 import { NonFiniteError, createTrainStep } from './train-step.js';
+import { seedDropout } from './dropout-seed.js';
+import { checkBatchFits } from './memory-check.js';
 
 export interface CheckpointEvent {
   miniEpoch: number;
@@ -38,6 +41,10 @@ export interface TrainOptions {
   log?: (line: string) => void;
   /** Sampled-weights statistics every N steps (update/weight ratio); the last step of a mini-epoch always. */
   statsEvery?: number;
+  /** Recorded in manifest.json with the run's first write (backend, versions), so a refusal writes nothing. */
+  manifestFields?: ManifestPatch;
+  /** Aborted (e.g. by SIGINT): the current step finishes, the manifest is marked interrupted, training stops. */
+  signal?: AbortSignal;
 }
 
 export interface TrainResult {
@@ -50,12 +57,22 @@ export interface TrainResult {
 
 export class TrainingStoppedError extends Error {}
 
+/** Training stopped on request (opts.signal); the message says which checkpoint --resume continues from. */
+export class TrainingInterruptedError extends TrainingStoppedError {
+  constructor(message: string, readonly resumeFrom: number) {
+    super(message);
+  }
+}
+
 /** Trains per the config into the run folder `out`, checkpointing after every mini-epoch. */
 export async function runTraining(config: TrainConfig, opts: TrainOptions): Promise<TrainResult> {
   const log = opts.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const paths = runPaths(opts.out);
   const data = await createDataSource(config.data);
   const { info } = data;
+  if (info.classes < 2) {
+    throw new Error(`data ${info.name} from ${info.origin} has ${info.classes} class${info.classes === 1 ? ` (${info.labels.join(', ')})` : 'es'}: a classifier needs at least 2 (an image folder needs one sub-folder per class)`);
+  }
   const done = await listCheckpoints(opts.out);
   if (done.length > 0 && !opts.resume) {
     throw new Error(`${opts.out} already holds a run (checkpoints ${done.join(', ')}): pass --resume to continue it, or choose another --out`);
@@ -75,6 +92,8 @@ export async function runTraining(config: TrainConfig, opts: TrainOptions): Prom
     penalties = ck.state.penalties;
     optimizer = createOptimizer(config.optimizer, state.lr);
     if (ck.optimizerWeights.length > 0) await optimizer.setWeights(ck.optimizerWeights);
+    checkBatchFits(model, config.schedule.map((p) => p.batchSize), tf.getBackend());
+    await updateManifest(opts.out, { ...opts.manifestFields, status: 'running' });
     history.push(...(await truncateMetrics(paths.metrics, last)));
     log(`resuming from checkpoint ${last} (${state.imagesSeen} images seen)`);
     await opts.onCheckpoint?.({ miniEpoch: last, dir: ck.dir, metrics: history[history.length - 1] ?? null, model, data, resumed: true });
@@ -83,6 +102,8 @@ export async function runTraining(config: TrainConfig, opts: TrainOptions): Prom
     model = built.model;
     seedInitialWeights(model, config.seed); // the config's seed fixes the starting weights too
     penalties = built.penalties;
+    // Before the first write: a batch that cannot fit is refused with nothing on disk.
+    checkBatchFits(model, config.schedule.map((p) => p.batchSize), tf.getBackend());
     const first = scheduleAt(config.schedule, 0);
     optimizer = createOptimizer(config.optimizer, first.lr);
     state = {
@@ -90,6 +111,7 @@ export async function runTraining(config: TrainConfig, opts: TrainOptions): Prom
       scheduleIndex: first.index, lr: first.lr, batchSize: first.batchSize, optimizer: config.optimizer.kind, penalties,
     };
     await updateManifest(opts.out, {
+      ...opts.manifestFields,
       config,
       status: 'running',
       data: { name: info.name, origin: info.origin, classes: info.classes, labels: info.labels, height: info.height, width: info.width, channels: info.channels },
@@ -103,6 +125,7 @@ export async function runTraining(config: TrainConfig, opts: TrainOptions): Prom
   }
   log(`model ${model.name}: ${model.countParams()} parameters; data ${info.name} (${info.trainCount} train / ${info.testCount} test, ${info.classes} classes) from ${info.origin}`);
 
+  const dropout = seedDropout(model, config.seed);
   const step = createTrainStep(model, penalties, info.classes);
   const stats = new LayerStatsAccumulator(step.layerOfVariable);
   const sampler = new EpochSampler(info.trainCount, config.seed, state.dataPass, state.cursor);
@@ -110,7 +133,13 @@ export async function runTraining(config: TrainConfig, opts: TrainOptions): Prom
   const statsEvery = opts.statsEvery ?? 10;
   const augmenting = config.augment.cropPadding > 0 || config.augment.flip;
 
+  const interrupted = async (me: number, stepsDone: number, steps: number): Promise<never> => {
+    await updateManifest(opts.out, { status: 'interrupted' });
+    const partial = stepsDone > 0 && stepsDone < steps ? `after step ${stepsDone}/${steps} of mini-epoch ${me + 1} (those steps are not in a checkpoint and will be redone)` : `after mini-epoch ${me}`;
+    throw new TrainingInterruptedError(`training interrupted ${partial}; manifest marked interrupted. --resume continues from checkpoint ${me} (${checkpointDir(opts.out, me)})`, me);
+  };
   for (let me = state.miniEpoch; me < config.miniEpochs; me++) {
+    if (opts.signal?.aborted) await interrupted(me, 0, 0);
     const sched = scheduleAt(config.schedule, me);
     if (sched.lr !== state.lr) {
       optimizer = await withLearningRate(optimizer, config.optimizer, sched.lr);
@@ -123,6 +152,14 @@ export async function runTraining(config: TrainConfig, opts: TrainOptions): Prom
     let correct = 0;
     let next = data.read('train', sampler.next(sched.batchSize));
     for (let s = 0; s < steps; s++) {
+      // A turn of the event loop per step (microseconds against a step's milliseconds): without it a data
+      // source that answers from memory keeps the loop busy for a whole mini-epoch and SIGINT waits for it.
+      if (opts.signal) await new Promise((r) => setImmediate(r));
+      if (opts.signal?.aborted) {
+        progress.done();
+        await next.catch(() => undefined);
+        await interrupted(me, s, steps);
+      }
       let batch = await next;
       if (s + 1 < steps) next = data.read('train', sampler.next(sched.batchSize));
       if (augmenting) batch = augmentBatch(batch, info, augmentRng, config.augment);
@@ -130,6 +167,7 @@ export async function runTraining(config: TrainConfig, opts: TrainOptions): Prom
       const y = tf.tensor1d(batch.labels, 'int32');
       try {
         const sampled = s % statsEvery === 0 || s === steps - 1;
+        dropout.seedStep(me, s);
         const r = step.run(x, y, optimizer, sampled);
         stats.addStep(r.gradSq, r.weightSq, r.updateSq);
         lossSum += r.loss * batch.count;
