@@ -28,7 +28,8 @@ export async function chooseReference(configured: string, cacheDir?: string): Pr
     } catch (err) {
       // A damaged shipped file is not a reason to move on quietly: it is the last resort and must be repaired.
       if (card.shipped) throw err;
-      unavailable.push(`${card.name} is not available (${(err as Error).message.replace(/\.$/, '')})`);
+      const message = (err as Error).message;
+      unavailable.push(/not in the cache/.test(message) ? `${card.name} is not in the cache (npm run fetch-reference -- ${card.name})` : `${card.name} is unusable: ${message.replace(/\.$/, '')}`);
     }
   }
   throw new Error(`No reference model is available: ${unavailable.join('; ')}.`);

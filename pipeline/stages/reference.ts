@@ -47,11 +47,11 @@ export async function compareWithReference(runDir: string, configured: string | 
   const result = compareProbes(ours, onOurs, { pretrained: card.pretrained, oursBatchNorm, referenceBatchNorm, why: choice.why });
   const refName = card.name;
   const last = depthProfile(ours, `ours, mini-epoch ${ours.miniEpoch ?? probes.length - 1}`);
-  const reference = depthProfile(onPhotos, `${refName} on its photos`);
+  const reference = depthProfile(onPhotos, `${refName} (its photos)`);
   result.magnitudes = {
     ours: [depthProfile(first, `ours, mini-epoch ${first.miniEpoch ?? 0}`), last],
     reference,
-    referenceOnOurs: depthProfile(onOurs, `${refName} on our probe images`),
+    referenceOnOurs: depthProfile(onOurs, `${refName} (our images)`),
     verdict: magnitudeVerdict({
       last, history: probes as ProbeResult[], reference, referenceName: refName, referencePretrained: card.pretrained,
       oursBatchNorm, referenceBatchNorm, seLogits: seLogits(ours),
@@ -59,7 +59,7 @@ export async function compareWithReference(runDir: string, configured: string | 
   };
   await writeFile(runPaths(runDir).compare, `${JSON.stringify(result, null, 2)}\n`);
   log(formatCompare(result));
-  return { result, line: `${card.name}, ${card.pretrained ? 'pretrained' : 'structure only, not pretrained'} — ${choice.why} (compare.json)` };
+  return { result, line: `${card.pretrained ? 'pretrained' : 'structure only, not pretrained'}: ${choice.why} (compare.json)` };
 }
 
 /** Largest |pre-sigmoid| per SE excitation tap. */
