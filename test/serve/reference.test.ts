@@ -3,8 +3,10 @@
  * real photos, the card's preprocessing (shorter side 256, centre crop 224). Top-k membership, not top-1: on
  * these photos the crop decides between close classes (eagle.jpg: kite 0.64 / bald eagle 0.31 with the crop).
  */
+import { existsSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SHIPPED_PHOTOS_DIR } from '../../probe/cards/shipped.js';
 import { createApp } from '../../serve/index.js';
@@ -56,4 +58,21 @@ describe('serving the shipped reference by name', () => {
   it('refuses an unknown reference card by name', async () => {
     await expect(createApp({ models: root, references: ['no-such-card'], log: () => {} })).rejects.toThrow(/Unknown model card "no-such-card"/);
   });
+
+  it.skipIf(!existsSync('/usr/bin/chromium'))('the browser page picks it by name and classifies dog.jpg with the card\'s crop', async () => {
+    const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu'] });
+    try {
+      const page = await browser.newPage();
+      type PageState = { actprobe: { state: string; top?: Array<{ label: string }> } };
+      await page.goto(`${server.url}/?model=squeezenet1.1`);
+      await page.waitForFunction(() => ['ready', 'error'].includes((window as unknown as PageState).actprobe.state), undefined, { timeout: 60_000 });
+      await page.setInputFiles('#file', join(SHIPPED_PHOTOS_DIR, 'dog.jpg'));
+      await page.waitForFunction(() => ['done', 'error'].includes((window as unknown as PageState).actprobe.state), undefined, { timeout: 60_000 });
+      const r = await page.evaluate(() => (window as unknown as PageState).actprobe);
+      expect(r.state, (await page.textContent('#status')) ?? '').toBe('done');
+      expect(r.top?.slice(0, 3).some((t) => /dogsled|malamute/.test(t.label)), JSON.stringify(r.top)).toBe(true);
+    } finally {
+      await browser.close();
+    }
+  }, 120_000);
 });
