@@ -1,6 +1,7 @@
-import { readFile, writeFile } from 'node:fs/promises';
-import { compareProbes, decodeModel, formatCompare, photosSource, probeModel, readActivations } from '../../probe/index.js';
+import { writeFile } from 'node:fs/promises';
+import { compareProbes, formatCompare, photosSource, probeModel, readActivations } from '../../probe/index.js';
 import type { CompareResult, ImageSource, ModelCard, ProbeResult } from '../../probe/index.js';
+import { hasBatchNorm } from '../../probe/compare/batch-norm.js';
 import { depthProfile } from '../../probe/compare/depth-profile.js';
 import { magnitudeVerdict } from '../../probe/compare/magnitude-verdict.js';
 import { runPaths } from '../../train/index.js';
@@ -10,13 +11,6 @@ export interface ReferenceOutcome {
   result: CompareResult | null;
   /** What ran and why, or why nothing ran: one line for the summary. */
   line: string;
-}
-
-/** Whether the ONNX graph normalises with batch norm (the card's flag wins for references). */
-async function hasBatchNorm(modelPath: string, card?: ModelCard): Promise<boolean> {
-  if (card?.batchNorm !== undefined) return card.batchNorm;
-  const model = decodeModel(new Uint8Array(await readFile(modelPath)), modelPath);
-  return model.nodes.some((n) => n.opType === 'BatchNormalization');
 }
 
 /**
@@ -37,7 +31,14 @@ export async function compareWithReference(runDir: string, configured: string | 
     log('reference: not compared — no probe of our model to compare with');
     return { result: null, line: 'not compared (no probe of our model)' };
   }
-  const choice = await chooseReference(configured);
+  let choice;
+  try {
+    choice = await chooseReference(configured);
+  } catch (err) {
+    // Loud, and the rest of the run (model, probes, diagnosis, report) still stands.
+    log(`reference: FAILED — ${(err as Error).message}`);
+    return { result: null, line: `FAILED — ${(err as Error).message}` };
+  }
   const { card, modelPath } = choice;
   log(`reference: ${choice.why}`);
   const onOurs = await probeModel({ model: modelPath, card, source: images, watch: 0 });

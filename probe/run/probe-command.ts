@@ -10,6 +10,7 @@ import { BUILTIN_CARDS, builtinCard, CARD_ALIASES } from '../cards/builtin.js';
 import { readCardFile, type ModelCard } from '../cards/card.js';
 import { referenceCacheDir } from '../cards/fetch.js';
 import { referenceModelPath } from '../cards/reference-model.js';
+import { hasBatchNorm } from '../compare/batch-norm.js';
 import { compareProbes, formatCompare, type CompareResult } from '../compare/compare.js';
 import { readMetrics } from '../diagnosis/metrics.js';
 import { diagnose, type Diagnosis } from '../diagnosis/registry.js';
@@ -93,7 +94,10 @@ export async function runProbeCommand(c: ProbeCommand): Promise<ProbeCommandResu
     const label = c.referenceLabel ?? (card.pretrained && !c.referenceModel ? undefined : card.label);
     c.log(`probe: reference ${card.name}${label ? ` (${label})` : ''} from ${model}`);
     const ref = await probeModel({ model, source: await makeSource(c), card, label, ...common, fullStatImages: Infinity, log: c.log });
-    out.compare = compareProbes(probe, ref);
+    out.compare = compareProbes(probe, ref, {
+      pretrained: card.pretrained && label === undefined,
+      oursBatchNorm: await hasBatchNorm(probe.model), referenceBatchNorm: await hasBatchNorm(model, card),
+    });
     await writeJson(c.compare ?? join(dirname(c.json), 'compare.json'), out.compare);
     c.log(formatCompare(out.compare));
   }
