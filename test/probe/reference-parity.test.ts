@@ -2,8 +2,8 @@
  * The shipped pretrained SqueezeNet 1.1 on the shipped photos: the probe's per-channel statistics (min, max,
  * mean, std, zero share) of every tapped layer against an independent evaluation of the same graph in PyTorch
  * (test/probe/fixtures/torch_eval.py: weights read with onnx.numpy_helper, ops run with torch.nn.functional).
- * Both sides get the same model input, so this checks the probe (taps, in-graph reductions, accumulation),
- * not the JPEG decoder.
+ * The probe runs as a user types it (`npm run probe -- squeezenet1.1 --dataset photos --json OUT`); both sides
+ * get the same model input, so this checks the probe (taps, in-graph reductions, accumulation), not the JPEG decoder.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
@@ -15,17 +15,18 @@ import { shippedReference } from '../../probe/cards/shipped.js';
 import { photosSource } from '../../probe/input/dataset.js';
 import { toModelInput } from '../../probe/input/preprocess.js';
 import { decodeModel } from '../../probe/onnx/model.js';
-import { probeModel, type ProbeOutcome } from '../../probe/run/probe-model.js';
+import { parseProbeResult, type ProbeResult } from '../../probe/schema.js';
 import { selectTaps } from '../../probe/taps/select.js';
 import { skipReason } from './fixtures.js';
 
+const root = new URL('../../', import.meta.url).pathname;
 const skip = skipReason('torch');
 if (skip) console.log(`skipping the PyTorch check of the shipped reference: ${skip}`);
 
 type Stats = Record<'min' | 'max' | 'mean' | 'std' | 'zeroFraction', number[]>;
 
 describe.skipIf(skip !== null)('probe of the shipped SqueezeNet 1.1 on the shipped photos vs PyTorch', () => {
-  let probe: ProbeOutcome;
+  let probe: ProbeResult;
   let torch: Record<string, Stats>;
   let tensors: Map<string, string>;
 
@@ -42,7 +43,10 @@ describe.skipIf(skip !== null)('probe of the shipped SqueezeNet 1.1 on the shipp
     }
     const input = Buffer.concat(inputs.map((a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength)));
     await writeFile(join(dir, 'input.f32'), input);
-    probe = await probeModel({ model, card, source: await photosSource(), watch: 0 });
+    // The command a user types, with no card file: the card name is the model.
+    const cli = spawnSync(join(root, 'node_modules/.bin/tsx'), ['probe/cli.ts', 'squeezenet1.1', '--dataset', 'photos', '--json', join(dir, 'probe.json')], { cwd: root, encoding: 'utf8', timeout: 120_000 });
+    if (cli.status !== 0) throw new Error(`npm run probe failed:\n${cli.stderr}`);
+    probe = parseProbeResult(JSON.parse(await readFile(join(dir, 'probe.json'), 'utf8')));
     tensors = new Map(selectTaps(decodeModel(new Uint8Array(await readFile(model)))).map((t) => [t.name, t.tensor]));
     const r = spawnSync('/usr/bin/python3', ['test/probe/fixtures/torch_eval.py', model, join(dir, 'input.f32'), String(images), String(C), String(H), String(W), join(dir, 'torch.json'), [...tensors.values()].join(',')], { encoding: 'utf8', timeout: 120_000 });
     if (r.status !== 0) throw new Error(`torch_eval.py failed:\n${r.stderr}`);
