@@ -9,6 +9,7 @@
  */
 import { z } from 'zod';
 import type { ProbeLayer, ProbeResult } from '../schema.js';
+import { STRUCTURE_ONLY_LABEL } from '../cards/builtin.js';
 import { depthProfileSchema } from './depth-profile.js';
 import { magnitudeVerdictSchema } from './magnitude-verdict.js';
 import { matchLayers } from './match.js';
@@ -87,7 +88,7 @@ export function compareProbes(ours: ProbeResult, ref: ProbeResult, opts: Compare
     schemaVersion: 1,
     model: ours.model,
     reference: {
-      model: ref.model, card: ref.card, ...(ref.label ? { label: ref.label } : !pretrained ? { label: 'structure only, not pretrained' } : {}), pretrained,
+      model: ref.model, card: ref.card, ...(ref.label ? { label: ref.label } : !pretrained ? { label: STRUCTURE_ONLY_LABEL } : {}), pretrained,
       ...(opts.why ? { why: opts.why } : {}), ...(opts.referenceBatchNorm !== undefined ? { batchNorm: opts.referenceBatchNorm } : {}),
     },
     ...(opts.oursBatchNorm !== undefined ? { oursBatchNorm: opts.oursBatchNorm } : {}),
@@ -113,7 +114,7 @@ export function formatCompare(c: CompareResult): string {
   const rows = c.rows.map((r) => [r.layer, r.reference ?? '—', f(r.oursNormalised.p99), f(r.referenceNormalised?.p99), f(r.oursNormalised.std), f(r.referenceNormalised?.std), f(r.stdRatio), r.verdict]);
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (r: string[]): string => r.map((v, i) => v.padEnd(widths[i])).join('  ');
-  const kind = c.reference.pretrained === false || c.reference.label ? c.reference.label ?? 'structure only, not pretrained' : 'pretrained';
+  const kind = c.reference.pretrained === false || c.reference.label ? c.reference.label ?? STRUCTURE_ONLY_LABEL : 'pretrained';
   const title = `vs ${c.reference.card} (${kind}); input std ours ${f(c.inputStd.ours)}, reference ${f(c.inputStd.reference)}`;
   const v = c.magnitudes?.verdict;
   const verdict = v ? ['', 'Are these magnitudes normal?', v.range, v.architecture, v.training, ...(v.se ? [v.se] : [])] : [];
