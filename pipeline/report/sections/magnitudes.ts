@@ -30,7 +30,7 @@ function spec(profiles: DepthProfile[], stat: Stat, title: string, log: boolean)
     encoding: {
       x: { field: 'depth', type: 'quantitative', scale: { domain: [0, 1] }, title: 'relative depth among convs' },
       y: { field: 'value', type: 'quantitative', scale: log ? { type: 'log' } : { domain: [0, 1] }, title: log ? `${stat} (log)` : 'zero share' },
-      color: { field: 'who', type: 'nominal', title: null, sort: order, scale: { domain: order, range: COLOURS.slice(3 - order.length) } },
+      color: { field: 'who', type: 'nominal', title: null, sort: order, scale: { domain: order, range: COLOURS.slice(3 - order.length) }, legend: { labelLimit: 300 } },
       tooltip: [{ field: 'who' }, { field: 'layer' }, { field: 'value', format: '.3g' }],
     },
   };
