@@ -11,7 +11,11 @@ export const pipelineConfigSchema = trainConfigSchema.extend({
       ep: z.enum(['auto', 'cpu', 'cuda']).default('auto'),
     })
     .prefault({}),
-  /** Built-in reference card (or card JSON path) to compare the final model with; null skips the comparison. */
+  /**
+   * Built-in reference card (or card JSON path) to compare the final model with, used when its model is available;
+   * otherwise bvlcalexnet-12 when cached, else the shipped squeezenet1.1 (pipeline/stages/reference-choice.ts).
+   * null turns the comparison off.
+   */
   reference: z.string().nullable().default('bvlcalexnet-12'),
   /** Images for the layer-by-layer parity proof of the final export (random + real). */
   parityImages: z.number().int().positive().default(16),

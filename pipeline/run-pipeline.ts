@@ -18,6 +18,10 @@ export interface PipelineResult {
   parity: ParityReport;
   diagnosis: Diagnosis;
   compared: boolean;
+  /** Which reference ran and why (or why none did). */
+  reference: string;
+  /** The magnitude verdict's headline, when the comparison ran. */
+  magnitudes: string | null;
   reportPath: string;
   executionProvider: string | null;
   dataName: string;
@@ -57,14 +61,15 @@ export async function runPipeline(config: PipelineConfig, out: string, backend: 
   const parity = await timed('export', () => exportFinal(out, trained.model, trained.data, config.parityImages));
   log(`export: model.onnx; parity ${parity.passed ? 'PASS' : 'FAIL'} (worst ${parity.worst ? `${parity.worst.layer} ${parity.worst.relToScale.toExponential(2)}` : 'n/a'} of tolerance ${parity.tolerance})`);
   const images = probeImages(trained.data, [], config.probe.images);
-  const compared = config.reference === null ? null : await timed('compare', () => compareWithReference(out, config.reference as string, images, log));
+  const compared = await timed('compare', () => compareWithReference(out, config.reference, images, log));
   const diagnosis = await timed('diagnosis', () => diagnoseRun(out, trained.data.info.classes));
   const executionProvider = probing.provider();
   // Marked finished before the report, which shows the manifest's status in its header.
   await updateManifest(out, { status: 'finished', testAccuracy: trained.testAccuracy, executionProvider });
   const reportPath = await timed('report', () => writeReport(out));
   return {
-    testAccuracy: trained.testAccuracy, stages, parity, diagnosis, compared: compared !== null, reportPath, executionProvider,
+    testAccuracy: trained.testAccuracy, stages, parity, diagnosis, compared: compared.result !== null, reportPath, executionProvider,
+    reference: compared.line, magnitudes: compared.result?.magnitudes?.verdict.headline ?? null,
     dataName: trained.data.info.name, testImages: config.evalImages > 0 ? Math.min(config.evalImages, trained.data.info.testCount) : trained.data.info.testCount,
   };
 }

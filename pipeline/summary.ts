@@ -11,7 +11,8 @@ export function formatSummary(r: PipelineResult, out: string, backend: string): 
   lines.push(`tfjs backend       ${backend}`);
   lines.push(`onnxruntime EP     ${r.executionProvider ?? 'not run'}`);
   lines.push(`export parity      ${r.parity.passed ? 'PASS' : 'FAIL'}${r.parity.worst ? ` (worst ${r.parity.worst.layer}: ${r.parity.worst.relToScale.toExponential(2)} of scale)` : ''}`);
-  lines.push(`reference          ${r.compared ? 'compared (compare.json)' : 'skipped (see above: npm run fetch-reference -- alexnet)'}`);
+  lines.push(`reference          ${r.reference}`);
+  if (r.magnitudes) lines.push(`magnitudes         ${r.magnitudes}`);
   if (r.diagnosis.findings.length === 0) lines.push('diagnosis          no findings');
   for (const [i, f] of r.diagnosis.findings.entries()) lines.push(`${i === 0 ? 'diagnosis' : ''.padEnd(9)}          [${f.severity}] ${f.title}${f.where ? ` (${f.where})` : ''}`);
   lines.push(`report             ${r.reportPath}`);

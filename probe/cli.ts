@@ -19,7 +19,7 @@ const int = (name: string) => (v: string): number => {
 
 const program = new Command('probe')
   .description('Per-layer, per-channel activation statistics of an ONNX CNN (reduced inside the graph), optionally compared with a reference AlexNet and diagnosed.')
-  .argument('<model>', 'ONNX model file (NCHW float32 input)')
+  .argument('<model>', 'ONNX model file (NCHW float32 input), or a built-in card whose model is shipped or cached (squeezenet1.1, alexnet)')
   .option('--images <dir>', 'probe images: PNG/JPEG/WebP files under DIR (decoded and resized with sharp)')
   .option('--dataset <name>', `probe images: test split of ${PROBE_DATASETS.join(' | ')}`)
   .option('--seed <n>', 'seed of the --dataset watch set (default: the watch set of the run the model lies in, else the training default seed)', int('--seed'))

@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { BUILTIN_CARDS, builtinCard, CARD_ALIASES } from './cards/builtin.js';
 import { fetchReference, referenceCacheDir } from './cards/fetch.js';
+import { shippedReference } from './cards/shipped.js';
 
 const program = new Command('fetch-reference')
   .description('Download a reference model into the cache, verified against the sha256 in its card.')
@@ -13,7 +14,12 @@ const program = new Command('fetch-reference')
 async function main(): Promise<void> {
   program.parse();
   const o = program.opts<{ cache?: string; url?: string }>();
-  const path = await fetchReference(builtinCard(program.args[0]), { cacheDir: o.cache, url: o.url });
+  const card = builtinCard(program.args[0]);
+  if (card.shipped) {
+    console.log(`fetch-reference: ${card.name} ships with the project, nothing to download: ${await shippedReference(card)} (sha256 verified)`);
+    return;
+  }
+  const path = await fetchReference(card, { cacheDir: o.cache, url: o.url });
   console.log(`fetch-reference: ${path} (sha256 verified)`);
 }
 

@@ -34,3 +34,6 @@ export type { DiagnosisInput, Finding, Rule } from './diagnosis/rule.js';
 export { readMetrics, parseMetricsJsonl } from './diagnosis/metrics.js';
 export type { TrainingHistory } from './diagnosis/metrics.js';
 export { appendActivations, readActivations } from './run/activations-log.js';
+export { referenceModelPath } from './cards/reference-model.js';
+export { shippedReference, SHIPPED_DIR, SHIPPED_PHOTOS_DIR } from './cards/shipped.js';
+export { photosSource } from './input/dataset.js';

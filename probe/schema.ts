@@ -27,7 +27,7 @@ export const layerSummarySchema = z.object({
   highFraction: num.optional(),
 });
 
-export const roleSchema = z.enum(['input', 'conv', 'fc', 'pool', 'gap', 'norm', 'activation', 'se-gate', 'se-fc', 'add', 'mul', 'concat', 'softmax', 'other']);
+export const roleSchema = z.enum(['input', 'conv', 'fc', 'pool', 'gap', 'norm', 'activation', 'se-gate', 'se-excite', 'se-fc', 'add', 'mul', 'concat', 'softmax', 'other']);
 
 export const layerSchema = z.object({
   name: z.string().min(1),

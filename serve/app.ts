@@ -11,7 +11,7 @@ import { requireToken, securityHeaders } from './http/guard.js';
 import { jsonLogger, requestLog, type Logger } from './http/log.js';
 import { createMetrics, metricsMiddleware, type ServeMetrics } from './http/metrics.js';
 import { loadRegistry, type ModelRegistry } from './models/registry.js';
-import { discoverModels } from './models/repository.js';
+import { addReferences, discoverModels } from './models/repository.js';
 import { classifyRoutes } from './routes/classify.js';
 import { inferFastPath } from './routes/infer-fast-path.js';
 import { modelFileRoutes, pageRoutes } from './routes/page.js';
@@ -33,6 +33,8 @@ export interface ServeOptions {
   /** Merge concurrent /infer requests into one onnxruntime run; default true (measured, see batcher.ts). */
   batching?: boolean;
   intraOpThreads?: number;
+  /** Built-in reference cards to serve beside the models, under the card's name (e.g. the shipped squeezenet1.1). */
+  references?: string[];
   log?: Logger;
 }
 
@@ -50,7 +52,7 @@ export async function createApp(options: ServeOptions): Promise<ServeApp> {
   const log = options.log ?? jsonLogger;
   const maxBatchImages = options.maxBatchImages ?? 64;
   const metrics = createMetrics();
-  const repo = await discoverModels(options.models);
+  const repo = await addReferences(await discoverModels(options.models), options.references ?? []);
   for (const reason of repo.skipped) log({ level: 'warn', msg: 'model skipped', reason });
   const models = await loadRegistry(repo, {
     batching: options.batching ?? true,

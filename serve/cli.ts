@@ -1,5 +1,5 @@
 /**
- * `npm run serve -- --models DIR [--host 127.0.0.1] [--port 8080] [--token T]`
+ * `npm run serve -- --models DIR [--reference squeezenet1.1] [--host 127.0.0.1] [--port 8080] [--token T]`
  * Binds loopback by default and refuses any other address without a token. SIGTERM/SIGINT drain requests in
  * flight, release the sessions and exit 0.
  */
@@ -24,10 +24,11 @@ const program = new Command('serve')
   .option('--max-body-mb <mb>', 'largest JSON inference body in MiB', int('--max-body-mb', 1, 1024), 16)
   .option('--threads <n>', 'onnxruntime intra-op threads per session (default: one per logical CPU)', int('--threads', 1, 256))
   .option('--no-batching', 'run each request on its own instead of merging concurrent ones')
+  .option('--reference <card...>', 'also serve a built-in reference under its card name (squeezenet1.1 ships with the project; others from the fetch-reference cache)')
   .showHelpAfterError();
 
 program.parse();
-const opts = program.opts<{ models: string; host: string; port: number; token?: string; maxBodyMb: number; batching: boolean; threads?: number }>();
+const opts = program.opts<{ models: string; host: string; port: number; token?: string; maxBodyMb: number; batching: boolean; threads?: number; reference?: string[] }>();
 const token = opts.token ?? process.env.ACTPROBE_TOKEN;
 const refusal = bindRefusal(opts.host, token);
 if (refusal) {
@@ -36,7 +37,7 @@ if (refusal) {
 }
 
 try {
-  const app = await createApp({ models: opts.models, token, maxJsonBytes: opts.maxBodyMb << 20, batching: opts.batching, intraOpThreads: opts.threads });
+  const app = await createApp({ models: opts.models, token, maxJsonBytes: opts.maxBodyMb << 20, batching: opts.batching, intraOpThreads: opts.threads, references: opts.reference });
   const running = await listen(app, opts.host, opts.port);
   jsonLogger({ level: 'info', msg: 'listening', url: running.url, auth: token ? 'bearer' : 'none', page: `${running.url}/` });
   const stop = (signal: string): void => {

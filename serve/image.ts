@@ -1,10 +1,12 @@
 /**
  * Image bytes → model input, the way training read images (train/data/image-folder.ts): sharp, auto-orient,
- * cover-resize to the model's input size, alpha dropped, b-w or sRGB, then (p·scale − mean[c]) / std[c] per
+ * cover-resize to the model's input size (or, for a model card with `crop`, shorter side to its size, then the
+ * centre cut out), alpha dropped, b-w or sRGB, then (p·scale − mean[c]) / std[c] per
  * the model's preprocessing metadata, NCHW.
  */
 import sharp from 'sharp';
 import type { Preprocessing } from '../onnx/metadata.js';
+import { centreCrop } from '../probe/input/folder.js';
 import { unprocessable, unsupportedMedia } from './errors.js';
 
 export interface DecodedImage {
@@ -30,6 +32,8 @@ export async function decodeImage(
   dims: readonly [number, number, number],
   pre: Preprocessing,
   maxPixels: number,
+  /** A model card's shorter-side resize + centre crop (ImageNet references); absent: cover-resize to the input. */
+  crop: { shorterSide: number } | null = null,
 ): Promise<DecodedImage> {
   const format = sniff(bytes);
   if (!format) throw unsupportedMedia(`the image is neither PNG nor JPEG (first bytes ${bytes.subarray(0, 8).toString('hex') || 'none'})`);
@@ -46,13 +50,15 @@ export async function decodeImage(
   // Same size: skip the resampler so the pixels reach the model untouched (the browser page does the same).
   // EXIF orientations 5–8 swap width and height, so such an image is resized whatever its stored size.
   const swapped = (meta.orientation ?? 1) >= 5;
-  if (w !== width || h !== height || swapped) img = img.resize({ width, height, fit: 'cover', position: 'centre' });
+  if (crop) img = img.resize({ width: crop.shorterSide, height: crop.shorterSide, fit: 'outside' });
+  else if (w !== width || h !== height || swapped) img = img.resize({ width, height, fit: 'cover', position: 'centre' });
   img = img.removeAlpha().toColourspace(channels === 1 ? 'b-w' : 'srgb');
   const { data, info } = await img.raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true }).catch((err: Error) => {
     throw unprocessable(`cannot decode the ${format} image: ${firstLine(err)}`);
   });
   if (info.channels !== channels) throw unprocessable(`image decoded to ${info.channels} channels; the model needs ${channels}`);
-  return { tensor: normalize(data, dims, pre), source: { width: w, height: h, format } };
+  const pixels = crop ? centreCrop(data, info.width, info.height, { width, height, channels: channels as 1 | 3 }) : data;
+  return { tensor: normalize(pixels, dims, pre), source: { width: w, height: h, format } };
 }
 
 /** HWC uint8 → NCHW float32 with the model's scale, mean, std and channel order. */

@@ -22,5 +22,7 @@ th, td { border-bottom: 1px solid #eceef2; padding: 3px 9px; text-align: left; }
 tr.triggered td { background: #fff3e0; } tr.skipped td { color: #888; }
 td.verdict.comparable { color: #3c8d4f; } td.verdict.dead, td.verdict.much-smaller, td.verdict.much-larger { color: #c9302c; font-weight: 600; }
 .reference.structure-only strong { color: #a05a00; } .reference.pretrained strong { color: #3c8d4f; }
+td.verdict.batch-norm-scale { color: #6b6b6b; }
+.magnitude-verdict.in-range strong, .magnitude-verdict.smaller-by-design strong { color: #3c8d4f; } .magnitude-verdict.collapse strong, .magnitude-verdict.much-smaller-than-the-reference strong { color: #c9302c; }
 code { font: 12px ui-monospace, monospace; background: #f2f4f7; padding: 0 3px; border-radius: 3px; }
 `;

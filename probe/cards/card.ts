@@ -19,6 +19,12 @@ export const cardSchema = z.strictObject({
   bytes: z.int().positive().optional(),
   /** How to obtain the file when there is no URL (e.g. an export command). */
   obtain: z.string().optional(),
+  /** File under the project's assets/reference/ folder: the model ships with the project (sha256 checked on load). */
+  shipped: z.string().optional(),
+  /** Class names, one a line, in output order: a file under assets/reference/ (read into `labels` on load). */
+  labelsFile: z.string().optional(),
+  /** Whether the network normalises its activations (batch norm); decides what a magnitude comparison may conclude. */
+  batchNorm: z.boolean().optional(),
   input: z.strictObject({
     name: z.string().min(1),
     layout: z.literal('NCHW').default('NCHW'),
@@ -29,6 +35,11 @@ export const cardSchema = z.strictObject({
     scale: z.number().positive(),
     mean: z.array(z.number()),
     std: z.array(z.number().positive()),
+    /**
+     * Absent: the image is squashed to height × width. `shorterSide`: an aspect-preserving resize of the shorter
+     * side to that many pixels, then a centre crop of height × width (the ImageNet convention: 256 then 224).
+     */
+    crop: z.strictObject({ shorterSide: z.int().positive() }).optional(),
   }),
   output: z.strictObject({ name: z.string().min(1), kind: z.enum(['probabilities', 'logits']) }),
   classes: z.int().positive(),

@@ -3,15 +3,23 @@
  * watch set, chosen by watch-choice.ts) come first, then the first test images not among them.
  */
 import { createDataSource, watchSetForSource, type DataSpec } from '../../train/data/index.js';
+import { SHIPPED_PHOTOS_DIR } from '../cards/shipped.js';
+import { folderSource } from './folder.js';
 import type { ImageSource } from './source.js';
 import { DEFAULT_WATCH_SEED, type WatchChoice } from './watch-choice.js';
 
-export const PROBE_DATASETS = ['fashion-mnist', 'synthetic'] as const;
+/** `photos`: the seven photographs shipped with the reference (assets/reference/photos), the reference's natural input. */
+export const PROBE_DATASETS = ['fashion-mnist', 'synthetic', 'photos'] as const;
+
+export function photosSource(count = Infinity): Promise<ImageSource> {
+  return folderSource(SHIPPED_PHOTOS_DIR, Number.isFinite(count) ? count : undefined, 'dataset:photos (photographs shipped in assets/reference/photos)');
+}
 
 export async function datasetSource(name: string, count: number, watch: number, choice: WatchChoice | number = DEFAULT_WATCH_SEED): Promise<ImageSource> {
   if (!(PROBE_DATASETS as readonly string[]).includes(name)) {
     throw new Error(`--dataset ${name} is not supported by the probe; use one of ${PROBE_DATASETS.join(', ')}, or --images DIR.`);
   }
+  if (name === 'photos') return photosSource(count);
   const source = await createDataSource({ name } as DataSpec);
   const { info } = source;
   const n = Math.min(count, info.testCount);

@@ -2,7 +2,7 @@
 import { readdir } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import sharp from 'sharp';
-import type { ImageBatch, ImageSource } from './source.js';
+import type { ImageBatch, ImageSource, TargetSize } from './source.js';
 
 const IMAGE_FILE = /\.(png|jpe?g|webp)$/i;
 
@@ -19,12 +19,12 @@ export async function listImages(dir: string): Promise<string[]> {
     .sort();
 }
 
-export async function folderSource(dir: string, limit?: number): Promise<ImageSource> {
+export async function folderSource(dir: string, limit?: number, describe?: string): Promise<ImageSource> {
   const all = await listImages(dir);
   if (all.length === 0) throw new Error(`--images ${dir} holds no .png, .jpg, .jpeg or .webp files.`);
   const files = limit === undefined ? all : all.slice(0, limit);
   return {
-    describe: `images:${dir} (${files.length} of ${all.length} files)`,
+    describe: describe ?? `images:${dir} (${files.length} of ${all.length} files)`,
     count: files.length,
     async *batches(batchSize, size) {
       for (let i = 0; i < files.length; i += batchSize) {
@@ -42,14 +42,27 @@ export async function folderSource(dir: string, limit?: number): Promise<ImageSo
   };
 }
 
-async function decode(file: string, size: { height: number; width: number; channels: 1 | 3 }): Promise<Uint8Array> {
+async function decode(file: string, size: TargetSize): Promise<Uint8Array> {
   try {
-    let img = sharp(file).rotate().removeAlpha().resize(size.width, size.height, { fit: 'fill' });
+    let img = sharp(file).rotate().removeAlpha();
+    // Squash to the model size, or (a card's crop) scale the shorter side and cut the centre out below.
+    img = size.crop ? img.resize({ width: size.crop.shorterSide, height: size.crop.shorterSide, fit: 'outside' }) : img.resize(size.width, size.height, { fit: 'fill' });
     img = size.channels === 1 ? img.greyscale() : img.toColourspace('srgb');
     const { data, info } = await img.raw().toBuffer({ resolveWithObject: true });
     if (info.channels !== size.channels) throw new Error(`decoded ${info.channels} channels, expected ${size.channels}`);
-    return data;
+    return size.crop ? centreCrop(data, info.width, info.height, size) : data;
   } catch (err) {
     throw new Error(`Cannot decode image ${file}: ${(err as Error).message}. Remove it or convert it to PNG/JPEG.`);
   }
+}
+
+/** The centre height × width of an HWC image (offsets rounded down). */
+export function centreCrop(data: Uint8Array, w: number, h: number, size: TargetSize): Uint8Array {
+  if (w < size.width || h < size.height) throw new Error(`resized to ${w}×${h}, smaller than the ${size.width}×${size.height} crop`);
+  const left = Math.floor((w - size.width) / 2);
+  const top = Math.floor((h - size.height) / 2);
+  const c = size.channels;
+  const out = new Uint8Array(size.width * size.height * c);
+  for (let y = 0; y < size.height; y++) out.set(data.subarray(((top + y) * w + left) * c, ((top + y) * w + left + size.width) * c), y * size.width * c);
+  return out;
 }

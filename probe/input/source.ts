@@ -19,7 +19,15 @@ export interface ImageSource {
    * Yields batches in a fixed order. `size` is the model's input size: sources that decode files resize
    * there (better quality); the others yield their native size and preprocessing resizes.
    */
-  batches(batchSize: number, size: { height: number; width: number; channels: 1 | 3 }): AsyncIterable<ImageBatch>;
+  batches(batchSize: number, size: TargetSize): AsyncIterable<ImageBatch>;
+}
+
+/** The model's input size; `crop`: resize the shorter side to `shorterSide`, then centre-crop (model cards' `input.crop`). */
+export interface TargetSize {
+  height: number;
+  width: number;
+  channels: 1 | 3;
+  crop?: { shorterSide: number };
 }
 
 /** Images already in memory (tests and the bench). */

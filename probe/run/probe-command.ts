@@ -3,11 +3,14 @@
  * probe JSON; optionally probe a reference on the same images and write compare.json; optionally read
  * training metrics and write diagnosis.json.
  */
+import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { builtinCard } from '../cards/builtin.js';
+import { BUILTIN_CARDS, builtinCard, CARD_ALIASES } from '../cards/builtin.js';
 import { readCardFile, type ModelCard } from '../cards/card.js';
-import { cachedReference, referenceCacheDir } from '../cards/fetch.js';
+import { referenceCacheDir } from '../cards/fetch.js';
+import { referenceModelPath } from '../cards/reference-model.js';
+import { hasBatchNorm } from '../compare/batch-norm.js';
 import { compareProbes, formatCompare, type CompareResult } from '../compare/compare.js';
 import { readMetrics } from '../diagnosis/metrics.js';
 import { diagnose, type Diagnosis } from '../diagnosis/registry.js';
@@ -64,25 +67,40 @@ export async function makeSource(c: Pick<ProbeCommand, 'model' | 'images' | 'dat
   throw new Error('No probe images: give --images DIR (PNG/JPEG files) or --dataset fashion-mnist|synthetic.');
 }
 
-async function loadCard(arg: string): Promise<ModelCard> {
+export async function loadCard(arg: string): Promise<ModelCard> {
   return arg.endsWith('.json') ? readCardFile(arg) : builtinCard(arg);
+}
+
+/**
+ * MODEL may be a built-in card's name (`squeezenet1.1`, `alexnet`) instead of a file: its shipped or cached
+ * model then runs with that card, checksum verified. A file of that name, when one exists, wins.
+ */
+async function modelAndCard(c: ProbeCommand): Promise<{ model: string; card?: string | ModelCard }> {
+  const isCard = (CARD_ALIASES[c.model] ?? c.model) in BUILTIN_CARDS;
+  if (existsSync(c.model) || !isCard) return { model: c.model, card: c.card };
+  const card = c.card ? await loadCard(c.card) : builtinCard(c.model);
+  return { model: await referenceModelPath(builtinCard(c.model), c.cacheDir ?? referenceCacheDir()), card };
 }
 
 export async function runProbeCommand(c: ProbeCommand): Promise<ProbeCommandResult> {
   const source = await makeSource(c);
   const common = { session: c.session, batchSize: c.batchSize, watch: c.watch, fullStatImages: c.fullStatImages };
-  const probe = await probeModel({ model: c.model, source, card: c.card, taps: c.taps, label: c.label, miniEpoch: c.miniEpoch, ...common, log: c.log });
+  const target = await modelAndCard(c);
+  const probe = await probeModel({ ...target, source, taps: c.taps, label: c.label, miniEpoch: c.miniEpoch, ...common, log: c.log });
   await writeJson(c.json, probe);
   c.log(formatProbe(probe));
   for (const note of probe.notes) c.log(`note: ${note}`);
   const out: ProbeCommandResult = { probe };
   if (c.reference) {
     const card = await loadCard(c.reference);
-    const model = c.referenceModel ?? (await cachedReference(card, c.cacheDir ?? referenceCacheDir()));
+    const model = c.referenceModel ?? (await referenceModelPath(card, c.cacheDir ?? referenceCacheDir()));
     const label = c.referenceLabel ?? (card.pretrained && !c.referenceModel ? undefined : card.label);
     c.log(`probe: reference ${card.name}${label ? ` (${label})` : ''} from ${model}`);
     const ref = await probeModel({ model, source: await makeSource(c), card, label, ...common, fullStatImages: Infinity, log: c.log });
-    out.compare = compareProbes(probe, ref);
+    out.compare = compareProbes(probe, ref, {
+      pretrained: card.pretrained && label === undefined,
+      oursBatchNorm: await hasBatchNorm(probe.model), referenceBatchNorm: await hasBatchNorm(model, card),
+    });
     await writeJson(c.compare ?? join(dirname(c.json), 'compare.json'), out.compare);
     c.log(formatCompare(out.compare));
   }

@@ -24,8 +24,8 @@ export async function probeModel(opts: ProbeOptions): Promise<ProbeOutcome> {
   const started = performance.now();
   const runner = await prepareProbe(opts);
   try {
-    const { channels: C, height: H, width: W } = runner.card.input;
-    for await (const b of opts.source.batches(runner.batchSize, { height: H, width: W, channels: C })) {
+    const { channels: C, height: H, width: W, crop } = runner.card.input;
+    for await (const b of opts.source.batches(runner.batchSize, { height: H, width: W, channels: C, ...(crop ? { crop } : {}) })) {
       await runner.addBatch(toModelInput(b, runner.card), b.count, b.ids);
       opts.log?.(`probe: ${runner.images}/${opts.source.count} images`);
     }

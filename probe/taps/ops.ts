@@ -33,7 +33,8 @@ export const KIND_OF_OP: Record<string, string> = {
   GlobalAveragePool: 'gap', GlobalMaxPool: 'gmp', ReduceMean: 'gap', LRN: 'lrn', BatchNormalization: 'bn',
 };
 
-export type Role = 'input' | 'conv' | 'fc' | 'pool' | 'gap' | 'norm' | 'activation' | 'se-gate' | 'se-fc' | 'add' | 'mul' | 'concat' | 'softmax' | 'other';
+/** `se-excite`: an SE block's excitation pre-activations (the gate sigmoid's input). */
+export type Role = 'input' | 'conv' | 'fc' | 'pool' | 'gap' | 'norm' | 'activation' | 'se-gate' | 'se-excite' | 'se-fc' | 'add' | 'mul' | 'concat' | 'softmax' | 'other';
 
 export function roleOfOp(op: string): Role {
   if (op === 'Conv' || op === 'ConvTranspose') return 'conv';

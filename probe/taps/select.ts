@@ -65,8 +65,26 @@ export function selectTaps(model: OnnxModel, sel: TapSelection = {}): TapPoint[]
   });
   // Dense layers inside an SE block (squeeze/excite) are not classifier layers: keep them out of fc matching.
   for (const r of raw) if (r.role === 'fc' && reachesGate(g, r.index)) r.role = 'se-fc';
-  const names = uniqueNames(raw.map((r) => r.name));
-  return raw.map((r, k) => ({ ...r, name: names[k] }));
+  const all = sel.exact ? raw : withExcitationLogits(g, raw);
+  const names = uniqueNames(all.map((r) => r.name));
+  return all.map((r, k) => ({ ...r, name: names[k] }));
+}
+
+/**
+ * Adds, before each SE gate, a tap on the sigmoid's input: the excitation pre-activations z themselves.
+ * Recovering z from the gate's output as ln(s / (1 − s)) fails exactly where it matters: a saturated gate is
+ * 1 in float32 and gives z = ∞. Only the tiny excite tensor ([N, C]) loses its fusion with the sigmoid.
+ */
+function withExcitationLogits(g: GraphIndex, raw: TapPoint[]): TapPoint[] {
+  const tapped = new Set(raw.map((r) => r.tensor));
+  return raw.flatMap((r): TapPoint[] => {
+    if (r.role !== 'se-gate') return [r];
+    const z = g.model.nodes[r.index].inputs[0];
+    const at = z === undefined ? undefined : g.producer.get(z);
+    if (z === undefined || at === undefined || tapped.has(z)) return [r];
+    const node = g.model.nodes[at];
+    return [{ name: `${r.name}_logits`, node: node.name, head: r.head, op: node.opType, headOp: r.headOp, role: 'se-excite', tensor: z, sigmoid: false, index: at }, r];
+  });
 }
 
 /** The node continuing node `i`'s block, or null. */

@@ -14,7 +14,7 @@ export interface ModelRegistry {
 export async function loadRegistry(repo: Repository, opts: RuntimeOptions): Promise<ModelRegistry> {
   const models = new Map<string, ServedModel>();
   try {
-    for (const e of repo.entries) models.set(e.name, await loadModel(e.name, e.path, opts));
+    for (const e of repo.entries) models.set(e.name, await loadModel(e.name, e.path, opts, e.card ?? null));
   } catch (err) {
     await Promise.all([...models.values()].map((m) => m.close()));
     throw err;

@@ -9,12 +9,17 @@
  */
 import { readdir, realpath, stat } from 'node:fs/promises';
 import { basename, join, relative, resolve, isAbsolute } from 'node:path';
+import { builtinCard } from '../../probe/cards/builtin.js';
+import type { ModelCard } from '../../probe/cards/card.js';
+import { referenceModelPath } from '../../probe/cards/reference-model.js';
 
 export interface ModelEntry {
   name: string;
   path: string;
-  layout: 'run' | 'triton';
+  layout: 'run' | 'triton' | 'reference';
   mtimeMs: number;
+  /** References (`--reference`) are served with their model card: labels, preprocessing, crop. */
+  card?: ModelCard;
 }
 
 export interface Repository {
@@ -78,4 +83,19 @@ async function modelIn(sub: string): Promise<{ path: string; layout: ModelEntry[
     .sort((a, b) => b - a);
   for (const v of versions) if (await isFile(join(sub, String(v), 'model.onnx'))) return { path: join(sub, String(v), 'model.onnx'), layout: 'triton' };
   return null;
+}
+
+/**
+ * Adds built-in reference cards (`--reference squeezenet1.1`) as models named after the card: the shipped or
+ * cached file, checksum verified. A name already taken by a run is an error, not a silent shadowing.
+ */
+export async function addReferences(repo: Repository, names: string[]): Promise<Repository> {
+  const entries = [...repo.entries];
+  for (const n of names) {
+    const card = builtinCard(n);
+    if (!MODEL_NAME.test(card.name)) throw new Error(`--reference ${n}: card name ${card.name} is not a valid model name (${MODEL_NAME})`);
+    if (entries.some((e) => e.name === card.name)) throw new Error(`--reference ${n}: a model named ${card.name} is already served from ${repo.root}`);
+    entries.push({ name: card.name, path: await referenceModelPath(card), layout: 'reference', mtimeMs: 0, card });
+  }
+  return { ...repo, entries };
 }

@@ -4,7 +4,8 @@
  */
 import { readFile } from 'node:fs/promises';
 import * as ort from 'onnxruntime-node';
-import { hasExportMetadata, parseExportMetadata, type ExportMetadata } from '../../onnx/metadata.js';
+import { hasExportMetadata, parseExportMetadata, type ExportMetadata, type Preprocessing } from '../../onnx/metadata.js';
+import type { ModelCard } from '../../probe/cards/card.js';
 import { decodeModel } from '../../onnx/model.js';
 import { intraOpThreads } from '../../probe/session/threads.js';
 import { graphOutputActivations, probeableLayers, type ActivationSource } from '../activations.js';
@@ -24,8 +25,16 @@ export interface RuntimeOptions {
 export interface ServedModel {
   name: string;
   path: string;
-  /** actprobe export metadata, or null for a foreign model (then /classify is refused). */
+  /** actprobe export metadata, or null for a foreign model (then /classify is refused unless a card describes it). */
   metadata: ExportMetadata | null;
+  /** The model card a reference is served with (`--reference`): labels, preprocessing, crop, output kind. */
+  card: ModelCard | null;
+  /** How /classify and the page turn image bytes into input: the metadata's, else the card's; null = unknown. */
+  preprocessing: Preprocessing | null;
+  /** Card's shorter-side resize + centre crop; null = cover-resize to the input size. */
+  crop: { shorterSide: number } | null;
+  /** What the output holds: /classify applies a softmax to logits. */
+  outputKind: 'probabilities' | 'logits';
   inputName: string;
   outputName: string;
   /** One image's [channels, height, width]. */
@@ -39,7 +48,13 @@ export interface ServedModel {
   close(): Promise<void>;
 }
 
-export async function loadModel(name: string, path: string, opts: RuntimeOptions): Promise<ServedModel> {
+/** A card's preprocessing on 8-bit pixels (cards state it on [0, 1] pixels). */
+export function cardPreprocessing(card: ModelCard): Preprocessing {
+  const { scale, mean, std, channelOrder } = card.input;
+  return { scale: scale / 255, mean, std, channelOrder: channelOrder === 'gray' ? 'L' : channelOrder };
+}
+
+export async function loadModel(name: string, path: string, opts: RuntimeOptions, card: ModelCard | null = null): Promise<ServedModel> {
   const bytes = new Uint8Array(await readFile(path));
   const info = decodeModel(bytes, path);
   let metadata: ExportMetadata | null = null;
@@ -60,10 +75,10 @@ export async function loadModel(name: string, path: string, opts: RuntimeOptions
   };
   const session = await ort.InferenceSession.create(bytes, sessionOptions);
   const [inputName] = session.inputNames;
-  const [outputName] = session.outputNames;
+  const outputName = card && session.outputNames.includes(card.output.name) ? card.output.name : session.outputNames[0];
   const imageDims = dims(session.inputMetadata[0], metadata, path);
-  const outMeta = session.outputMetadata[0];
-  const classes = metadata?.labels.length ?? (outMeta.isTensor ? Number(outMeta.shape.at(-1)) : NaN);
+  const outMeta = session.outputMetadata[session.outputNames.indexOf(outputName)];
+  const classes = metadata?.labels.length ?? card?.labels?.length ?? (outMeta.isTensor ? Number(outMeta.shape.at(-1)) : NaN);
   if (!Number.isInteger(classes) || classes < 1) throw new Error(`${path}: cannot tell the class count from output ${outputName}`);
   const imageSize = imageDims[0] * imageDims[1] * imageDims[2];
   const run = async (input: Float32Array, images: number): Promise<Float32Array> => {
@@ -80,11 +95,15 @@ export async function loadModel(name: string, path: string, opts: RuntimeOptions
     name,
     path,
     metadata,
+    card,
+    preprocessing: metadata?.preprocessing ?? (card ? cardPreprocessing(card) : null),
+    crop: card?.input.crop ?? null,
+    outputKind: card?.output.kind ?? 'probabilities',
     inputName,
     outputName,
     imageDims,
     classes,
-    labels: metadata?.labels ?? Array.from({ length: classes }, (_, i) => String(i)),
+    labels: metadata?.labels ?? card?.labels ?? Array.from({ length: classes }, (_, i) => String(i)),
     activations,
     infer(input, images) {
       if (batcher) return batcher.submit(input, images);

@@ -2,7 +2,7 @@
 // per-layer heatmaps. It reports what actually ran (threads, cross-origin isolation) rather than assuming,
 // and leaves its results on window.actprobe for the end-to-end test.
 import * as ort from '/ort/ort.wasm.min.mjs';
-import { coverRect, defaultPreprocessing, toInput } from './preprocess.js';
+import { coverRect, cropRect, defaultPreprocessing, softmax, toInput } from './preprocess.js';
 import { channelStats } from './channel-stats.js';
 import { renderLayers, renderTop } from './render.js';
 
@@ -57,9 +57,9 @@ async function classify(file) {
   canvas.width = W;
   canvas.height = H;
   const ctx = canvas.getContext('2d', { willReadFrequently: true });
-  if (bitmap.width === W && bitmap.height === H) ctx.drawImage(bitmap, 0, 0);
+  if (!meta.crop && bitmap.width === W && bitmap.height === H) ctx.drawImage(bitmap, 0, 0);
   else {
-    const { sx, sy, sw, sh } = coverRect(bitmap.width, bitmap.height, W, H);
+    const { sx, sy, sw, sh } = meta.crop ? cropRect(bitmap.width, bitmap.height, W, H, meta.crop.shorterSide) : coverRect(bitmap.width, bitmap.height, W, H);
     ctx.imageSmoothingQuality = 'high';
     ctx.drawImage(bitmap, sx, sy, sw, sh, 0, 0, W, H);
   }
@@ -69,7 +69,8 @@ async function classify(file) {
   const t0 = performance.now();
   const out = await session.run(feeds);
   const firstMs = performance.now() - t0;
-  const probs = out[meta.outputs[0].name].data;
+  const scores = out[meta.outputs[0].name].data;
+  const probs = meta.outputKind === 'logits' ? softmax(scores) : scores;
   result.top = renderTop($('top'), meta.labels, probs);
   result.probabilities = Array.from(probs);
   // meta.layers[i].output is the ONNX value the layer's output lives in (the page's model has them as outputs).

@@ -11,6 +11,23 @@ export function coverRect(w, h, W, H) {
   return { sx: (w - sw) / 2, sy: (h - sh) / 2, sw, sh };
 }
 
+/** Source rectangle of a model card's crop: shorter side scaled to `shorter`, the centre W×H cut out (serve/image.ts). */
+export function cropRect(w, h, W, H, shorter) {
+  const scale = shorter / Math.min(w, h);
+  const sw = W / scale;
+  const sh = H / scale;
+  return { sx: (w - sw) / 2, sy: (h - sh) / 2, sw, sh };
+}
+
+/** Class probabilities from logits (models whose card says the output holds logits). */
+export function softmax(logits) {
+  let max = -Infinity;
+  for (const v of logits) max = Math.max(max, v);
+  const e = Array.from(logits, (v) => Math.exp(v - max));
+  const sum = e.reduce((a, b) => a + b, 0);
+  return Float32Array.from(e, (v) => v / sum);
+}
+
 const toLinear = (v) => (v <= 0.04045 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4);
 const toSrgb = (v) => (v <= 0.0031308 ? v * 12.92 : 1.055 * v ** (1 / 2.4) - 0.055);
 

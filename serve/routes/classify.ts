@@ -42,10 +42,10 @@ export function classifyRoutes(registry: ModelRegistry, opts: ClassifyOptions): 
     const model = registry.get(req.params.name);
     const bytes = req.file?.buffer ?? (Buffer.isBuffer(req.body) ? req.body : null);
     if (!bytes || bytes.length === 0) throw badRequest(req.is('multipart/form-data') ? 'multipart body has no file field "image"' : 'empty image body');
-    if (!model.metadata) throw unprocessable(`model ${model.name} carries no actprobe metadata (labels, input size, preprocessing); use /v2/models/${model.name}/infer`);
+    if (!model.metadata && !model.card) throw unprocessable(`model ${model.name} carries no actprobe metadata (labels, input size, preprocessing); use /v2/models/${model.name}/infer`);
     const q = parseQuery(req.query, model.classes);
-    const pre = model.metadata.preprocessing ?? defaultPreprocessing(model.imageDims[0]);
-    const image = await decodeImage(bytes, model.imageDims, pre, opts.maxImagePixels);
+    const pre = model.preprocessing ?? defaultPreprocessing(model.imageDims[0]);
+    const image = await decodeImage(bytes, model.imageDims, pre, opts.maxImagePixels, model.crop);
     let scores: Float32Array;
     let activations: unknown[] = [];
     if (q.mode === 'none') scores = await model.infer(image.tensor, 1);
@@ -54,6 +54,7 @@ export function classifyRoutes(registry: ModelRegistry, opts: ClassifyOptions): 
       scores = run.output.data as Float32Array;
       activations = run.layers.map(({ data, ...stats }) => ({ ...stats, ...(data ? { maps: channelMaps(data, stats.shape) } : {}) }));
     }
+    if (model.outputKind === 'logits') scores = softmax(scores);
     const order = Array.from(scores.keys()).sort((a, b) => scores[b] - scores[a]);
     res.json({
       model: model.name,
@@ -64,6 +65,13 @@ export function classifyRoutes(registry: ModelRegistry, opts: ClassifyOptions): 
     });
   });
   return r;
+}
+
+function softmax(logits: Float32Array): Float32Array {
+  const max = Math.max(...logits);
+  const e = logits.map((v) => Math.exp(v - max));
+  const sum = e.reduce((a, b) => a + b, 0);
+  return e.map((v) => v / sum);
 }
 
 /** One flat H·W (or 1) array per channel: what a client needs to draw a heatmap. */

@@ -24,7 +24,9 @@ export function modelMetadata(m: ServedModel, registry: ModelRegistry) {
     inputs: [{ name: m.inputName, datatype: 'FP32', shape: [-1, ...m.imageDims] }],
     outputs: [{ name: m.outputName, datatype: 'FP32', shape: [-1, m.classes] }],
     labels: m.labels,
-    preprocessing: m.metadata?.preprocessing ?? null,
+    preprocessing: m.preprocessing,
+    crop: m.crop,
+    outputKind: m.outputKind,
     layers: m.activations.layers.map(({ name, op, value }) => ({ name, op, output: value })),
   };
 }

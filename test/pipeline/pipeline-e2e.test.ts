@@ -3,9 +3,11 @@ import { spawnSync } from 'node:child_process';
 import { mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { chromium } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { exportLayersModel } from '../../export/index.js';
-import { parseProbeResult } from '../../probe/index.js';
+import { compareSchema, parseProbeResult } from '../../probe/index.js';
 import { selectBackend } from '../../train/backend/index.js';
 import { buildModel } from '../../train/models/index.js';
 import type { RunManifest } from '../../train/index.js';
@@ -37,10 +39,11 @@ describe('npm run pipeline, end to end on a small synthetic run', () => {
   let status: number | null = null;
   let dir = '';
   let configPath = '';
+  let card = '';
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'actprobe-pipeline-'));
-    const card = await writeStructureOnlyReference(dir);
+    card = await writeStructureOnlyReference(dir);
     out = join(dir, 'run');
     const config = join(dir, 'config.json');
     configPath = config;
@@ -52,7 +55,7 @@ describe('npm run pipeline, end to end on a small synthetic run', () => {
       miniEpochs: 2,
       watchImages: 4,
       probe: { images: 64, batchSize: 32 },
-      reference: card,
+      // No reference given: the default (bvlcalexnet-12) is not in this empty cache, so the shipped SqueezeNet runs.
       parityImages: 4,
     }));
     const run = spawnSync(join(root, 'node_modules/.bin/tsx'), ['pipeline/cli.ts', '--config', config, '--out', out], {
@@ -66,7 +69,8 @@ describe('npm run pipeline, end to end on a small synthetic run', () => {
     expect(stdout).toMatch(/test accuracy\s+[01]\.\d{4}\s+\(synthetic, 128 test images\)/);
     expect(stdout).toMatch(/onnxruntime EP\s+cpu/);
     expect(stdout).toMatch(/export parity\s+PASS/);
-    expect(stdout).toMatch(/reference\s+compared/);
+    expect(stdout).toMatch(/reference\s+pretrained: squeezenet1\.1 \(shipped with the project\), because bvlcalexnet-12 is not in the cache/);
+    expect(stdout).toMatch(/magnitudes\s+ours max \S+ vs squeezenet1\.1 \d+: expected \(batch norm in ours, none in the reference\)/);
     expect(stdout).toContain(join(out, 'report.html'));
   });
 
@@ -100,18 +104,47 @@ describe('npm run pipeline, end to end on a small synthetic run', () => {
     for (const k of ['min', 'max', 'mean', 'std', 'zeroFraction'] as const) expect(conv1.channels[k]).toHaveLength(channels);
   });
 
-  it('proves the final export layer by layer and labels a random-weight reference as structure only', async () => {
+  it('proves the final export layer by layer', async () => {
     const parity = JSON.parse(await readFile(join(out, 'parity.json'), 'utf8')) as { passed: boolean; layers: unknown[] };
     expect(parity.passed).toBe(true);
     expect(parity.layers.length).toBeGreaterThan(20);
-    const compare = await readFile(join(out, 'compare.json'), 'utf8');
-    expect(compare).toContain('structure only, not pretrained');
+  });
+
+  it('compares with the pretrained SqueezeNet on its photos and on our images, and the report shows it', async () => {
+    const c = compareSchema.parse(JSON.parse(await readFile(join(out, 'compare.json'), 'utf8')));
+    expect(c.reference).toMatchObject({ card: 'squeezenet1.1', pretrained: true });
+    expect(c.reference.label).toBeUndefined();
+    const matched = c.rows.filter((r) => r.reference !== null);
+    expect(matched.length).toBeGreaterThanOrEqual(9);
+    // seednet has batch norm, SqueezeNet none: its small ratios are the architecture's, never "much smaller".
+    expect(c.oursBatchNorm).toBe(true);
+    expect(matched.map((r) => r.verdict)).not.toContain('much smaller');
+    const m = c.magnitudes!;
+    expect(m.reference.images).toBe(7);
+    expect(m.reference.source).toMatch(/photos/);
+    expect(Math.max(...m.reference.points.map((p) => p.max ?? 0))).toBeGreaterThan(300);
+    expect(m.referenceOnOurs.images).toBe(64);
+    expect(m.ours.map((p) => p.miniEpoch)).toEqual([0, 2]);
+    expect(m.verdict.status).toBe('smaller by design');
+    const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu'] });
+    try {
+      const page = await browser.newPage({ viewport: { width: 1300, height: 900 } });
+      await page.goto(pathToFileURL(join(out, 'report.html')).href);
+      expect(await page.locator('p.reference strong').textContent()).toBe('pretrained');
+      expect(await page.locator('.magnitude-verdict').textContent()).toMatch(/vs squeezenet1\.1 \d+: expected/);
+      const marks = await page.$$eval('[data-plot^="magnitude-"] .role-mark path', (els) => els.length);
+      expect(marks).toBeGreaterThan(30);
+      await page.locator('#magnitudes').screenshot({ path: join(out, 'magnitudes.png') });
+    } finally {
+      await browser.close();
+    }
   });
 
   it('--resume continues a finished run with more mini-epochs, probing each checkpoint exactly once', async () => {
     const config = JSON.parse(await readFile(configPath, 'utf8')) as { miniEpochs: number };
     const longer = join(dir, 'config-longer.json');
-    await writeFile(longer, JSON.stringify({ ...config, miniEpochs: 3 }));
+    // The resumed run compares with a random-weight stand-in instead: it must be labelled so, never pretrained.
+    await writeFile(longer, JSON.stringify({ ...config, miniEpochs: 3, reference: card }));
     const run = spawnSync(join(root, 'node_modules/.bin/tsx'), ['pipeline/cli.ts', '--config', longer, '--out', out, '--resume', '--allow-config-change'], {
       cwd: root, encoding: 'utf8', timeout: 240_000, env: { ...process.env, ACTPROBE_REFERENCE_CACHE: dir },
     });
@@ -125,5 +158,8 @@ describe('npm run pipeline, end to end on a small synthetic run', () => {
     expect(lines.map((l) => l.miniEpoch)).toEqual([0, 1, 2, 3]);
     const metrics = (await readFile(join(out, 'metrics.jsonl'), 'utf8')).trim().split('\n').map((l) => (JSON.parse(l) as { miniEpoch: number }).miniEpoch);
     expect(metrics).toEqual([1, 2, 3]);
+    const c = compareSchema.parse(JSON.parse(await readFile(join(out, 'compare.json'), 'utf8')));
+    expect(c.reference).toMatchObject({ card: 'alexnet-structure', pretrained: false, label: 'structure only, not pretrained' });
+    expect(run.stdout).toMatch(/reference\s+structure only, not pretrained: the config's reference alexnet-structure/);
   }, 300_000);
 });

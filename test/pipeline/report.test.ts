@@ -13,6 +13,8 @@ import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ParityReport } from '../../export/parity.js';
 import { compareProbes } from '../../probe/compare/compare.js';
+import { depthProfile } from '../../probe/compare/depth-profile.js';
+import { magnitudeVerdict } from '../../probe/compare/magnitude-verdict.js';
 import type { Diagnosis } from '../../probe/diagnosis/registry.js';
 import { appendActivations } from '../../probe/run/activations-log.js';
 import type { LayerRole, ProbeLayer, ProbeResult } from '../../probe/schema.js';
@@ -87,7 +89,17 @@ async function makeRun(dir: string): Promise<void> {
     await appendActivations(p.activations, last);
   }
   const ref = probe(['conv1', 'conv2', 'conv3', 'conv4', 'conv5', 'fc6', 'fc7', 'fc8'].map((n, k) => layer(n, k < 5 ? 'conv' : 'fc', k / 8, 1, k)), undefined, 'bvlcalexnet-12.onnx');
-  await writeFile(p.compare, JSON.stringify(compareProbes(last as ProbeResult, ref)));
+  // Ours with batch norm against a reference without: conv2's std falls 10× per mini-epoch, a collapse against its
+  // own history that the architecture difference must not hide.
+  const cmp = compareProbes(last as ProbeResult, ref, { pretrained: true, oursBatchNorm: true, referenceBatchNorm: false, why: 'the config\'s reference' });
+  const history = (await readFile(p.activations, 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as ProbeResult);
+  const lastProfile = depthProfile(last as ProbeResult, 'ours, mini-epoch 3');
+  const refProfile = depthProfile(ref, 'bvlcalexnet-12 (its photos)');
+  cmp.magnitudes = {
+    ours: [depthProfile(history[0], 'ours, mini-epoch 0'), lastProfile], reference: refProfile, referenceOnOurs: refProfile,
+    verdict: magnitudeVerdict({ last: lastProfile, history, reference: refProfile, referenceName: 'bvlcalexnet-12', referencePretrained: true, oursBatchNorm: true, referenceBatchNorm: false }),
+  };
+  await writeFile(p.compare, JSON.stringify(cmp));
   const diagnosis: Diagnosis = {
     findings: [{ rule: 'se-saturated', severity: 'warning', title: HEADLINE, evidence: 'se1_gate: 85% of gates < 0.01 or > 0.99.', suggestion: 'Lower the excite layer\'s learning rate.', where: 'se1_gate' }],
     checked: [{ rule: 'se-saturated', describes: 'SE gates < 0.01 or > 0.99', result: 'triggered' }, { rule: 'non-finite', describes: 'NaN/Inf', result: 'clear' }],
@@ -127,6 +139,13 @@ describe('report.html (no browser)', () => {
     expect(html).not.toContain(ODD);
     expect(html).not.toMatch(/class="error"/);
     expect(html).toContain('<strong>pretrained</strong>');
+  });
+
+  it('answers "are these magnitudes normal?" keeping batch norm apart from a collapse in training', () => {
+    expect(html.match(/class="magnitude-verdict[^"]*"><strong>[^<]*/)?.[0]).toMatch(/collapse"><strong>collapse: conv2 shrank &gt; 10× against its own earlier checkpoints/);
+    expect(html).toContain('Architecture, not training: our network has batch norm');
+    expect(html.match(/Training: [^<]*/)?.[0]).toMatch(/^Training: conv2 shrank from std 0\.50 \(mini-epoch 0\) to 0\.0 — more than 10× below its own peak/);
+    expect(html).toContain('batch-norm scale');
   });
 
   it('degrades each section to a message when its file is missing or broken', async () => {
@@ -184,9 +203,10 @@ describe.skipIf(!hasChromium)('report.html in headless Chromium', () => {
         return { id: el.getAttribute('data-plot'), marks: drawn.length, width: box?.width ?? 0 };
       }));
       const ids = plots.map((p) => p.id);
-      expect(ids).toEqual(['loss', 'accuracy', ...LAYERS.map((_, i) => `band-${i}`), 'std-heatmap', 'gradients', 'se-gate-0', 'compare-std', 'compare-p99', 'parity']);
+      expect(ids).toEqual(['loss', 'accuracy', ...LAYERS.map((_, i) => `band-${i}`), 'std-heatmap', 'gradients', 'se-gate-0', 'compare-std', 'compare-p99', 'magnitude-p99', 'magnitude-max', 'magnitude-std', 'magnitude-zerofraction', 'parity']);
       expect(plots.filter((p) => !(p.marks > 0 && p.width > 100))).toEqual([]);
       expect(await page.locator('#diagnosis h3').first().textContent()).toContain(HEADLINE);
+      expect(await page.locator('.magnitude-verdict').textContent()).toMatch(/^collapse: conv2/);
       const shot = join(run, 'report.png');
       await page.screenshot({ path: shot, fullPage: true });
       console.log(`report screenshot: ${shot}`);

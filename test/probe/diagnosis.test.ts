@@ -51,10 +51,10 @@ const cases: Array<{ rule: string; triggers: DiagnosisInput; clear: DiagnosisInp
   },
   {
     rule: 'se-excitation-magnitude',
-    // sigmoid(11) ≈ 0.9999833, sigmoid(9) ≈ 0.9998766: 2 of 4 channels past |z| = 10 triggers, 1 of 4 does not.
-    triggers: { probes: [probe([layer('se1_excite', { role: 'se-gate', min: [0.5, 0.5, 0.5, 0.5], maxes: [0.9999833, 0.9999833, 0.6, 0.6] })])] },
-    clear: { probes: [probe([layer('se1_excite', { role: 'se-gate', min: [0.5, 0.5, 0.5, 0.5], maxes: [0.9999833, 0.9998766, 0.6, 0.6] })])] },
-    evidence: /se1_excite: 2\/4 channels reach \|z\| > 10 \(largest 11\.0\)/,
+    // The tapped pre-sigmoid values: 2 of 4 channels past |z| = 10 triggers (one by its min), 1 of 4 does not.
+    triggers: { probes: [probe([layer('se1_excite_logits', { role: 'se-excite', min: [-12, 0, 0, 0], maxes: [3, 11, 1, 1] })])] },
+    clear: { probes: [probe([layer('se1_excite_logits', { role: 'se-excite', min: [-12, 0, 0, 0], maxes: [3, 9, 1, 1] })])] },
+    evidence: /se1_excite_logits: 2\/4 channels reach \|z\| > 10 \(largest 12\.0\)\.$/,
   },
   {
     rule: 'non-finite',
@@ -78,6 +78,12 @@ describe('diagnosis rules', () => {
 
   it.each(cases)('$rule stays clear just below its threshold', ({ rule, clear }) => {
     expect(ruleById(rule).check(clear)).toBeNull();
+  });
+
+  it('reads SE excitations from gate outputs only for probes without the pre-sigmoid tap, and says so', () => {
+    // sigmoid(11) ≈ 0.9999833: 2 of 4 channels past |z| = 10; a gate saturated to 1 reads as ∞.
+    const f = ruleById('se-excitation-magnitude').check({ probes: [probe([layer('se1_excite', { role: 'se-gate', min: [0.5, 0.5, 0.5, 0.5], maxes: [0.9999833, 1, 0.6, 0.6] })])] });
+    expect(f && 'rule' in f ? f.evidence : '').toMatch(/se1_excite: 2\/4 channels reach \|z\| > 10 \(largest ∞\) \(recovered from the gate outputs/);
   });
 
   it('flags activations that are NaN in a probe', () => {

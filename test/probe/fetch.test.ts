@@ -70,6 +70,6 @@ describe('fetch-reference', () => {
     expect(zoo.url).toMatch(/^https:\/\/github\.com\/onnx\/models\/.*bvlcalexnet-12\.onnx$/);
     expect(zoo.sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(builtinCard('torchvision-alexnet')).toMatchObject({ input: { channelOrder: 'RGB', scale: 1, mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225] }, output: { kind: 'logits' } });
-    expect(() => builtinCard('vgg')).toThrow(/Unknown model card "vgg"; built-in cards: bvlcalexnet-12, torchvision-alexnet/);
+    expect(() => builtinCard('vgg')).toThrow(/Unknown model card "vgg"; built-in cards: bvlcalexnet-12, squeezenet1.1, squeezenet1.1-7, torchvision-alexnet/);
   });
 });

@@ -43,12 +43,17 @@ function perChannel(f: (v: number) => number, to = N): number[][] {
   return Array.from({ length: C }, (_, c) => Array.from({ length: to * HW }, (_, j) => f(at(Math.floor(j / HW), c, j % HW))));
 }
 
-function gateValues(to = N): number[][] {
+/** The SE gate's input per channel and image (the spatial mean), and the gate itself. */
+function gateLogits(to = N): number[][] {
   return Array.from({ length: C }, (_, c) => Array.from({ length: to }, (_, n) => {
     let s = 0;
     for (let k = 0; k < HW; k++) s += at(n, c, k);
-    return sigmoid(s / HW);
+    return s / HW;
   }));
+}
+
+function gateValues(to = N): number[][] {
+  return gateLogits(to).map((row) => row.map(sigmoid));
 }
 
 function expectLayer(layer: ProbeLayer | undefined, want: Expected[], opts: { zero?: boolean } = {}): void {
@@ -80,7 +85,7 @@ describe('probe statistics match a hand computation', () => {
     expect(r.images).toBe(N);
     expect(r.executionProvider).toBe('cpu');
     const byName = new Map(r.layers.map((l) => [l.name, l]));
-    expect([...byName.keys()]).toEqual(['act_relu', 'act_sigmoid', 'squeeze', 'se_scale', 'sum']);
+    expect([...byName.keys()]).toEqual(['act_relu', 'act_sigmoid', 'squeeze_logits', 'squeeze', 'se_scale', 'sum']);
     expectLayer(r.input, brute(perChannel((v) => v), false));
     expectLayer(byName.get('act_relu'), brute(perChannel((v) => Math.max(0, v)), false));
     expectLayer(byName.get('act_sigmoid'), brute(perChannel(sigmoid), true));
@@ -88,6 +93,10 @@ describe('probe statistics match a hand computation', () => {
     expect(gate.role).toBe('se-gate');
     expect(gate.shape).toEqual([1, 3]);
     expectLayer(gate, brute(gateValues(), true));
+    // The excitation before the sigmoid, tapped itself: the spatial means, not a logit recovered from the gate.
+    const logits = byName.get('squeeze_logits')!;
+    expect(logits.role).toBe('se-excite');
+    expectLayer(logits, brute(gateLogits(), false));
     // Percentiles: 27 values per image ≤ 64 positions and 7 images ≤ capacity, so the reservoir is exact.
     const relu = perChannel((v) => Math.max(0, v)).flat().sort((a, b) => a - b);
     const s = byName.get('act_relu')!.summary;

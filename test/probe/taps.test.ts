@@ -47,14 +47,17 @@ describe('tap selection on our exporter\'s naming', () => {
     const taps = selectTaps(m);
     expect(taps.map((t) => `${t.name}:${t.role}`)).toEqual([
       'conv1_relu:conv', 'conv2_relu:conv', 'conv3_relu:conv', 'se1_pool:gap', 'se1_squeeze:se-fc',
-      'se1_excite:se-gate', 'se1_scale:mul', 'gap:gap', 'classifier:fc', 'classifier_softmax:softmax',
+      'se1_excite_logits:se-excite', 'se1_excite:se-gate', 'se1_scale:mul', 'gap:gap', 'classifier:fc', 'classifier_softmax:softmax',
     ]);
+    // The excitation pre-activations are tapped themselves (the sigmoid's input), not recovered from the gate.
+    const sigmoidInput = m.nodes.find((n) => n.name === 'se1_excite/sigmoid')?.inputs[0];
+    expect(taps.find((t) => t.name === 'se1_excite_logits')).toMatchObject({ tensor: sigmoidInput, sigmoid: false });
     expect(taps.find((t) => t.name === 'conv1_relu')).toMatchObject({ head: 'conv1', node: 'conv1_relu', op: 'Relu' });
     expect(taps.find((t) => t.name === 'se1_excite')).toMatchObject({ node: 'se1_excite/sigmoid', sigmoid: true });
     expect(selectTaps(m, { ops: ['Conv'] }).map((t) => t.name)).toEqual(['conv1_relu', 'conv2_relu', 'conv3_relu']);
     expect(selectTaps(m, { ops: ['MaxPool'] }).map((t) => `${t.name}:${t.role}`)).toEqual(['pool1:pool', 'pool2:pool']);
     expect(selectTaps(m, { ops: ['Conv'], exact: true }).map((t) => t.name)).toEqual(['conv1', 'conv2', 'conv3']);
-    expect(selectTaps(m, { names: /^se1_/ }).map((t) => t.name)).toEqual(['se1_pool', 'se1_squeeze', 'se1_excite', 'se1_scale']);
+    expect(selectTaps(m, { names: /^se1_/ }).map((t) => t.name)).toEqual(['se1_pool', 'se1_squeeze', 'se1_excite_logits', 'se1_excite', 'se1_scale']);
   });
 });
 

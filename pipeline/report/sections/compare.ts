@@ -10,10 +10,10 @@ type Row = CompareResult['rows'][number];
 type Stat = 'std' | 'p99';
 
 /**
- * compare.json has no pretrained flag: the probe leaves `label` unset only for a card with real pretrained
- * weights and labels every stand-in (STRUCTURE_ONLY_LABEL), so the label is the signal.
+ * The card's `pretrained` flag decides; compare.json files written before it existed fall back to the label,
+ * which the probe sets on every stand-in (STRUCTURE_ONLY_LABEL). Both must agree for "pretrained".
  */
-export const referenceKind = (c: CompareResult): 'pretrained' | 'structure only' => (c.reference.label ? 'structure only' : 'pretrained');
+export const referenceKind = (c: CompareResult): 'pretrained' | 'structure only' => (c.reference.pretrained !== false && !c.reference.label ? 'pretrained' : 'structure only');
 
 interface Dot { layer: string; who: string; value: number | null }
 
@@ -53,12 +53,12 @@ export const compareSection: Section = {
   title: 'Ours vs the reference',
   async render(run) {
     const cmp = run.compare;
-    if (cmp.status !== 'ok') return unavailable(cmp, html`the reference comparison stage, which needs a reference: <code>npm run fetch-reference -- alexnet</code> caches the pretrained AlexNet`);
+    if (cmp.status !== 'ok') return unavailable(cmp, html`the reference comparison stage (the config's reference, else the cached AlexNet, else the shipped SqueezeNet 1.1)`);
     const c = cmp.value;
     const kind = referenceKind(c);
     const head = html`<p class="reference ${kind === 'pretrained' ? 'pretrained' : 'structure-only'}">Reference <code>${c.reference.model}</code>
 (card ${c.reference.card}): <strong>${kind}</strong>${c.reference.label ? html` — ${c.reference.label}` : ''}.
-Input std: ours ${fmt(c.inputStd.ours)}, reference ${fmt(c.inputStd.reference)}.</p>`;
+${c.reference.why ? html`Chosen: ${c.reference.why}. ` : ''}Input std: ours ${fmt(c.inputStd.ours)}, reference ${fmt(c.inputStd.reference)}.</p>`;
     if (c.rows.length === 0) return html`${head}${note('compare.json has no layer rows.')}`;
     const ref = `reference (${kind})`;
     const plots = [];

@@ -3,6 +3,7 @@ import { bandsSection } from './bands.js';
 import { compareSection } from './compare.js';
 import { diagnosisSection } from './diagnosis.js';
 import { gradientsSection } from './gradients.js';
+import { magnitudesSection } from './magnitudes.js';
 import { paritySection } from './parity.js';
 import { seGatesSection } from './se-gates.js';
 import type { Section } from './section.js';
@@ -17,5 +18,6 @@ export const SECTIONS: readonly Section[] = [
   gradientsSection,
   seGatesSection,
   compareSection,
+  magnitudesSection,
   paritySection,
 ];
