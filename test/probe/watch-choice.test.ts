@@ -28,7 +28,8 @@ async function trainingWatchSet(seed: number): Promise<string[]> {
 function runFolder(seed: number, data: string, watchSet: number[]): string {
   const dir = mkdtempSync(join(tmpdir(), 'actprobe-watch-'));
   mkdirSync(join(dir, 'checkpoints', '3'), { recursive: true });
-  writeFileSync(join(dir, 'manifest.json'), JSON.stringify({ config: { seed }, data: { name: data }, watchSet, stages: {}, status: 'finished' }));
+  const info = { name: data, origin: 'test', classes: 10, labels: Array.from({ length: 10 }, (_, i) => String(i)), height: 28, width: 28, channels: 1 };
+  writeFileSync(join(dir, 'manifest.json'), JSON.stringify({ config: { seed }, data: info, watchSet, stages: {}, status: 'finished' }));
   return dir;
 }
 
