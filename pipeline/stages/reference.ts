@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { writeFileAtomic } from '../../train/trainer/fs-atomic.js';
 import { builtinCard, cachedReference, compareProbes, formatCompare, probeModel, readActivations, readCardFile } from '../../probe/index.js';
 import type { CompareResult, ImageSource, ModelCard } from '../../probe/index.js';
 import { runPaths } from '../../train/index.js';
@@ -24,7 +24,7 @@ export async function compareWithReference(runDir: string, cardName: string, ima
   }
   const ref = await probeModel({ model: modelPath, card, source: images, watch: 0 });
   const result = compareProbes(ours, ref);
-  await writeFile(runPaths(runDir).compare, `${JSON.stringify(result, null, 2)}\n`);
+  await writeFileAtomic(runPaths(runDir).compare, `${JSON.stringify(result, null, 2)}\n`);
   log(formatCompare(result));
   return result;
 }

@@ -3,7 +3,8 @@
  * probe JSON; optionally probe a reference on the same images and write compare.json; optionally read
  * training metrics and write diagnosis.json.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
+import { writeFileAtomic } from '../../train/trainer/fs-atomic.js';
 import { dirname, join } from 'node:path';
 import { builtinCard } from '../cards/builtin.js';
 import { readCardFile, type ModelCard } from '../cards/card.js';
@@ -96,5 +97,5 @@ export async function runProbeCommand(c: ProbeCommand): Promise<ProbeCommandResu
 
 async function writeJson(path: string, value: unknown): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
-  await writeFile(path, `${JSON.stringify(value, null, 1)}\n`);
+  await writeFileAtomic(path, `${JSON.stringify(value, null, 1)}\n`);
 }
