@@ -1,10 +1,11 @@
-import { readdir, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp, { type OutputInfo } from 'sharp';
 import { Rng } from '../rng.js';
 import type { LabelledDataSource } from './labelled.js';
 import type { Batch, DatasetInfo, Split } from './types.js';
-import { byCodeUnit, checkIndices, definedOnly, mapConcurrent, mix32 } from './util.js';
+import { scanClasses } from './image-scan.js';
+import { checkIndices, definedOnly, mapConcurrent, mix32 } from './util.js';
 
 export interface ImageFolderOptions {
   root: string;
@@ -19,8 +20,6 @@ export interface ImageFolderOptions {
 }
 
 export const IMAGE_FOLDER_DEFAULTS = { height: 32, width: 32, channels: 3, holdout: 0.2, seed: 0, concurrency: 4 } as const;
-
-const IMAGE_EXT = /\.(jpe?g|png)$/i;
 
 interface Example { path: string; label: number }
 
@@ -56,6 +55,7 @@ export async function createImageFolder(opts: ImageFolderOptions): Promise<Label
   const info: DatasetInfo = {
     name: 'image-folder', height, width, channels, classes: classes.length, labels: classes,
     trainCount: splits.train.length, testCount: splits.test.length, origin: o.root,
+    classCounts: { train: countPerClass(splits.train, classes.length), test: countPerClass(splits.test, classes.length) },
   };
   const size = height * width * channels;
   return {
@@ -97,23 +97,10 @@ export async function decodeImage(path: string, height: number, width: number, c
   return data;
 }
 
-/** Class name -> sorted image paths, classes sorted by name. */
-async function scanClasses(dir: string, opts: { allowEmpty?: boolean } = {}): Promise<Map<string, string[]>> {
-  const entries = await readdir(dir, { withFileTypes: true });
-  const names = entries.filter((e) => e.isDirectory() && !e.name.startsWith('.')).map((e) => e.name).sort(byCodeUnit);
-  if (names.length === 0) throw new Error(`image-folder: ${dir} has no class sub-folders; expected ${dir}/<class>/*.jpg|png.`);
-  const out = new Map<string, string[]>();
-  for (const name of names) {
-    const files = (await readdir(join(dir, name), { withFileTypes: true }))
-      .filter((e) => e.isFile() && !e.name.startsWith('.') && IMAGE_EXT.test(e.name))
-      .map((e) => join(dir, name, e.name))
-      .sort(byCodeUnit);
-    if (files.length === 0 && !opts.allowEmpty) {
-      throw new Error(`image-folder: class folder ${join(dir, name)} holds no .jpg/.jpeg/.png files; add images or remove the folder.`);
-    }
-    out.set(name, files);
-  }
-  return out;
+function countPerClass(examples: Example[], classes: number): number[] {
+  const counts = new Array<number>(classes).fill(0);
+  for (const e of examples) counts[e.label]++;
+  return counts;
 }
 
 function toExamples(byClass: Map<string, string[]>, classes: string[]): Example[] {

@@ -14,6 +14,7 @@ export type { Cifar10Options } from './cifar10.js';
 export { encodeIdx, parseIdx, readIdx } from './idx.js';
 export type { IdxTensor } from './idx.js';
 export { ChecksumError, downloadVerified } from './download.js';
+export { describeClasses } from './class-counts.js';
 export { augmentBatch } from './augment.js';
 export type { AugmentOptions } from './augment.js';
 export { watchSetForSource, watchSetIndices } from './watch-set.js';
