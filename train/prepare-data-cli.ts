@@ -1,4 +1,5 @@
 /** `npm run prepare-data -- --config FILE [--cache DIR]`: decode an image folder once into the decoded cache. */
+import './data/thread-pool.js';
 import { Command } from 'commander';
 import { readFile } from 'node:fs/promises';
 import { parseDataSpec } from './data/index.js';
