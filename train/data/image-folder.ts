@@ -27,11 +27,12 @@ export interface ImageFolderOptions {
 }
 
 /**
- * concurrency 32: every read queues a whole batch's decodes at once, so they run on the thread pool while
- * the training step holds the JavaScript thread; with 4 in flight, only 4 images were decoded per step
- * (152–168 img/s trained on alexnet 64×64 from JPEGs against 382–468 in memory).
+ * concurrency 256: every read queues a whole batch's decodes at once (each waits in libuv's queue, not in
+ * memory), so they all run on the thread pool while the training step holds the JavaScript thread; with 4
+ * in flight only 4 images were decoded per step (152–168 img/s trained on alexnet 64×64 from JPEGs against
+ * 382–468 in memory), and with fewer in flight than a batch the rest waits for the step to end.
  */
-export const IMAGE_FOLDER_DEFAULTS = { height: 32, width: 32, channels: 3, holdout: 0.2, seed: 0, concurrency: 32, onBadImage: 'error' } as const;
+export const IMAGE_FOLDER_DEFAULTS = { height: 32, width: 32, channels: 3, holdout: 0.2, seed: 0, concurrency: 256, onBadImage: 'error' } as const;
 
 interface Example { path: string; label: number }
 
