@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { access, readFile } from 'node:fs/promises';
+import { access, readFile, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -141,8 +141,15 @@ async function verifyFound(found: Record<FashionMnistFile, string>, opts: Fashio
     const path = found[k];
     const gzExpected = (opts.checksums?.[k] ?? FASHION_MNIST_FILES[k].md5).toLowerCase();
     const rawExpected = (opts.rawChecksums?.[k] ?? FASHION_MNIST_FILES[k].rawMd5).toLowerCase();
+    const s = await stat(path);
+    // A pipeline loads the set several times (availability check, training, probe): verify each file once.
+    const seen = `${s.size}:${s.mtimeMs}:${gzExpected}:${rawExpected}`;
+    if (verified.get(path) === seen) continue;
     const stored = await readFile(path);
-    if (path.endsWith('.gz') && md5(stored) === gzExpected) continue;
+    if (path.endsWith('.gz') && md5(stored) === gzExpected) {
+      verified.set(path, seen);
+      continue;
+    }
     let raw: Uint8Array;
     try {
       raw = path.endsWith('.gz') ? gunzipSync(stored) : stored;
@@ -156,8 +163,12 @@ async function verifyFound(found: Record<FashionMnistFile, string>, opts: Fashio
           'The file is damaged or from another data set; delete it so it is downloaded again, or reinstall dataset-fashion-mnist.',
       );
     }
+    verified.set(path, seen);
   }
 }
+
+/** Files verified in this process: path -> size, mtime and the checksums they matched. */
+const verified = new Map<string, string>();
 
 async function filesIn(dir: string): Promise<Partial<Record<FashionMnistFile, string>>> {
   const found: Partial<Record<FashionMnistFile, string>> = {};
