@@ -93,7 +93,7 @@ export async function openDecodedCache(path: string, key: CacheKey, print: strin
     closeSync(fd);
     return { cache: null, why: `decoded cache ${path} is not used: ${why}; run \`npm run prepare-data\` again` };
   }
-  let open_ = true;
+  let isOpen = true;
   return {
     why: '',
     cache: {
@@ -104,8 +104,8 @@ export async function openDecodedCache(path: string, key: CacheKey, print: strin
         if (got !== rowBytes) throw new Error(`decoded cache ${path}: row ${row} is short (${got} of ${rowBytes} bytes); run \`npm run prepare-data\` again`);
       },
       close() {
-        if (open_) closeSync(fd);
-        open_ = false;
+        if (isOpen) closeSync(fd);
+        isOpen = false;
       },
     },
   };
