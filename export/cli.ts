@@ -3,7 +3,8 @@
  * optionally proven layer by layer against tfjs (parity.json; exit 1 beyond tolerance).
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
+import { writeFileAtomic } from '../train/trainer/fs-atomic.js';
 import { dirname, join, resolve } from 'node:path';
 import type { BackendChoice } from './backend.js';
 import type { ParityInput } from './parity/inputs.js';
@@ -55,7 +56,7 @@ const program = new Command('export')
     const onnx = exported.result.encode();
     const output = resolve(o.output);
     await mkdir(dirname(output), { recursive: true });
-    await writeFile(output, onnx);
+    await writeFileAtomic(output, onnx);
     const seconds = (performance.now() - started) / 1000;
     console.log(`wrote ${output} (${(onnx.length / 1e6).toFixed(2)} MB, ${exported.result.model.graph.nodes.length} nodes) from ${exported.checkpointDir} in ${seconds.toFixed(2)} s`);
     if (o.triton) {

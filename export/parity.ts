@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { writeFileAtomic } from '../train/trainer/fs-atomic.js';
 import * as ort from 'onnxruntime-node';
 import type { ExportResult } from './convert.js';
 import { INPUT_NAME, layerKey, valueInfo } from './layers/convert-layers.js';
@@ -108,5 +108,5 @@ export async function checkParity(result: ExportResult, reference: ReferenceRunn
 /** parity.json; infinities (a shape mismatch, NaN) are written as strings so the file stays valid JSON. */
 export async function writeParityReport(path: string, report: ParityReport): Promise<void> {
   const json = JSON.stringify(report, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v), 2);
-  await writeFile(path, `${json}\n`);
+  await writeFileAtomic(path, `${json}\n`);
 }

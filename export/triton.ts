@@ -1,4 +1,5 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
+import { writeFileAtomic } from '../train/trainer/fs-atomic.js';
 import { join } from 'node:path';
 import type { ExportResult } from './convert.js';
 import { INPUT_NAME, OUTPUT_NAME } from './layers/convert-layers.js';
@@ -51,8 +52,8 @@ dynamic_batching {
 export async function writeTritonRepository(dir: string, result: ExportResult, onnx: Uint8Array, opts: TritonOptions): Promise<string> {
   const modelDir = join(dir, tritonName(opts.name));
   await mkdir(join(modelDir, '1'), { recursive: true });
-  await writeFile(join(modelDir, '1', 'model.onnx'), onnx);
-  await writeFile(join(modelDir, 'config.pbtxt'), tritonConfig(result, opts));
-  await writeFile(join(modelDir, 'labels.txt'), `${result.metadata.labels.join('\n')}\n`);
+  await writeFileAtomic(join(modelDir, '1', 'model.onnx'), onnx);
+  await writeFileAtomic(join(modelDir, 'config.pbtxt'), tritonConfig(result, opts));
+  await writeFileAtomic(join(modelDir, 'labels.txt'), `${result.metadata.labels.join('\n')}\n`);
   return modelDir;
 }

@@ -41,7 +41,10 @@ export interface ActivationRequest {
 export const MAX_FULL_VALUES = 4_000_000;
 
 export interface ActivationSource {
+  /** The layers answered by default (all of them when a request names none). */
   readonly layers: readonly LayerInfo[];
+  /** The classifier's pre-softmax output, answered when asked for by its layer name; null when there is none. */
+  readonly logits: LayerInfo | null;
   /** Runs `input` (NCHW, `images` images) and returns the model output plus the requested layers. */
   run(input: ort.Tensor, req: ActivationRequest): Promise<{ output: ort.Tensor; layers: LayerActivation[] }>;
   /** Model bytes the browser page runs to see the same layers with onnxruntime-web. */
@@ -64,12 +67,27 @@ export function probeableLayers(model: Pick<OnnxModel, 'nodes' | 'outputs'>, lay
     .map((n) => ({ name: n.name || n.outputs[0], op: n.opType, value: n.outputs[0] }));
 }
 
+/**
+ * The final layer's logits. Its `layer_outputs` value is the graph output (after the fused softmax), which
+ * `probeableLayers` leaves out; the Softmax node's input is the value a user means by "the classifier".
+ */
+export function logitsLayer(model: Pick<OnnxModel, 'nodes' | 'outputs'>, layerOutputs: Record<string, string> | undefined): LayerInfo | null {
+  const graphOutputs = new Set(model.outputs.map((o) => o.name));
+  const softmax = model.nodes.find((n) => n.opType === 'Softmax' && graphOutputs.has(n.outputs[0]));
+  const value = softmax?.inputs[0];
+  if (!softmax || !value) return null;
+  const producer = model.nodes.find((n) => n.outputs.includes(value));
+  const name = Object.entries(layerOutputs ?? {}).find(([, v]) => v === softmax.outputs[0])?.[0] ?? producer?.name ?? value;
+  return { name, op: producer?.opType ?? 'unknown', value };
+}
+
 export function graphOutputActivations(
   model: Uint8Array,
   layers: LayerInfo[],
   outputName: string,
   options: ort.InferenceSession.SessionOptions,
   onRun?: (images: number, seconds: number) => void,
+  logits: LayerInfo | null = null,
 ): ActivationSource {
   // Two layers can share a value (e.g. Dropout is the identity at inference): append each value once. No
   // elemType: onnxruntime infers the type of each added output.
@@ -77,17 +95,21 @@ export function graphOutputActivations(
   // Created on first use: most traffic never asks for activations, and the extra outputs break Conv+ReLU
   // fusion, so plain inference keeps its own untapped session.
   let session: Promise<ort.InferenceSession> | null = null;
+  // The browser page runs `tapped`; the server's session also carries the logits, fetched only when named.
+  const served = logits ? appendToGraph(tapped, { outputs: [{ name: logits.value }] }) : tapped;
   const byName = new Map(layers.map((l) => [l.name, l]));
+  if (logits && !byName.has(logits.name)) byName.set(logits.name, logits);
   return {
     layers,
+    logits,
     browserModel: () => tapped,
     async run(input, req) {
       const chosen = (req.layers ?? layers.map((l) => l.name)).map((name) => {
         const l = byName.get(name);
-        if (!l) throw unprocessable(`unknown layer "${name}"; probe-able layers: ${layers.map((x) => x.name).join(', ')}`);
+        if (!l) throw unprocessable(`unknown layer "${name}"; probe-able layers: ${[...byName.keys()].join(', ')}`);
         return l;
       });
-      session ??= ort.InferenceSession.create(tapped, options);
+      session ??= ort.InferenceSession.create(served, options);
       const s = await session;
       const start = performance.now();
       const out = await s.run({ [s.inputNames[0]]: input }, [...new Set([outputName, ...chosen.map((l) => l.value)])]);

@@ -63,6 +63,7 @@ export async function createApp(options: ServeOptions): Promise<ServeApp> {
       metrics.batchImages.observe({ model, kind }, images);
     },
   });
+  for (const b of models.broken) log({ level: 'error', msg: 'model not loaded', model: b.name, path: b.path, error: b.error });
   let ready = true;
   const maxJsonBytes = options.maxJsonBytes ?? 16 << 20;
   const app = express();
@@ -72,7 +73,8 @@ export async function createApp(options: ServeOptions): Promise<ServeApp> {
   app.set('query parser', 'simple');
   app.use(securityHeaders, requestLog(log), metricsMiddleware(metrics));
   app.get('/v2/health/live', (_req, res) => void res.json({ live: true }));
-  app.get('/v2/health/ready', (_req, res) => void res.status(ready ? 200 : 503).json({ ready }));
+  // Ready while at least one model serves; models that failed to load are listed so a probe or operator sees them.
+  app.get('/v2/health/ready', (_req, res) => void res.status(ready ? 200 : 503).json({ ready, ...(models.broken.length ? { broken: models.broken.map(({ name, error }) => ({ name, error })) } : {}) }));
   app.use(pageRoutes());
   app.use(requireToken(options.token));
   app.use(v2Routes(models, { maxJsonBytes, maxBatchImages }, () => ready));

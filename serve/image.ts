@@ -16,9 +16,11 @@ export interface DecodedImage {
 }
 
 /** The magic numbers are checked first so any other bytes get a clear 415 instead of a libvips message. */
-function sniff(bytes: Buffer): 'png' | 'jpeg' | null {
+function sniff(bytes: Buffer): 'png' | 'jpeg' | 'webp' | null {
   if (bytes.length >= 8 && bytes.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) return 'png';
   if (bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'jpeg';
+  // RIFF <size> WEBP: the probe reads .webp folders, so the server takes the same files.
+  if (bytes.length >= 12 && bytes.toString('latin1', 0, 4) === 'RIFF' && bytes.toString('latin1', 8, 12) === 'WEBP') return 'webp';
   return null;
 }
 
@@ -36,7 +38,7 @@ export async function decodeImage(
   crop: { shorterSide: number } | null = null,
 ): Promise<DecodedImage> {
   const format = sniff(bytes);
-  if (!format) throw unsupportedMedia(`the image is neither PNG nor JPEG (first bytes ${bytes.subarray(0, 8).toString('hex') || 'none'})`);
+  if (!format) throw unsupportedMedia(`the image is neither PNG nor JPEG nor WebP (first bytes ${bytes.subarray(0, 8).toString('hex') || 'none'})`);
   const [channels, height, width] = dims;
   // Header only, with sharp's own pixel limit off so the check below can quote the size.
   const meta = await sharp(bytes, { limitInputPixels: false }).metadata().catch((err: Error) => {

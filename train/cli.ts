@@ -1,3 +1,4 @@
+import './data/thread-pool.js';
 import { Command, Option } from 'commander';
 import { readTrainConfig } from './config-file.js';
 import { parseTrainConfig, trainConfigSchema } from './config.js';

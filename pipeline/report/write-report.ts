@@ -1,5 +1,5 @@
 /** `DIR/report.html` from the files of a run folder; each section renders on its own so one failure stays local. */
-import { writeFile } from 'node:fs/promises';
+import { writeFileAtomic } from '../../train/trainer/fs-atomic.js';
 import { runPaths } from '../../train/run-folder.js';
 import { html, note } from './html.js';
 import { loadRunInputs } from './inputs.js';
@@ -26,6 +26,6 @@ export async function renderReport(runDir: string, now = new Date()): Promise<st
 /** Writes `runDir/report.html` and returns its path. */
 export async function writeReport(runDir: string): Promise<string> {
   const path = runPaths(runDir).report;
-  await writeFile(path, await renderReport(runDir));
+  await writeFileAtomic(path, await renderReport(runDir));
   return path;
 }

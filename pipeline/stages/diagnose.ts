@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { writeFileAtomic } from '../../train/trainer/fs-atomic.js';
 import { diagnose, readActivations, readMetrics } from '../../probe/index.js';
 import type { Diagnosis } from '../../probe/index.js';
 import { runPaths } from '../../train/index.js';
@@ -9,6 +9,6 @@ export async function diagnoseRun(runDir: string, classes: number): Promise<Diag
   const history = await readMetrics(paths.metrics);
   const probes = await readActivations(paths.activations).catch(() => []);
   const result = diagnose({ history, classes, probes });
-  await writeFile(paths.diagnosis, `${JSON.stringify(result, null, 2)}\n`);
+  await writeFileAtomic(paths.diagnosis, `${JSON.stringify(result, null, 2)}\n`);
   return result;
 }

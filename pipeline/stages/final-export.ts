@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { writeFile } from 'node:fs/promises';
+import { writeFileAtomic } from '../../train/trainer/fs-atomic.js';
 import { checkParity, exportLayersModel, layersReference, randomInputs, writeParityReport } from '../../export/index.js';
 import type { ParityInput, ParityReport } from '../../export/index.js';
 import type { DataSource } from '../../train/data/index.js';
@@ -14,7 +14,7 @@ export async function exportFinal(runDir: string, model: tf.LayersModel, data: D
   const paths = runPaths(runDir);
   const manifest = await readManifest(runDir);
   const exported = exportLayersModel(model, exportOptionsFrom(manifest, runDir));
-  await writeFile(paths.model, exported.encode());
+  await writeFileAtomic(paths.model, exported.encode());
   const { height, width, channels } = data.info;
   const watch = (manifest?.watchSet ?? []).slice(0, images);
   const inputs: ParityInput[] = [randomInputs({ height, width, channels }, images, 1, exported.metadata.preprocessing)];

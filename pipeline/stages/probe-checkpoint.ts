@@ -1,4 +1,3 @@
-import { writeFile } from 'node:fs/promises';
 import { writeFileAtomic } from '../../train/trainer/fs-atomic.js';
 import { join } from 'node:path';
 import { exportLayersModel } from '../../export/index.js';
@@ -22,7 +21,7 @@ export function probeEachCheckpoint(runDir: string, config: PipelineConfig, log:
     const manifest = await readManifest(runDir);
     const exported = exportLayersModel(e.model, exportOptionsFrom(manifest, runDir, e.dir));
     const onnxPath = join(e.dir, 'model.onnx');
-    await writeFile(onnxPath, exported.encode());
+    await writeFileAtomic(onnxPath, exported.encode());
     const result = await probeModel({
       model: onnxPath,
       source: probeImages(e.data, manifest?.watchSet ?? [], config.probe.images),

@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { writeFileAtomic } from '../../train/trainer/fs-atomic.js';
 import { compareProbes, formatCompare, photosSource, probeModel, readActivations } from '../../probe/index.js';
 import type { CompareResult, ImageSource, ModelCard, ProbeResult } from '../../probe/index.js';
 import { hasBatchNorm } from '../../probe/compare/batch-norm.js';
@@ -58,7 +58,7 @@ export async function compareWithReference(runDir: string, configured: string | 
       oursBatchNorm, referenceBatchNorm, seLogits: seLogits(ours),
     }),
   };
-  await writeFile(runPaths(runDir).compare, `${JSON.stringify(result, null, 2)}\n`);
+  await writeFileAtomic(runPaths(runDir).compare, `${JSON.stringify(result, null, 2)}\n`);
   log(formatCompare(result));
   return { result, line: `${card.pretrained ? 'pretrained' : 'structure only, not pretrained'}: ${choice.why} (compare.json)` };
 }

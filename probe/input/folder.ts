@@ -1,22 +1,37 @@
 /** `--images DIR`: every PNG/JPEG/WebP under DIR (sorted, recursive), decoded and resized with sharp. */
-import { readdir } from 'node:fs/promises';
+import { readdir, realpath, stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import sharp from 'sharp';
 import type { ImageBatch, ImageSource, TargetSize } from './source.js';
 
 const IMAGE_FILE = /\.(png|jpe?g|webp)$/i;
 
+/**
+ * Every image file under `dir`, sorted, following symbolic links to files and folders (reference photo sets
+ * are often links into a larger collection). Each real folder is read once, so a link back to an ancestor
+ * cannot loop; a link to nothing is an error naming it.
+ */
 export async function listImages(dir: string): Promise<string[]> {
-  let entries;
+  const out: string[] = [];
   try {
-    entries = await readdir(dir, { recursive: true, withFileTypes: true });
+    await walk(dir, new Set(), out);
   } catch (err) {
     throw new Error(`Cannot read --images ${dir}: ${(err as Error).message}`);
   }
-  return entries
-    .filter((e) => e.isFile() && IMAGE_FILE.test(e.name))
-    .map((e) => join(e.parentPath, e.name))
-    .sort();
+  return out.sort();
+}
+
+async function walk(dir: string, seen: Set<string>, out: string[]): Promise<void> {
+  const real = await realpath(dir);
+  if (seen.has(real)) return;
+  seen.add(real);
+  for (const name of await readdir(dir)) {
+    const path = join(dir, name);
+    const s = await stat(path).catch(() => null);
+    if (s === null) throw new Error(`${path} is a symbolic link to nothing; fix or remove the link`);
+    if (s.isDirectory()) await walk(path, seen, out);
+    else if (s.isFile() && IMAGE_FILE.test(name)) out.push(path);
+  }
 }
 
 export async function folderSource(dir: string, limit?: number, describe?: string): Promise<ImageSource> {

@@ -4,7 +4,8 @@
  * training metrics and write diagnosis.json.
  */
 import { existsSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
+import { writeFileAtomic } from '../../train/trainer/fs-atomic.js';
 import { dirname, join } from 'node:path';
 import { BUILTIN_CARDS, builtinCard, CARD_ALIASES } from '../cards/builtin.js';
 import { readCardFile, type ModelCard } from '../cards/card.js';
@@ -117,5 +118,5 @@ export async function runProbeCommand(c: ProbeCommand): Promise<ProbeCommandResu
 
 async function writeJson(path: string, value: unknown): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
-  await writeFile(path, `${JSON.stringify(value, null, 1)}\n`);
+  await writeFileAtomic(path, `${JSON.stringify(value, null, 1)}\n`);
 }

@@ -1,10 +1,18 @@
 /** Served models by URL name, with the `default` alias. Lookups validate the name before anything else. */
-import { badRequest, notFound } from '../errors.js';
+import { badRequest, notFound, unavailable } from '../errors.js';
 import { DEFAULT_ALIAS, MODEL_NAME, type Repository } from './repository.js';
 import { loadModel, type RuntimeOptions, type ServedModel } from './served-model.js';
 
+/** A model file that was found but failed to load, with the reason (reported by health/ready, /v2/models, logs). */
+export interface BrokenModel {
+  name: string;
+  path: string;
+  error: string;
+}
+
 export interface ModelRegistry {
   names: string[];
+  broken: BrokenModel[];
   defaultName: string;
   get(name: string): ServedModel;
   all(): ServedModel[];
@@ -13,21 +21,33 @@ export interface ModelRegistry {
 
 export async function loadRegistry(repo: Repository, opts: RuntimeOptions): Promise<ModelRegistry> {
   const models = new Map<string, ServedModel>();
-  try {
-    for (const e of repo.entries) models.set(e.name, await loadModel(e.name, e.path, opts, e.card ?? null));
-  } catch (err) {
-    await Promise.all([...models.values()].map((m) => m.close()));
-    throw err;
+  // One truncated or foreign file in a folder of runs must not take the others down: it is set aside with
+  // its reason, and only a folder where nothing loads is an error.
+  const broken: BrokenModel[] = [];
+  for (const e of repo.entries) {
+    try {
+      models.set(e.name, await loadModel(e.name, e.path, opts, e.card ?? null));
+    } catch (err) {
+      broken.push({ name: e.name, path: e.path, error: (err as Error).message.split('\n')[0] });
+    }
+  }
+  if (models.size === 0) {
+    throw new Error(`no model could be loaded: ${broken.map((b) => `${b.path}: ${b.error}`).join('; ')}`);
   }
   const names = [...models.keys()];
+  // The alias follows the newest model that loaded.
+  const defaultName = models.has(repo.defaultName) ? repo.defaultName : repo.entries.filter((e) => models.has(e.name)).reduce((a, b) => (b.mtimeMs > a.mtimeMs ? b : a)).name;
   return {
     names,
-    defaultName: repo.defaultName,
+    broken,
+    defaultName,
     get(name) {
       if (!MODEL_NAME.test(name)) throw badRequest(`invalid model name ${JSON.stringify(name.slice(0, 80))}: names match ${MODEL_NAME}`);
-      const m = models.get(name === DEFAULT_ALIAS ? repo.defaultName : name);
-      if (!m) throw notFound(`unknown model "${name}"; served: ${[DEFAULT_ALIAS, ...names].join(', ')}`);
-      return m;
+      const m = models.get(name === DEFAULT_ALIAS ? defaultName : name);
+      if (m) return m;
+      const b = broken.find((x) => x.name === name);
+      if (b) throw unavailable(`model "${name}" could not be loaded (${b.path}: ${b.error}); replace the file and restart the server`);
+      throw notFound(`unknown model "${name}"; served: ${[DEFAULT_ALIAS, ...names].join(', ')}`);
     },
     all: () => [...models.values()],
     async close() {

@@ -8,7 +8,7 @@ import { hasExportMetadata, parseExportMetadata, type ExportMetadata, type Prepr
 import type { ModelCard } from '../../probe/cards/card.js';
 import { decodeModel } from '../../onnx/model.js';
 import { intraOpThreads } from '../../probe/session/threads.js';
-import { graphOutputActivations, probeableLayers, type ActivationSource } from '../activations.js';
+import { graphOutputActivations, logitsLayer, probeableLayers, type ActivationSource } from '../activations.js';
 import { Batcher } from './batcher.js';
 
 export interface RuntimeOptions {
@@ -90,7 +90,7 @@ export async function loadModel(name: string, path: string, opts: RuntimeOptions
   const batcher = opts.batching ? new Batcher(run, imageSize, opts.maxBatchImages) : null;
   const unbatched = { runs: 0, images: 0 };
   const layers = probeableLayers(info, metadata?.layerOutputs);
-  const activations = graphOutputActivations(bytes, layers, outputName, sessionOptions, (images, seconds) => opts.onRun?.(name, 'activations', images, seconds));
+  const activations = graphOutputActivations(bytes, layers, outputName, sessionOptions, (images, seconds) => opts.onRun?.(name, 'activations', images, seconds), logitsLayer(info, metadata?.layerOutputs));
   return {
     name,
     path,

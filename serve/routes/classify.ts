@@ -1,5 +1,5 @@
 /**
- * POST /v1/models/:name/classify — a raw image/png or image/jpeg body, or multipart field `image`.
+ * POST /v1/models/:name/classify — a raw image/png, image/jpeg or image/webp body, or multipart field `image`.
  * Query: top (default 5), activations none|stats|full (default stats), layers (comma list).
  * Returns top-k labels with scores, every class probability, and the layer activations.
  */
@@ -16,6 +16,8 @@ export interface ClassifyOptions {
   maxImagePixels: number;
 }
 
+const IMAGE_TYPES = ['image/png', 'image/jpeg', 'image/webp'];
+
 const one = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
 function parseQuery(q: Request['query'], classes: number): { top: number; mode: ActivationMode; layers?: string[] } {
@@ -29,14 +31,14 @@ function parseQuery(q: Request['query'], classes: number): { top: number; mode: 
 
 export function classifyRoutes(registry: ModelRegistry, opts: ClassifyOptions): Router {
   const r = Router();
-  const raw = express.raw({ type: ['image/png', 'image/jpeg'], limit: opts.maxImageBytes });
+  const raw = express.raw({ type: IMAGE_TYPES, limit: opts.maxImageBytes });
   const form = multer({ storage: multer.memoryStorage(), limits: { fileSize: opts.maxImageBytes, files: 1, fields: 8, parts: 9 } }).single('image');
   // Pick the body reader by Content-Type; anything else is a 415 before a byte is buffered.
   const body = (req: Request<{ name: string }>, res: Response, next: NextFunction): void => {
     registry.get(req.params.name);
     if (req.is('multipart/form-data')) void form(req, res, next);
-    else if (req.is(['image/png', 'image/jpeg'])) void raw(req, res, next);
-    else next(unsupportedMedia(`send image/png, image/jpeg or multipart/form-data with field "image" (got ${req.get('content-type') ?? 'no Content-Type'})`));
+    else if (req.is(IMAGE_TYPES)) void raw(req, res, next);
+    else next(unsupportedMedia(`send image/png, image/jpeg, image/webp or multipart/form-data with field "image" (got ${req.get('content-type') ?? 'no Content-Type'})`));
   };
   r.post('/v1/models/:name/classify', body, async (req: Request<{ name: string }>, res: Response) => {
     const model = registry.get(req.params.name);

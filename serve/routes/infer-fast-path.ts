@@ -20,10 +20,11 @@ import { inferAnswer } from './infer-answer.js';
 import { parseInferJson } from './infer-json.js';
 import { parseInferRequest } from './infer-request.js';
 
-/** The route label of the express route, so metrics and logs do not tell the two paths apart. */
+/** The route labels of the express routes, so metrics and logs do not tell the two paths apart. */
 export const INFER_ROUTE = '/v2/models/:name/infer';
-/** Names that need no %-decoding (registry.ts' MODEL_NAME); anything else goes to express. */
-const INFER_PATH = /^(\/v2\/models\/([A-Za-z0-9][A-Za-z0-9_.-]{0,127})\/infer)(?:\?|$)/;
+export const VERSIONED_INFER_ROUTE = '/v2/models/:name/versions/:version/infer';
+/** Names that need no %-decoding (registry.ts' MODEL_NAME), optionally version "1"; anything else goes to express. */
+const INFER_PATH = /^(\/v2\/models\/([A-Za-z0-9][A-Za-z0-9_.-]{0,127})(\/versions\/1)?\/infer)(?:\?|$)/;
 const JSON_TYPE = /^application\/json\s*(?:;\s*charset\s*=\s*"?utf-8"?\s*)?$/i;
 
 export interface FastPathOptions {
@@ -54,19 +55,19 @@ export function inferFastPath(o: FastPathOptions): FastPath {
     } catch {
       return false;
     }
-    answer(o, req, res, model, m[1], length);
+    answer(o, req, res, model, m[1], m[3] ? VERSIONED_INFER_ROUTE : INFER_ROUTE, length);
     return true;
   };
 }
 
-function answer(o: FastPathOptions, req: IncomingMessage, res: ServerResponse, model: ServedModel, path: string, length: number): void {
+function answer(o: FastPathOptions, req: IncomingMessage, res: ServerResponse, model: ServedModel, path: string, route: string, length: number): void {
   const start = performance.now();
   setSecurityHeaders(res);
   const id = assignRequestId(req, res);
   let error: string | undefined;
   res.on('finish', () => {
-    o.log(requestLine(req, res, id, start, path, INFER_ROUTE, error));
-    recordRequest(o.metrics, 'POST', INFER_ROUTE, res.statusCode, (performance.now() - start) / 1000);
+    o.log(requestLine(req, res, id, start, path, route, error));
+    recordRequest(o.metrics, 'POST', route, res.statusCode, (performance.now() - start) / 1000);
   });
   readBody(req, length)
     .then((bytes) => {

@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: performance figures measured side by side in one run, printed as a table and written
  * to bench.json (DESIGN.md). BENCH_SECONDS (default 10) sets the seconds per throughput measurement;
- * BENCH_ONLY=train,inference,probe,server picks sections.
+ * BENCH_ONLY=train,inference,probe,server,loader picks sections.
  */
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -11,13 +11,14 @@ import { describeBackend, selectBackend } from '../../train/backend/index.js';
 import { buildModel } from '../../train/models/index.js';
 import { printTable, writeBenchJson } from './figures.js';
 import { inferenceThroughput } from './inference-throughput.js';
+import { loaderFigures } from './loader-throughput.js';
 import { measureProbeOverhead } from './probe-overhead.js';
 import { serverLoad } from './server-load.js';
 import { tfjsTrainImagesPerSecond, trainThroughputSideBySide } from './train-throughput.js';
 
 type Row = [string, number, string];
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
-const only = new Set((process.env.BENCH_ONLY ?? 'train,inference,probe,server').split(','));
+const only = new Set((process.env.BENCH_ONLY ?? 'train,inference,probe,server,loader').split(','));
 const report = await selectBackend('auto');
 console.log(describeBackend(report));
 const mnist = { height: 28, width: 28, channels: 1, classes: 10 };
@@ -77,6 +78,8 @@ if (only.has('server')) {
   add('server_load_errors', s.load_errors, `${s.load_requests} requests at concurrency 32`);
   add('server_rss_growth_mb', s.rss_after_mb - s.rss_before_mb, `RSS ${s.rss_before_mb.toFixed(0)} → ${s.rss_after_mb.toFixed(0)} MB`);
 }
+
+if (only.has('loader')) for (const [name, f] of Object.entries(await loaderFigures(seconds))) add(name, f.value, f.note);
 
 printTable(rows);
 await writeBenchJson(figures);

@@ -1,6 +1,8 @@
-import { access } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { access, readFile, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { ChecksumError, downloadVerified } from './download.js';
 import { readIdx, type IdxTensor } from './idx.js';
 import type { LabelledDataSource } from './labelled.js';
@@ -14,11 +16,16 @@ export const FASHION_MNIST_BASE_URL = 'http://fashion-mnist.s3-website.eu-centra
 export const FASHION_MNIST_SYSTEM_DIR = '/usr/share/datasets/fashion-mnist';
 
 export type FashionMnistFile = 'train-images' | 'train-labels' | 't10k-images' | 't10k-labels';
-export const FASHION_MNIST_FILES: Record<FashionMnistFile, { name: string; md5: string }> = {
-  'train-images': { name: 'train-images-idx3-ubyte.gz', md5: '8d4fb7e6c68d591d4c3dfef9ec88bf0d' },
-  'train-labels': { name: 'train-labels-idx1-ubyte.gz', md5: '25c81989df183df01b3e8a0aad5dffbe' },
-  't10k-images': { name: 't10k-images-idx3-ubyte.gz', md5: 'bef4ecab320f06d8554ea6380940ec79' },
-  't10k-labels': { name: 't10k-labels-idx1-ubyte.gz', md5: 'bb300cfdad3c16e7a12a480ee83cd310' },
+/**
+ * `md5`: the published checksum of the .gz download. `rawMd5`: of the decompressed IDX bytes, computed from
+ * Debian's dataset-fashion-mnist (0.0~git20200523.55506a9-1), whose .gz files are recompressed (other MD5s)
+ * around the same bytes; it lets a gunzipped or repacked copy be verified too.
+ */
+export const FASHION_MNIST_FILES: Record<FashionMnistFile, { name: string; md5: string; rawMd5: string }> = {
+  'train-images': { name: 'train-images-idx3-ubyte.gz', md5: '8d4fb7e6c68d591d4c3dfef9ec88bf0d', rawMd5: 'f4a8712d7a061bf5bd6d2ca38dc4d50a' },
+  'train-labels': { name: 'train-labels-idx1-ubyte.gz', md5: '25c81989df183df01b3e8a0aad5dffbe', rawMd5: '9018921c3c673c538a1fc5bad174d6f9' },
+  't10k-images': { name: 't10k-images-idx3-ubyte.gz', md5: 'bef4ecab320f06d8554ea6380940ec79', rawMd5: '8181f5470baa50b63fa0f6fddb340f0a' },
+  't10k-labels': { name: 't10k-labels-idx1-ubyte.gz', md5: 'bb300cfdad3c16e7a12a480ee83cd310', rawMd5: '15d484375f8d13e6eb1aabb0c3f46965' },
 };
 const KEYS = Object.keys(FASHION_MNIST_FILES) as FashionMnistFile[];
 
@@ -30,8 +37,10 @@ export interface FashionMnistOptions {
   /** Distribution package location; `null` skips it. */
   systemDir?: string | null;
   baseUrl?: string;
-  /** Overrides the official MD5s (tests serve their own tiny files). */
+  /** Overrides the official MD5s of the .gz files (tests serve their own tiny files). */
   checksums?: Partial<Record<FashionMnistFile, string>>;
+  /** Overrides the MD5s of the decompressed IDX bytes (`rawMd5`). */
+  rawChecksums?: Partial<Record<FashionMnistFile, string>>;
   download?: boolean;
   limitTrain?: number;
   limitTest?: number;
@@ -95,7 +104,10 @@ async function locateFiles(opts: FashionMnistOptions): Promise<Record<FashionMni
   const candidates = [userDir && join(userDir, 'fashion-mnist'), userDir, cacheDir, systemDir].filter((d): d is string => !!d);
   for (const dir of candidates) {
     const found = await filesIn(dir);
-    if (KEYS.every((k) => found[k])) return found as Record<FashionMnistFile, string>;
+    if (KEYS.every((k) => found[k])) {
+      await verifyFound(found as Record<FashionMnistFile, string>, opts);
+      return found as Record<FashionMnistFile, string>;
+    }
   }
   if (opts.download === false) throw notFound(candidates, 'downloading is disabled (download: false)');
   const found = await filesIn(cacheDir);
@@ -118,6 +130,46 @@ async function locateFiles(opts: FashionMnistOptions): Promise<Record<FashionMni
   return found as Record<FashionMnistFile, string>;
 }
 
+/**
+ * Every file found on disk is checked on every load (≈ 0.2 s for the four): a .gz against the published MD5
+ * or, failing that, its decompressed bytes against `rawMd5`; a gunzipped file against `rawMd5`. A damaged or
+ * different file is an error naming it, never data trained on quietly or swapped for another set.
+ */
+async function verifyFound(found: Record<FashionMnistFile, string>, opts: FashionMnistOptions): Promise<void> {
+  const md5 = (b: Uint8Array): string => createHash('md5').update(b).digest('hex');
+  for (const k of KEYS) {
+    const path = found[k];
+    const gzExpected = (opts.checksums?.[k] ?? FASHION_MNIST_FILES[k].md5).toLowerCase();
+    const rawExpected = (opts.rawChecksums?.[k] ?? FASHION_MNIST_FILES[k].rawMd5).toLowerCase();
+    const s = await stat(path);
+    // A pipeline loads the set several times (availability check, training, probe): verify each file once.
+    const seen = `${s.size}:${s.mtimeMs}:${gzExpected}:${rawExpected}`;
+    if (verified.get(path) === seen) continue;
+    const stored = await readFile(path);
+    if (path.endsWith('.gz') && md5(stored) === gzExpected) {
+      verified.set(path, seen);
+      continue;
+    }
+    let raw: Uint8Array;
+    try {
+      raw = path.endsWith('.gz') ? gunzipSync(stored) : stored;
+    } catch (e) {
+      throw new ChecksumError(`${path} is not a readable gzip file (${(e as Error).message}); delete it so it is downloaded again, or reinstall dataset-fashion-mnist.`);
+    }
+    const actual = md5(raw);
+    if (actual !== rawExpected) {
+      throw new ChecksumError(
+        `Checksum mismatch for ${path}: MD5 of its IDX bytes ${actual}, expected ${rawExpected} (Fashion-MNIST ${FASHION_MNIST_FILES[k].name}). ` +
+          'The file is damaged or from another data set; delete it so it is downloaded again, or reinstall dataset-fashion-mnist.',
+      );
+    }
+    verified.set(path, seen);
+  }
+}
+
+/** Files verified in this process: path -> size, mtime and the checksums they matched. */
+const verified = new Map<string, string>();
+
 async function filesIn(dir: string): Promise<Partial<Record<FashionMnistFile, string>>> {
   const found: Partial<Record<FashionMnistFile, string>> = {};
   for (const k of KEYS) {
@@ -138,8 +190,11 @@ function describe(err: unknown): string {
   return e.cause?.message ? `${e.message}: ${e.cause.message}` : String(e.message ?? err);
 }
 
+/** The data set is not on this machine (as opposed to present but damaged): the one case a caller may fall back from. */
+export class DatasetNotFoundError extends Error {}
+
 function notFound(searched: string[], why: string): Error {
-  return new Error(
+  return new DatasetNotFoundError(
     `Fashion-MNIST not found in ${searched.join(', ')} and ${why}. ` +
       'Install it with `apt-get install dataset-fashion-mnist`, or put the four *-ubyte(.gz) files in a directory ' +
       'and set ACTPROBE_DATA to it, or use the "synthetic" data source.',

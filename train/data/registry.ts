@@ -39,7 +39,9 @@ const imageFolderSpec = z.strictObject({
   channels: channels.default(IMAGE_FOLDER_DEFAULTS.channels),
   holdout: z.number().min(0).lt(1).default(IMAGE_FOLDER_DEFAULTS.holdout),
   seed: z.int().default(IMAGE_FOLDER_DEFAULTS.seed),
-  concurrency: z.int().min(1).max(64).default(IMAGE_FOLDER_DEFAULTS.concurrency),
+  concurrency: z.int().min(1).max(4096).default(IMAGE_FOLDER_DEFAULTS.concurrency),
+  /** A file whose header or end is damaged (checked for every file before training): refuse, or train without it. */
+  onBadImage: z.enum(['error', 'skip']).default(IMAGE_FOLDER_DEFAULTS.onBadImage),
 });
 
 const cifar10Spec = z.strictObject({

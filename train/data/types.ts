@@ -18,6 +18,8 @@ export interface DatasetInfo {
   testCount: number;
   /** Where the data came from (path or "procedural"), for the run manifest. */
   origin: string;
+  /** Examples per class (index = label) in each split, where the source knows them without decoding. */
+  classCounts?: Record<Split, number[]>;
 }
 
 export type Split = 'train' | 'test';

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { readFile, writeFile } from 'node:fs/promises';
 import type { TrainConfig } from '../config.js';
-import { augmentBatch, createDataSource, watchSetForSource } from '../data/index.js';
+import { augmentBatch, createDataSource, describeClasses, watchSetForSource } from '../data/index.js';
 import type { DataSource } from '../data/index.js';
 import { buildModel, seedInitialWeights } from '../models/index.js';
 import type { ActivityPenalty } from '../models/index.js';
@@ -124,6 +124,7 @@ export async function runTraining(config: TrainConfig, opts: TrainOptions): Prom
     await opts.onCheckpoint?.({ miniEpoch: 0, dir, metrics: null, model, data });
   }
   log(`model ${model.name}: ${model.countParams()} parameters; data ${info.name} (${info.trainCount} train / ${info.testCount} test, ${info.classes} classes) from ${info.origin}`);
+  for (const line of describeClasses(info)) log(line);
 
   const dropout = seedDropout(model, config.seed);
   const step = createTrainStep(model, penalties, info.classes);

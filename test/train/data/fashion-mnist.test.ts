@@ -73,7 +73,7 @@ describe('fashion-mnist', () => {
     await mkdir(dir);
     const f = fixture(6, 4);
     for (const k of Object.keys(f) as FashionMnistFile[]) await writeFile(join(dir, FASHION_MNIST_FILES[k].name), f[k]);
-    const src = await createFashionMnist({ ...quiet, env: { ACTPROBE_DATA: dir }, cacheDir: join(tmp, 'unused'), download: false, limitTrain: 5 });
+    const src = await createFashionMnist({ ...quiet, env: { ACTPROBE_DATA: dir }, cacheDir: join(tmp, 'unused'), download: false, limitTrain: 5, checksums: checksumsOf(f) });
     expect(src.info).toMatchObject({ height: 4, width: 4, trainCount: 5, testCount: 4, origin: dir });
     const b = await src.read('train', [2, 0]);
     expect(Array.from(b.labels)).toEqual([6, 0]);
@@ -90,7 +90,7 @@ describe('fashion-mnist', () => {
     expect(requests.sort()).toEqual(Object.values(FASHION_MNIST_FILES).map((f) => `/${f.name}`).sort());
     expect(src.info.trainCount).toBe(6);
     expect((await readdir(cacheDir)).sort()).toEqual(Object.values(FASHION_MNIST_FILES).map((f) => f.name).sort());
-    const again = await createFashionMnist({ ...quiet, cacheDir, baseUrl: 'http://127.0.0.1:9/', checksums: {} });
+    const again = await createFashionMnist({ ...quiet, cacheDir, baseUrl: 'http://127.0.0.1:9/', checksums: checksumsOf(served) });
     expect(again.info.testCount).toBe(4);
     expect(requests.length).toBe(4);
   });
@@ -118,12 +118,25 @@ describe('fashion-mnist', () => {
     await expect(createFashionMnist({ ...quiet, cacheDir: join(tmp, 'c2'), download: false })).rejects.toThrow(/download: false.*dataset-fashion-mnist/);
   });
 
+  it('verifies files found on disk on every load: a damaged cached file is a ChecksumError naming it', async () => {
+    const dir = join(tmp, 'damaged');
+    await mkdir(dir);
+    const f = fixture(6, 4);
+    for (const k of Object.keys(f) as FashionMnistFile[]) await writeFile(join(dir, FASHION_MNIST_FILES[k].name), f[k]);
+    const bad = Uint8Array.from(f['t10k-images']);
+    bad[bad.length - 12] ^= 0xff;
+    await writeFile(join(dir, FASHION_MNIST_FILES['t10k-images'].name), bad);
+    const err = await createFashionMnist({ ...quiet, dataDir: dir, download: false, cacheDir: join(tmp, 'c4'), checksums: checksumsOf(f) }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ChecksumError);
+    expect((err as Error).message).toContain(join(dir, 't10k-images-idx3-ubyte.gz'));
+  });
+
   it('validates labels against the image count, naming both files', async () => {
     const dir = join(tmp, 'mismatch');
     await mkdir(dir);
     const f = { ...fixture(6, 4), 'train-labels': gzipSync(encodeIdx([5], new Uint8Array(5))) };
     for (const k of Object.keys(f) as FashionMnistFile[]) await writeFile(join(dir, FASHION_MNIST_FILES[k].name), f[k]);
-    await expect(createFashionMnist({ ...quiet, dataDir: dir, download: false, cacheDir: join(tmp, 'c3') }))
+    await expect(createFashionMnist({ ...quiet, dataDir: dir, download: false, cacheDir: join(tmp, 'c3'), checksums: checksumsOf(f) }))
       .rejects.toThrow(/train-labels-idx1-ubyte\.gz has 5 labels but .*train-images-idx3-ubyte\.gz has 6 images/);
   });
 });

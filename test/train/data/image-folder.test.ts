@@ -82,8 +82,7 @@ describe('image-folder', () => {
     const root = join(tmp, 'bad');
     await mkdir(join(root, 'x'), { recursive: true });
     await writeFile(join(root, 'x', 'broken.png'), Buffer.from('definitely not a png'));
-    const src = await createImageFolder({ root, holdout: 0, concurrency: 2 });
-    await expect(src.read('train', [0])).rejects.toThrow(/broken\.png/);
+    await expect(createImageFolder({ root, holdout: 0, concurrency: 2, log: () => undefined })).rejects.toThrow(/broken\.png is not a JPEG, PNG or WebP/);
     await mkdir(join(root, 'empty'));
     await expect(createImageFolder({ root })).rejects.toThrow(/empty holds no \.jpg/);
     await expect(createImageFolder({ root: join(tmp, 'missing') })).rejects.toThrow(/missing is not a directory/);
