@@ -3,12 +3,13 @@
  * seven photographs). The model file is checked against its card's sha256 every time it is loaded (≈ 15 ms for
  * its 4.9 MB), so a damaged or truncated copy is refused with what to do instead of probing garbage.
  */
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { ModelCard } from './card.js';
-import { ChecksumMismatchError } from './fetch.js';
+import { verifyReferenceFile } from './verify.js';
+
+export { verifyReferenceFile };
 
 /** assets/reference/ of this checkout. */
 export const SHIPPED_DIR = fileURLToPath(new URL('../../assets/reference/', import.meta.url));
@@ -17,22 +18,6 @@ export const SHIPPED_DIR = fileURLToPath(new URL('../../assets/reference/', impo
 export const SHIPPED_PHOTOS_DIR = `${SHIPPED_DIR}photos`;
 
 export const shippedPath = (file: string): string => `${SHIPPED_DIR}${file}`;
-
-/** Verifies `path` against the card's sha256 (and byte count); throws a ChecksumMismatchError that says what to do. */
-export async function verifyReferenceFile(card: ModelCard, path: string, howToRestore: string): Promise<string> {
-  if (!card.sha256) return path;
-  const bytes = await readFile(path).catch((err: Error) => {
-    throw new Error(`Reference model ${card.name}: cannot read ${path}: ${err.message}. ${howToRestore}`);
-  });
-  const actual = createHash('sha256').update(bytes).digest('hex');
-  if (actual !== card.sha256) {
-    const size = card.bytes !== undefined && bytes.length !== card.bytes ? ` and ${bytes.length} bytes instead of ${card.bytes} (truncated or damaged)` : '';
-    throw new ChecksumMismatchError(
-      `Reference model ${card.name} at ${path} is damaged: sha256 ${actual}${size}, expected ${card.sha256}. It was not used. ${howToRestore}`,
-    );
-  }
-  return path;
-}
 
 /** Path of a shipped reference model, checksum verified. */
 export async function shippedReference(card: ModelCard): Promise<string> {

@@ -22,6 +22,6 @@ describe('reference cache', () => {
     writeFileSync(path, damaged);
     const err = await cachedReference(card, cacheDir).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ChecksumMismatchError);
-    expect((err as Error).message).toMatch(/test-ref .*test-ref\.onnx\) is corrupt: sha256 [0-9a-f]{64}, expected .*run `npm run fetch-reference -- test-ref` again/);
+    expect((err as Error).message).toMatch(/test-ref at .*test-ref\.onnx is damaged: sha256 [0-9a-f]{64}.*, expected [0-9a-f]{64}\. It was not used\. .*run `npm run fetch-reference -- test-ref` again/);
   });
 });
