@@ -150,9 +150,9 @@ describe('npm run pipeline, end to end on a small synthetic run', () => {
     });
     expect(run.status, run.stderr).toBe(0);
     expect(run.stderr).toMatch(/resuming from checkpoint 2/);
-    expect(run.stderr).toMatch(/resuming with a changed config \(recorded in manifest\.json\): miniEpochs 2 → 3/);
+    expect(run.stderr).toMatch(/resuming with a changed config \(recorded in manifest\.json\): miniEpochs 2 → 3, reference /);
     const manifest = JSON.parse(await readFile(join(out, 'manifest.json'), 'utf8')) as RunManifest;
-    expect(manifest.configChanges?.map((c) => [c.fromCheckpoint, c.fields])).toEqual([[2, [{ path: 'miniEpochs', recorded: 2, given: 3 }]]]);
+    expect(manifest.configChanges?.map((c) => [c.fromCheckpoint, c.fields])).toEqual([[2, [{ path: 'miniEpochs', recorded: 2, given: 3 }, { path: 'reference', recorded: 'bvlcalexnet-12', given: card }]]]);
     expect(manifest.status).toBe('finished');
     const lines = (await readFile(join(out, 'activations.jsonl'), 'utf8')).trim().split('\n').map((l) => parseProbeResult(JSON.parse(l)));
     expect(lines.map((l) => l.miniEpoch)).toEqual([0, 1, 2, 3]);
