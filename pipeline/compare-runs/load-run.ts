@@ -62,7 +62,7 @@ export async function loadRunSummary(dir: string, name = basename(dir), now = Da
   return {
     name,
     dir,
-    status: await runStatus(dir, manifest?.status, epochs, now),
+    status: await runStatus(dir, manifest?.status, history.epochs.map((e) => ({ seconds: typeof e.seconds === 'number' ? e.seconds : null })), now),
     config: full?.config ?? null,
     classes,
     epochs,

@@ -5,7 +5,6 @@
  */
 import { stat } from 'node:fs/promises';
 import { runPaths } from '../../train/run-folder.js';
-import type { MetricsLine } from '../report/schemas.js';
 
 export type RunState = 'finished' | 'failed' | 'running' | 'stalled' | 'not started';
 
@@ -22,7 +21,7 @@ export const STALL_FLOOR_SECONDS = 120;
 
 const mtime = async (p: string): Promise<number | null> => (await stat(p).catch(() => null))?.mtimeMs ?? null;
 
-export async function runStatus(dir: string, manifestStatus: string | undefined, epochs: MetricsLine[] | null, now = Date.now(), stallFloor = STALL_FLOOR_SECONDS): Promise<RunStatus> {
+export async function runStatus(dir: string, manifestStatus: string | undefined, epochs: ReadonlyArray<{ seconds?: number | null }> | null, now = Date.now(), stallFloor = STALL_FLOOR_SECONDS): Promise<RunStatus> {
   const p = runPaths(dir);
   const times = (await Promise.all([p.manifest, p.metrics, p.activations, p.report, p.failure].map(mtime))).filter((t): t is number => t !== null);
   const lastWriteMs = times.length ? Math.max(...times) : null;
@@ -30,7 +29,7 @@ export async function runStatus(dir: string, manifestStatus: string | undefined,
   if (manifestStatus === 'failed') return { state: 'failed', lastWriteMs, detail: 'manifest.json says failed' };
   if (manifestStatus === 'finished' && (await mtime(p.report)) !== null) return { state: 'finished', lastWriteMs, detail: 'report.html written' };
   if (lastWriteMs === null) return { state: 'not started', lastWriteMs, detail: 'no manifest.json yet' };
-  const perEpoch = epochs?.map((e) => (e as { seconds?: number }).seconds ?? 0).filter((s) => s > 0) ?? [];
+  const perEpoch = epochs?.map((e) => e.seconds ?? 0).filter((s) => s > 0) ?? [];
   const typical = perEpoch.length ? Math.max(...perEpoch) : 0;
   const limit = Math.max(stallFloor, 3 * typical);
   const quiet = (now - lastWriteMs) / 1000;

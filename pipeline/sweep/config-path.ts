@@ -40,6 +40,7 @@ export function setAt(root: Json, segments: readonly string[], value: Json, desc
 export function unknownKey(parent: Json, segments: readonly string[], i: number): string {
   const where = i === 0 ? 'the config' : segments.slice(0, i).join('.');
   if (!isContainer(parent)) return `${where} is ${JSON.stringify(parent)}, not an object`;
+  if (Array.isArray(parent)) return `${where} has ${parent.length} entries; index ${segments[i]} does not exist`;
   const known = Object.keys(parent);
   const guess = didYouMean(segments[i], known);
   return `${where} has no field "${segments[i]}"${guess ? ` (did you mean "${guess}"?)` : ''}; its fields: ${known.join(', ')}`;
