@@ -9,6 +9,8 @@ export interface FirstFired {
   rule: string;
   title: string;
   miniEpoch: number;
+  /** False when the rule no longer fires on the whole history (e.g. accuracy left chance later). */
+  stillFiring: boolean;
 }
 
 export function firstFired(history: TrainingHistory, probes: ProbeResult[], classes: number | undefined): FirstFired[] {
@@ -20,7 +22,11 @@ export function firstFired(history: TrainingHistory, probes: ProbeResult[], clas
       probes: probes.filter((p) => (p.miniEpoch ?? 0) <= k),
       classes,
     };
-    for (const f of diagnose(prefix).findings) if (!seen.has(f.rule)) seen.set(f.rule, { rule: f.rule, title: f.title, miniEpoch: k });
+    const findings = diagnose(prefix).findings;
+    const now = new Set(findings.map((f) => f.rule));
+    for (const f of findings) if (!seen.has(f.rule)) seen.set(f.rule, { rule: f.rule, title: f.title, miniEpoch: k, stillFiring: true });
+    // After the last prefix, `stillFiring` says whether the rule holds for the run as it stands.
+    for (const v of seen.values()) v.stillFiring = now.has(v.rule);
   }
   return [...seen.values()].sort((a, b) => a.miniEpoch - b.miniEpoch);
 }

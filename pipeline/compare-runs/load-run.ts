@@ -70,7 +70,8 @@ export async function loadRunSummary(dir: string, name = basename(dir), now = Da
     roles,
     finalAccuracy: last?.testAccuracy ?? manifest?.testAccuracy ?? null,
     finalLoss: last ? (last.testLoss ?? last.trainLoss) : null,
-    seconds: manifest ? Object.values(manifest.stages).reduce((a, b) => a + b, 0) : null,
+    // Stage times are written as each stage ends: 0 means none has ended yet.
+    seconds: manifest ? Object.values(manifest.stages).reduce((a, b) => a + b, 0) || null : null,
     // The run's own diagnosis when written; while it trains, the rules' findings so far.
     headlines: diagnosis ? diagnosis.findings.map((f) => `${f.title}${f.where ? ` (${f.where})` : ''}`) : fired.map((f) => `${f.title} (so far)`),
     fired,

@@ -26,7 +26,7 @@ export interface ComparisonOptions {
 const EXTRA_CSS = `
 td.state { font-weight: 600; } td.state.finished { color: #3c8d4f; } td.state.failed { color: #c9302c; }
 td.state.stalled { color: #a05a00; } td.state.running { color: #2c5aa0; } td.num { text-align: right; font-variant-numeric: tabular-nums; }
-td ul { margin: 0; padding-left: 16px; } table.variants td { vertical-align: top; }
+td ul { margin: 0; padding-left: 16px; } td.setting, td.num { white-space: nowrap; } table.variants td { vertical-align: top; }
 `;
 
 function row(run: RunSummary, i: number, opts: ComparisonOptions): Html {
@@ -39,7 +39,7 @@ ${opts.columns.map((c) => html`<td class="setting">${c.values[i]}</td>`)}
 <td class="num loss">${fmt(run.finalLoss)}</td>
 <td class="num">${last ? last.miniEpoch : '—'}</td>
 <td class="num">${run.seconds === null ? '—' : `${fmt(run.seconds)} s`}</td>
-<td class="fired">${run.fired.length ? html`<ul>${run.fired.map((f) => html`<li>${f.rule} at mini-epoch ${f.miniEpoch}</li>`)}</ul>` : 'none'}</td>
+<td class="fired">${run.fired.length ? html`<ul>${run.fired.map((f) => html`<li>${f.rule} at mini-epoch ${f.miniEpoch}${f.stillFiring ? '' : ' (cleared later)'}</li>`)}</ul>` : 'none'}</td>
 <td class="headlines">${run.headlines.length ? html`<ul>${run.headlines.map((h) => html`<li>${h}</li>`)}</ul>` : 'no findings'}${run.problems.length ? note(run.problems.join('; '), 'error') : ''}</td>
 </tr>`;
 }
