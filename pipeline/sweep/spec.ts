@@ -56,6 +56,7 @@ function parseToken(axis: string, token: string): AxisValue {
   try {
     return { label: token, value: JSON.parse(token) };
   } catch {
+    if (named) throw new Error(`--vary ${axis}: unknown value "${token}"; its named values are ${Object.keys(named).join(', ')} (or give JSON)`);
     return { label: token, value: token };
   }
 }

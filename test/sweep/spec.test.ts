@@ -55,6 +55,7 @@ describe('bad sweep specs are refused, naming what is wrong', () => {
   it('empty value lists, from flags and from files', () => {
     expect(() => parseVary('lr=')).toThrow(/--vary lr: empty value list/);
     expect(() => parseVary('lr=1e-3,')).toThrow(/value 2 .* is empty/);
+    expect(() => parseVary('augment=maybe')).toThrow(/--vary augment: unknown value "maybe"; its named values are off, on/);
     expect(() => axesOfFile(parseSweepFile({ base: {}, axes: { lr: [] } }, 'f'))).toThrow(/sweep axis lr: empty value list/);
     expect(() => expandSweep({ base: TINY_BASE, baseSource: 'x', axes: [], design: 'grid' })).toThrow(/at least one axis/);
   });
