@@ -71,6 +71,21 @@ describe('bad sweep specs are refused, naming what is wrong', () => {
   });
 });
 
+describe('the seed-questions preset', () => {
+  it('expands to the baseline and one run per change, each differing from the baseline in that field only', async () => {
+    const path = join(ROOT, 'pipeline/configs/seed-questions.sweep.json');
+    const { specFromArgs } = await import('../../pipeline/sweep/load-spec.js');
+    const v = expandSweep(await specFromArgs(path, [], undefined));
+    expect(v.map((x) => x.name)).toEqual(['baseline', 'lr=2e-4', 'lr=5e-5', 'lr=1e-5', 'batch=384', 'optimizer=sgd', 'augment=on', 'se=off', 'nearOne=on']);
+    const base = v[0].config;
+    expect(base.data.name).toBe('fashion-mnist');
+    expect(v.find((x) => x.name === 'optimizer=sgd')?.config.optimizer.kind).toBe('sgd');
+    expect(v.find((x) => x.name === 'batch=384')?.config.schedule).toEqual([{ from: 0, lr: 1e-3, batchSize: 384 }]);
+    expect(v.find((x) => x.name === 'lr=1e-5')?.config.schedule).toEqual([{ from: 0, lr: 1e-5, batchSize: 64 }]);
+    expect(v.find((x) => x.name === 'augment=on')?.config.augment).toEqual({ cropPadding: 2, flip: true });
+  });
+});
+
 describe('--plan', () => {
   it('writes one command per variant, an Indexed Job with one completion each, and a Slurm array over the same indices', () => {
     const variants = expandSweep(spec('lr=1e-3,2e-4', 'batch=32,64'));
