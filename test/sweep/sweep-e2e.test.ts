@@ -28,7 +28,8 @@ describe('npm run sweep, 2×2, stopped and resumed', () => {
     out = join(dir, 'sweep');
     await writeFile(join(dir, 'base.json'), JSON.stringify({ ...TINY_BASE, miniEpochs: 1 }));
     const args = ['pipeline/sweep/cli.ts', '--config', join(dir, 'base.json'), '--vary', 'lr=1e-3,3e-3', '--vary', 'batch=16,32', '--out', out, '--backend', 'wasm'];
-    const child = spawn(TSX, args, { cwd: ROOT, stdio: 'ignore' });
+    // Node itself, not the tsx wrapper process: the signal goes straight to the sweep, as from a terminal.
+    const child = spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: ROOT, stdio: 'ignore' });
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     // Stop it as soon as sweep.json shows the first variant finished (the second has then just started).
     for (let i = 0; i < 1500; i++) {
