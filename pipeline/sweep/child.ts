@@ -19,9 +19,9 @@ export function pipelineArgs(config: string, out: string, backend: string, resum
 
 export async function startPipeline(args: string[], logPath: string, env: NodeJS.ProcessEnv): Promise<ChildRun> {
   const log = await open(logPath, 'a');
-  // Its own process group: Ctrl-C in the terminal reaches the sweep alone, which passes one SIGINT on, so a
-  // variant never sees the signal twice (once from the terminal, once from the sweep).
-  const child = spawn(process.execPath, ['--import', TSX_LOADER, PIPELINE_CLI, ...args], { stdio: ['ignore', log.fd, log.fd], env, detached: true });
+  // Same process group as the sweep: Ctrl-C in the terminal reaches every variant even if the sweep itself
+  // cannot pass it on; a `kill` of the sweep alone is passed on by the runner.
+  const child = spawn(process.execPath, ['--import', TSX_LOADER, PIPELINE_CLI, ...args], { stdio: ['ignore', log.fd, log.fd], env });
   const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve, reject) => {
     child.once('error', reject);
     child.once('exit', (code, signal) => resolve({ code, signal }));

@@ -2,6 +2,9 @@
  * `npm run sweep -- --config BASE.json --vary PATH=V1,V2 … --out DIR [--parallel N] [--resume] [--plan]`
  * Every variant is an ordinary run folder DIR/<name>; DIR/sweep.json records base, axes and statuses;
  * DIR/index.html compares them. The whole spec is validated before anything trains.
+ * `npm run sweep` starts this with `node --import tsx`, not the tsx CLI: the tsx CLI relays a signal and, when
+ * the process does not acknowledge it within 30 ms (busy rendering a page), SIGKILLs it, which would leave
+ * the variants running without the sweep that records them.
  */
 import { Command, InvalidArgumentError } from 'commander';
 import { join } from 'node:path';
