@@ -105,4 +105,13 @@ describe('npm run sweep, 2×2, stopped and resumed', () => {
     expect([...page.matchAll(/<tr data-run=/g)]).toHaveLength(2);
     expect(page).toContain(`href="sweep/${encodeURIComponent(NAMES[3])}/report.html"`);
   });
+
+  it('compare-runs on the sweep folder rebuilds its index.html (what a scheduler-run --plan ends with)', async () => {
+    const before = (await stat(join(out, 'index.html'))).mtimeMs;
+    const r = spawnSync(TSX, ['pipeline/compare-runs/cli.ts', out], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout.trim()).toBe(join(out, 'index.html'));
+    expect((await stat(join(out, 'index.html'))).mtimeMs).toBeGreaterThan(before);
+    expect([...(await readFile(join(out, 'index.html'), 'utf8')).matchAll(/<tr data-run=/g)]).toHaveLength(4);
+  });
 });
