@@ -12,6 +12,15 @@ import type { Variant } from './validate.js';
 
 const exists = (p: string): Promise<boolean> => access(p).then(() => true, () => false);
 
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 /** What a run folder says about itself: finished (manifest + report), failed (failure.json), started, or nothing. */
 export async function runFolderStatus(runDir: string): Promise<VariantStatus> {
   const manifest = await readManifest(runDir);
@@ -29,6 +38,9 @@ export async function prepareSweep(dir: string, spec: SweepSpec, variants: Varia
     const have = stored.variants.map((v) => v.name).join('\n');
     if (want !== have) throw new Error(`--resume: ${paths.state} holds other variants (${stored.variants.map((v) => v.name).join('; ')}) than this spec (${variants.map((v) => v.name).join('; ')}); resume without --config/--vary to continue the stored sweep`);
   }
+  // A sweep killed outright (SIGKILL) leaves its variants running; a second writer would corrupt their folders.
+  const alive = stored?.variants.filter((v) => v.status === 'running' && v.pid !== undefined && isAlive(v.pid)) ?? [];
+  if (alive.length > 0) throw new Error(`--resume: ${alive.map((v) => `${v.name} (pid ${v.pid})`).join(', ')} still running from the earlier sweep; wait for it or stop it, then resume`);
   await mkdir(paths.configs, { recursive: true });
   await mkdir(paths.logs, { recursive: true });
   const now = new Date().toISOString();
@@ -48,6 +60,7 @@ export async function prepareSweep(dir: string, spec: SweepSpec, variants: Varia
     const status = await runFolderStatus(join(dir, v.name));
     state.variants.push({
       ...before,
+      pid: undefined,
       name: v.name,
       folder: v.name,
       settings: Object.fromEntries(v.settings.map((s) => [s.axis, s.label])),

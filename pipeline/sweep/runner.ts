@@ -47,6 +47,7 @@ export async function runSweep(dir: string, state: SweepState, opts: RunSweepOpt
 
   // Native kernel threads split between the variants that run at once (2 cores, 2 variants → 1 thread each).
   const threads = Math.max(1, Math.floor(availableParallelism() / opts.parallel));
+  if (opts.parallel > availableParallelism()) opts.log(`sweep: --parallel ${opts.parallel} on ${availableParallelism()} cores: the variants will share cores and each run slower`);
   const env = { ...process.env, ...(opts.parallel > 1 && !process.env.ACTPROBE_NATIVE_THREADS ? { ACTPROBE_NATIVE_THREADS: String(threads) } : {}) };
   const ran: string[] = [];
   const queue = [...todo];
@@ -60,11 +61,14 @@ export async function runSweep(dir: string, state: SweepState, opts: RunSweepOpt
     opts.log(`sweep: ${v.name} ${resume ? 'resuming' : 'starting'} (log ${join(dir, v.log ?? '')})`);
     const r = await startPipeline(pipelineArgs(join(dir, v.config), runDir, opts.backend, resume), join(dir, v.log ?? `${v.name}.log`), env);
     running.add(r);
+    v.pid = r.child.pid;
+    await save();
     const { code, signal } = await r.done;
     running.delete(r);
     const after = await runFolderStatus(runDir);
     v.status = code === 0 && after === 'finished' ? 'finished' : stopping ? 'interrupted' : 'failed';
     v.exitCode = code;
+    v.pid = undefined;
     v.finishedAt = new Date().toISOString();
     v.seconds = (v.seconds && resume ? v.seconds : 0) + (performance.now() - started) / 1000;
     ran.push(v.name);

@@ -29,6 +29,8 @@ export const sweepStateSchema = z.object({
     finishedAt: z.string().optional(),
     seconds: z.number().optional(),
     exitCode: z.number().nullable().optional(),
+    /** Process id of the pipeline while it runs (a resumed sweep refuses to start a second writer). */
+    pid: z.number().optional(),
     /** The pipeline's output, relative to the sweep folder. */
     log: z.string().optional(),
   })),

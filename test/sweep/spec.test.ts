@@ -71,6 +71,22 @@ describe('bad sweep specs are refused, naming what is wrong', () => {
   });
 });
 
+describe('--resume', () => {
+  it('refuses while a variant of the earlier sweep is still running, and refuses another spec', async () => {
+    const { prepareSweep } = await import('../../pipeline/sweep/prepare.js');
+    const { writeSweepState } = await import('../../pipeline/sweep/state.js');
+    const dir = await mkdtemp(join(tmpdir(), 'actprobe-sweep-resume-'));
+    const s = spec('lr=1e-3,2e-4');
+    const variants = expandSweep(s);
+    const state = await prepareSweep(dir, s, variants, false);
+    await writeSweepState(dir, { ...state, variants: state.variants.map((v, i) => (i === 1 ? { ...v, status: 'running', pid: process.pid } : v)) });
+    await expect(prepareSweep(dir, s, variants, false)).rejects.toThrow(/already holds a sweep.*--resume/);
+    await expect(prepareSweep(dir, s, variants, true)).rejects.toThrow(`--resume: lr=2e-4 (pid ${process.pid}) still running from the earlier sweep`);
+    const other = spec('lr=1e-3,5e-4');
+    await expect(prepareSweep(dir, other, expandSweep(other), true)).rejects.toThrow(/holds other variants/);
+  });
+});
+
 describe('the seed-questions preset', () => {
   it('expands to the baseline and one run per change, each differing from the baseline in that field only', async () => {
     const path = join(ROOT, 'pipeline/configs/seed-questions.sweep.json');
