@@ -1,5 +1,5 @@
 /**
- * `npm run serve -- --models DIR [--runs DIR] [--host 127.0.0.1] [--port 8080] [--token T]`
+ * `npm run serve -- [--models DIR] [--runs DIR] [--host 127.0.0.1] [--port 8080] [--token T]` (at least one of the two)
  * Binds loopback by default and refuses any other address without a token. SIGTERM/SIGINT drain requests in
  * flight, release the sessions and exit 0.
  */
