@@ -16,10 +16,13 @@ import { classifyRoutes } from './routes/classify.js';
 import { inferFastPath } from './routes/infer-fast-path.js';
 import { modelFileRoutes, pageRoutes } from './routes/page.js';
 import { v2Routes } from './routes/v2.js';
+import { runsRoutes } from './runs/routes.js';
 
 export interface ServeOptions {
-  /** A run folder, a folder of run folders, or a Triton-layout model repository. */
-  models: string;
+  /** A run folder, a folder of run folders, or a Triton-layout model repository (optional with `runs`). */
+  models?: string;
+  /** A folder of runs and sweeps to show live (`/runs`); see serve/runs/. */
+  runs?: { root: string; pollMs?: number; stallSeconds?: number };
   /** When set, every route but health and the static page needs `Authorization: Bearer <token>`. */
   token?: string;
   /** JSON inference body limit (bytes); default 16 MiB. */
@@ -44,6 +47,8 @@ export interface ServeApp {
   handler: RequestListener;
   models: ModelRegistry;
   metrics: ServeMetrics;
+  /** Ends long-lived responses (live-page event streams) so the server can close. */
+  drain(): void;
   /** Marks the app not ready (health/ready → 503) and releases the sessions; call after the server closed. */
   close(): Promise<void>;
 }
@@ -52,7 +57,9 @@ export async function createApp(options: ServeOptions): Promise<ServeApp> {
   const log = options.log ?? jsonLogger;
   const maxBatchImages = options.maxBatchImages ?? 64;
   const metrics = createMetrics();
-  const repo = await addReferences(await discoverModels(options.models), options.references ?? []);
+  if (!options.models && !options.runs && !options.references?.length) throw new Error('give --models DIR, --runs DIR or --reference CARD (any of them together)');
+  const served = options.models ? await discoverModels(options.models) : { root: '', entries: [], defaultName: '', skipped: [] };
+  const repo = await addReferences(served, options.references ?? []);
   for (const reason of repo.skipped) log({ level: 'warn', msg: 'model skipped', reason });
   const models = await loadRegistry(repo, {
     batching: options.batching ?? true,
@@ -77,6 +84,8 @@ export async function createApp(options: ServeOptions): Promise<ServeApp> {
   app.get('/v2/health/ready', (_req, res) => void res.status(ready ? 200 : 503).json({ ready, ...(models.broken.length ? { broken: models.broken.map(({ name, error }) => ({ name, error })) } : {}) }));
   app.use(pageRoutes());
   app.use(requireToken(options.token));
+  const runs = options.runs ? runsRoutes({ ...options.runs, log }) : null;
+  if (runs) app.use(runs.router);
   app.use(v2Routes(models, { maxJsonBytes, maxBatchImages }, () => ready));
   app.use(classifyRoutes(models, { maxImageBytes: options.maxImageBytes ?? 8 << 20, maxImagePixels: options.maxImagePixels ?? 25_000_000 }));
   app.use(modelFileRoutes(models));
@@ -96,6 +105,7 @@ export async function createApp(options: ServeOptions): Promise<ServeApp> {
     },
     models,
     metrics,
+    drain: () => runs?.closeStreams(),
     async close() {
       ready = false;
       await models.close();

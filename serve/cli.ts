@@ -1,5 +1,6 @@
 /**
- * `npm run serve -- --models DIR [--reference squeezenet1.1] [--host 127.0.0.1] [--port 8080] [--token T]`
+ * `npm run serve -- [--models DIR] [--runs DIR] [--reference squeezenet1.1] [--host 127.0.0.1] [--port 8080] [--token T]`
+ * (at least one of --models, --runs, --reference)
  * Binds loopback by default and refuses any other address without a token. SIGTERM/SIGINT drain requests in
  * flight, release the sessions and exit 0.
  */
@@ -17,7 +18,8 @@ const int = (name: string, min: number, max: number) => (v: string): number => {
 
 const program = new Command('serve')
   .description('Serve run folders over HTTP: Open Inference Protocol v2, /v1/models/{name}/classify, /metrics, and a browser page at /')
-  .requiredOption('--models <dir>', 'a run folder, a folder of run folders, or a Triton model repository')
+  .option('--models <dir>', 'a run folder, a folder of run folders, or a Triton model repository')
+  .option('--runs <dir>', 'also show the runs and sweeps under DIR live at /runs (reports update while they train)')
   .option('--host <host>', 'address to bind (anything but loopback needs --token)', '127.0.0.1')
   .option('--port <port>', 'TCP port (0 = any free port)', int('--port', 0, 65535), 8080)
   .option('--token <token>', 'require Authorization: Bearer <token> on every model route (or set ACTPROBE_TOKEN)')
@@ -28,7 +30,7 @@ const program = new Command('serve')
   .showHelpAfterError();
 
 program.parse();
-const opts = program.opts<{ models: string; host: string; port: number; token?: string; maxBodyMb: number; batching: boolean; threads?: number; reference?: string[] }>();
+const opts = program.opts<{ models?: string; runs?: string; host: string; port: number; token?: string; maxBodyMb: number; batching: boolean; threads?: number; reference?: string[] }>();
 const token = opts.token ?? process.env.ACTPROBE_TOKEN;
 const refusal = bindRefusal(opts.host, token);
 if (refusal) {
@@ -37,9 +39,9 @@ if (refusal) {
 }
 
 try {
-  const app = await createApp({ models: opts.models, token, maxJsonBytes: opts.maxBodyMb << 20, batching: opts.batching, intraOpThreads: opts.threads, references: opts.reference });
+  const app = await createApp({ models: opts.models, runs: opts.runs ? { root: opts.runs } : undefined, token, maxJsonBytes: opts.maxBodyMb << 20, batching: opts.batching, intraOpThreads: opts.threads, references: opts.reference });
   const running = await listen(app, opts.host, opts.port);
-  jsonLogger({ level: 'info', msg: 'listening', url: running.url, auth: token ? 'bearer' : 'none', page: `${running.url}/` });
+  jsonLogger({ level: 'info', msg: 'listening', url: running.url, auth: token ? 'bearer' : 'none', page: `${running.url}/`, ...(opts.runs ? { runs: `${running.url}/runs` } : {}) });
   const stop = (signal: string): void => {
     jsonLogger({ level: 'info', msg: 'shutting down', signal });
     void running.close().then(() => {

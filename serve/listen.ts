@@ -36,6 +36,7 @@ export async function listen(serve: ServeApp, host = '127.0.0.1', port = 0): Pro
     close(graceMs = 10_000) {
       closing ??= (async () => {
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        serve.drain();
         server.closeIdleConnections();
         const force = setTimeout(() => server.closeAllConnections(), graceMs);
         await closed;

@@ -31,12 +31,14 @@ export async function loadRegistry(repo: Repository, opts: RuntimeOptions): Prom
       broken.push({ name: e.name, path: e.path, error: (err as Error).message.split('\n')[0] });
     }
   }
-  if (models.size === 0) {
+  // An empty repository is allowed (serve --runs alone); one where every file failed is not.
+  if (models.size === 0 && repo.entries.length > 0) {
     throw new Error(`no model could be loaded: ${broken.map((b) => `${b.path}: ${b.error}`).join('; ')}`);
   }
   const names = [...models.keys()];
   // The alias follows the newest model that loaded.
-  const defaultName = models.has(repo.defaultName) ? repo.defaultName : repo.entries.filter((e) => models.has(e.name)).reduce((a, b) => (b.mtimeMs > a.mtimeMs ? b : a)).name;
+  const loaded = repo.entries.filter((e) => models.has(e.name));
+  const defaultName = models.has(repo.defaultName) || loaded.length === 0 ? repo.defaultName : loaded.reduce((a, b) => (b.mtimeMs > a.mtimeMs ? b : a)).name;
   return {
     names,
     broken,
