@@ -33,11 +33,11 @@ export async function probeSection(f: Figures, models: ReadonlySet<ProbeModel>):
     const big = { images: 64, batchSize: 16, rounds: 3, sessions: 2 } as const;
     if (models.has('squeezenet')) {
       const p = await measureProbeOverhead(await squeezenetDynamic(dir), big);
-      f.add('probe_over_plain_squeezenet', p.probe_over_plain, `pretrained SqueezeNet 1.1, 224×224, ${p.taps} taps, ${p.images} images (plain ${p.plain_ms.toFixed(0)} ms, probe ${p.probe_ms.toFixed(0)} ms) (goal ≤ 2.0)`, meta('squeezenet1.1 224×224×3 (assets/reference)', p));
+      f.add('probe_over_plain_squeezenet', p.probe_over_plain, `pretrained SqueezeNet 1.1, 224×224, ${p.taps} taps, ${p.images} images (plain ${p.plain_ms.toFixed(0)} ms, probe ${p.probe_ms.toFixed(0)} ms: graph ${p.probe_graph_ms.toFixed(0)}, JavaScript ${p.probe_js_ms.toFixed(0)}) (goal ≤ 2.0)`, meta('squeezenet1.1 224×224×3 (assets/reference)', p));
     }
     if (models.has('alexnet')) {
       const p = await measureProbeOverhead(await alexnet224(dir), big);
-      f.add('probe_over_plain_alexnet', p.probe_over_plain, `alexnet preset width 1, 224×224, ${p.taps} taps, ${p.images} images (plain ${p.plain_ms.toFixed(0)} ms, probe ${p.probe_ms.toFixed(0)} ms) (goal ≤ 1.15)`, meta('alexnet preset width 1, 224×224×3, 1000 classes', p));
+      f.add('probe_over_plain_alexnet', p.probe_over_plain, `alexnet preset width 1, 224×224, ${p.taps} taps, ${p.images} images (plain ${p.plain_ms.toFixed(0)} ms, probe ${p.probe_ms.toFixed(0)} ms: graph ${p.probe_graph_ms.toFixed(0)}, JavaScript ${p.probe_js_ms.toFixed(0)}) (goal ≤ 1.15)`, meta('alexnet preset width 1, 224×224×3, 1000 classes', p));
     }
   } finally {
     await rm(dir, { recursive: true, force: true });
