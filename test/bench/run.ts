@@ -30,7 +30,7 @@ if (only.has('train')) {
   const twins = [['model-m', 5, ''], ['seednet', 3, '_seednet'], ['alexnet', 3, '_alexnet']] as const;
   for (const [twin, runs, suffix] of twins) {
     const side = trainThroughputSideBySide(twin, Math.max(2, seconds / 2), runs, threads);
-    const meta = { model: TWINS[twin].describe, batch: 64, threads, ep: tfjsBackend, optimizer: 'adam', runs };
+    const meta = { model: TWINS[twin].describe, batch: 64, threads, ep: tfjsBackend, tfjsWasmThreads: tfjsThreads, native: report.wasm?.native ?? 'off', optimizer: 'adam', runs };
     f.add(`train_img_s${suffix}`, side.tfjs.median, `${TWINS[twin].describe}, batch 64, Adam, ${tfjsBackend}; median of ${runs} runs: ${list(side.tfjs)}`, meta);
     if (side.pytorch === null) {
       f.note(`train_img_s_pytorch${suffix}`, side.note);
