@@ -13,6 +13,7 @@ import { samplePositions } from '../stats/reservoir.js';
 import { indexGraph } from '../taps/graph-index.js';
 import type { TapPoint } from '../taps/select.js';
 import { isNonNegative } from '../taps/sign.js';
+import { concatParts } from '../taps/concat-taps.js';
 import { buildTapGraph, isRawTap, sampleStride, type TapOutputs, type TapPlan } from '../taps/tap-graph.js';
 
 export interface PlannedTap extends TapPoint {
@@ -25,6 +26,11 @@ export interface PlannedTap extends TapPoint {
   positions: number[];
   light: TapOutputs;
   full: TapOutputs;
+  /**
+   * A channel Concat whose inputs are all tapped: its reductions are assembled from theirs (indices into the
+   * input-first tap list) and the graph gets no nodes for it (concat-taps.ts).
+   */
+  parts?: number[];
 }
 
 export interface GraphPlan {
@@ -71,9 +77,18 @@ export async function planGraph(bytes: Uint8Array, model: OnnxModel, card: Model
       sampleStride: stride, samplePositions: samplePositions(isRawTap(dims) ? dims[1] : mapSize, samplesPerImage, 0x5eed + i),
     };
   });
-  const full = buildTapGraph(plans.slice(1), 'full', model.opset);
-  const light = buildTapGraph(plans.slice(1), 'light', model.opset);
+  const parts = concatParts(g, kept.map((k) => k.tap), plans);
+  // Graph nodes for every layer tap but the assembled Concats; `slot` maps a kept tap to its graph outputs.
+  const inGraph = plans.map((_, i) => i).filter((i) => i > 0 && !parts.has(i));
+  const slot = new Map(inGraph.map((i, k) => [i, k]));
+  const full = buildTapGraph(inGraph.map((i) => plans[i]), 'full', model.opset);
+  const light = buildTapGraph(inGraph.map((i) => plans[i]), 'light', model.opset);
   const none: TapOutputs = {};
+  const outputsOf = (i: number, tier: typeof full): TapOutputs => {
+    const from = parts.get(i);
+    if (from) return { fields: tier.outputs[slot.get(from[0])!].fields };
+    return i === 0 ? none : tier.outputs[slot.get(i)!];
+  };
   const planned = kept.map(({ tap, dims }, i): PlannedTap => ({
     ...tap,
     shape: dims,
@@ -81,8 +96,9 @@ export async function planGraph(bytes: Uint8Array, model: OnnxModel, card: Model
     spatial: dims.slice(2).reduce((a, d) => a * d, 1),
     raw: isRawTap(dims),
     positions: plans[i].samplePositions,
-    light: i === 0 ? none : light.outputs[i - 1],
-    full: i === 0 ? none : full.outputs[i - 1],
+    light: outputsOf(i, light),
+    full: outputsOf(i, full),
+    ...(parts.has(i) ? { parts: parts.get(i) } : {}),
   }));
   return {
     input: planned[0], taps: planned.slice(1),

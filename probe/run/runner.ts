@@ -12,9 +12,10 @@ import { decodeModel, type OnnxModel } from '../../onnx/model.js';
 import { createSession, type ProbeSession, type SessionConfig } from '../session/create.js';
 import { Reservoir } from '../stats/reservoir.js';
 import { reduceNchw } from '../stats/nchw-reduce.js';
-import { packedRow, pickFields } from '../stats/packed.js';
+import { concatChannels, concatSamples, packedRow, pickFields } from '../stats/packed.js';
 import { TapAccumulator, type PackedStats } from '../stats/tap-accumulator.js';
 import { selectTaps, type TapSelection } from '../taps/select.js';
+import type { TapOutputs } from '../taps/tap-graph.js';
 import { planGraph, type GraphPlan, type PlannedTap } from './plan.js';
 import type { WatchRows } from './layer-entry.js';
 
@@ -73,6 +74,23 @@ export async function prepareProbe(opts: RunnerOptions): Promise<ProbeRunner> {
   let lightSession: ProbeSession | null = null;
   const { channels: C, height: H, width: W } = card.input;
   const fresh = (): TapAccumulator[] => taps.map((t, i) => new TapAccumulator(t.channels, t.sigmoid, new Reservoir(o.reservoirCapacity, 0xace + i)));
+  /** A Concat tap from its inputs' outputs, side by side (taps/concat-taps.ts). */
+  const addAssembled = (i: number, t: PlannedTap, out: ort.InferenceSession.OnnxValueMapType, count: number, isFull: boolean, keep: number): void => {
+    const parts = t.parts!.map((j) => taps[j]);
+    const tier = (p: PlannedTap): TapOutputs => (isFull ? p.full : p.light);
+    const fields = tier(t).fields ?? [];
+    const side = (name: 'totals' | 'stats') => parts.map((p) => ({ data: output(out, tier(p)[name], p), channels: p.channels }));
+    const sample = isFull
+      ? concatSamples(parts.map((p) => ({ sample: output(out, tier(p).sample, p), perImage: p.positions.length, size: p.channels * p.spatial })), count, t.positions.length)
+      : undefined;
+    runner.accumulators[i].addTotals(count, t.spatial, { data: concatChannels(side('totals'), 2, fields.length), fields }, sample);
+    if (keep === 0) return;
+    const packed: PackedStats = { data: concatChannels(side('stats'), count, fields.length), fields };
+    for (let n = 0; n < keep; n++) {
+      runner.watch[i].min.push(packedRow(packed, 'min', n, t.channels));
+      runner.watch[i].max.push(packedRow(packed, 'max', n, t.channels));
+    }
+  };
   const runPart = async (input: Float32Array, count: number, ids: string[], isFull: boolean): Promise<void> => {
     if (!isFull && !lightSession) lightSession = await createSession(plan.lightBytes, opts.session);
     const session = isFull || !lightSession ? full : lightSession;
@@ -97,6 +115,10 @@ export async function prepareProbe(opts: RunnerOptions): Promise<ProbeRunner> {
           w.min.push(row(raw, n, t.channels));
           w.max.push(row(raw, n, t.channels));
         }
+        return;
+      }
+      if (t.parts !== undefined) {
+        addAssembled(i, t, out, count, isFull, keep);
         return;
       }
       const packed: PackedStats = { data: output(out, o.stats, t), fields: o.fields ?? [] };

@@ -5,7 +5,8 @@
  *
  * onnxruntime on this machine kind settles each session into one of two speeds (docs/DESIGN.md, Measurements), so each kind gets
  * several fresh sessions and its fastest settled speed (median over rounds) is compared.
- * Also reported: `probe_exact_over_plain`, every statistic over every image (`--full-stats all`).
+ * Optionally also timed (`kinds`): `exact`, every statistic over every image (`--full-stats all`), and
+ * `markall`, the same taps made graph outputs and reduced in JavaScript (markall.ts).
  */
 import * as ort from 'onnxruntime-node';
 import { readFile } from 'node:fs/promises';
@@ -13,6 +14,7 @@ import { decodeModel } from '../../onnx/model.js';
 import { cardFromModel } from '../../probe/cards/resolve.js';
 import { createSession, type SessionConfig } from '../../probe/session/create.js';
 import { prepareProbe, PROBE_DEFAULTS, type ProbeRunner } from '../../probe/run/runner.js';
+import { prepareMarkAll } from './markall.js';
 
 export interface ProbeOverheadOptions {
   images?: number;
@@ -23,14 +25,19 @@ export interface ProbeOverheadOptions {
   session?: SessionConfig;
   /** Full-statistics images of the measured probe (default: the probe's default). */
   fullStatImages?: number;
+  /** What to time besides plain inference (default: the probe only). */
+  kinds?: ReadonlyArray<'probe' | 'exact' | 'markall'>;
 }
 
 export interface ProbeOverhead {
   probe_over_plain: number;
+  /** NaN when not measured (see `kinds`). */
   probe_exact_over_plain: number;
+  probe_over_markall: number;
   plain_ms: number;
   probe_ms: number;
   probe_exact_ms: number;
+  markall_ms: number;
   /** Of the measured probe pass (its fastest settled session): onnxruntime runs of the tapped graph, and the JavaScript rest (accumulation, reservoir, input reduction). */
   probe_graph_ms: number;
   probe_js_ms: number;
@@ -60,12 +67,23 @@ export async function measureProbeOverhead(modelPath: string, opts: ProbeOverhea
   let runner: ProbeRunner | null = null;
   // One kind alive at a time (idle onnxruntime threads spin and would slow whichever session runs next);
   // the kinds take turns `sessions` times so drift on a shared host hits them alike; each kind's best counts.
-  const best = { plain: Infinity, probe: Infinity, exact: Infinity };
+  const kinds = ['plain', ...(opts.kinds ?? ['probe'])] as const;
+  const best: Record<Kind, number> = { plain: Infinity, probe: Infinity, exact: Infinity, markall: Infinity };
   let split = { graph: 0, js: 0 };
-  const phase = async (kind: 'plain' | 'probe' | 'exact'): Promise<number> => {
+  const phase = async (kind: Kind): Promise<number> => {
     let pass: () => Promise<void>;
     let release: () => Promise<void>;
-    if (kind === 'plain') {
+    if (kind === 'markall') {
+      // The probe's own taps (a throwaway runner plans them), so both sides reduce the same tensors.
+      const planned = runner ?? (await prepareProbe({ model: modelPath, card, session: opts.session, batchSize }));
+      if (!runner) await planned.release();
+      const m = await prepareMarkAll(modelPath, name, planned.taps, opts.session);
+      pass = async () => {
+        m.reset();
+        for (const b of batches) await m.addBatch(b, countOf(b));
+      };
+      release = () => m.release();
+    } else if (kind === 'plain') {
       const s = await createSession(modelPath, opts.session);
       pass = async () => {
         for (const b of batches) await s.run({ [name]: new ort.Tensor('float32', b, [countOf(b), C, H, W]) });
@@ -116,16 +134,19 @@ export async function measureProbeOverhead(modelPath: string, opts: ProbeOverhea
     }
   };
   for (let k = 0; k < sessions; k++) {
-    for (const kind of ['plain', 'probe', 'exact'] as const) best[kind] = Math.min(best[kind], await phase(kind));
+    for (const kind of kinds) best[kind] = Math.min(best[kind], await phase(kind));
   }
   const r = runner as ProbeRunner | null;
+  const over = (a: number, b: number): number => (Number.isFinite(a) && Number.isFinite(b) ? a / b : Number.NaN);
   return {
-    probe_over_plain: best.probe / best.plain, probe_exact_over_plain: best.exact / best.plain,
-    plain_ms: best.plain, probe_ms: best.probe, probe_exact_ms: best.exact, probe_graph_ms: split.graph, probe_js_ms: split.js,
+    probe_over_plain: over(best.probe, best.plain), probe_exact_over_plain: over(best.exact, best.plain), probe_over_markall: over(best.probe, best.markall),
+    plain_ms: best.plain, probe_ms: best.probe, probe_exact_ms: best.exact, markall_ms: best.markall, probe_graph_ms: split.graph, probe_js_ms: split.js,
     full_stat_images: Math.min(images, Math.max(fullStats, PROBE_DEFAULTS.watch)),
     taps: r ? r.taps.length : 0, images, batchSize, executionProvider: r ? r.session.report.used : 'unknown',
   };
 }
+
+type Kind = 'plain' | 'probe' | 'exact' | 'markall';
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);

@@ -1,86 +1,94 @@
 /**
  * `npm run bench`: performance figures measured side by side in one run, printed as a table and written
- * to bench.json (DESIGN.md). BENCH_SECONDS (default 10) sets the seconds per throughput measurement;
- * BENCH_ONLY=train,inference,probe,server,loader picks sections.
+ * to bench.json (DESIGN.md), with what each figure ran on in bench-meta.json (figures.ts). BENCH_SECONDS
+ * (default 10) sets the seconds per throughput measurement; BENCH_ONLY picks sections:
+ * train, inference, probe (or probe-model-m, probe-squeezenet, probe-alexnet), server, browser, loader.
  */
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { exportLayersModel } from '../../export/index.js';
+import { intraOpThreads } from '../../probe/session/threads.js';
 import { describeBackend, selectBackend } from '../../train/backend/index.js';
-import { buildModel } from '../../train/models/index.js';
-import { printTable, writeBenchJson } from './figures.js';
+import { browserSection } from './browser-section.js';
+import { Figures, printTable, writeBenchJson, writeBenchMeta } from './figures.js';
 import { inferenceThroughput } from './inference-throughput.js';
 import { loaderFigures } from './loader-throughput.js';
-import { measureProbeOverhead } from './probe-overhead.js';
+import { probeSection } from './probe-section.js';
 import { serverLoad } from './server-load.js';
-import { tfjsTrainImagesPerSecond, trainThroughputSideBySide } from './train-throughput.js';
+import { trainThroughputSideBySide, type Runs } from './train-throughput.js';
+import { TWINS } from './twin-specs.js';
 
-type Row = [string, number, string];
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
-const only = new Set((process.env.BENCH_ONLY ?? 'train,inference,probe,server,loader').split(','));
+const only = new Set((process.env.BENCH_ONLY ?? 'train,inference,probe,server,browser,loader').split(','));
 const report = await selectBackend('auto');
 console.log(describeBackend(report));
-const mnist = { height: 28, width: 28, channels: 1, classes: 10 };
-const figures: Record<string, number> = {};
-const rows: Row[] = [];
-const add = (name: string, value: number, note: string): void => {
-  figures[name] = value;
-  rows.push([name, value, note]);
-};
+const f = new Figures();
+const tfjsBackend = `tfjs ${report.backend}${report.wasm?.native !== undefined ? ' + native kernels' : ''}`;
+const tfjsThreads = report.wasm?.threads ?? 1;
+const ortThreads = intraOpThreads();
 
 if (only.has('train')) {
-  const runs = 5;
-  const side = trainThroughputSideBySide(Math.max(2, seconds / 2), runs);
-  const list = (r: { all: number[] }): string => r.all.map((v) => v.toFixed(0)).join(' ');
-  add('train_img_s', side.tfjs.median, `model M, batch 64, Adam, tfjs ${report.backend}${report.wasm?.native !== undefined ? ' + native kernels' : ''}; median of ${runs} runs: ${list(side.tfjs)}`);
-  if (side.pytorch !== null) {
-    add('train_img_s_pytorch', side.pytorch.median, `${side.note}; median of ${runs} runs: ${list(side.pytorch)}`);
-    // PyTorch's fast mode is its real capability here (DESIGN.md's ≈1600), so the headline ratio compares bests.
-    add('train_ratio_vs_pytorch', side.tfjs.best / side.pytorch.best, "tfjs / PyTorch, each side's fastest run (goal ≥ 1.0)");
-    add('train_ratio_vs_pytorch_median', side.tfjs.median / side.pytorch.median, 'tfjs / PyTorch, medians');
-  } else rows.push(['train_img_s_pytorch', Number.NaN, side.note]);
-  add('train_img_s_seednet', tfjsTrainImagesPerSecond({ preset: 'seednet', width: 0.25 }, mnist, 64, seconds / 2), 'seednet width 0.25, 28×28×1, batch 64');
-  add('train_img_s_alexnet', tfjsTrainImagesPerSecond({ preset: 'alexnet', width: 0.0625, stemKernel: 5, stemStride: 2 }, { height: 64, width: 64, channels: 3, classes: 110 }, 64, seconds / 2), 'alexnet width 1/16, 64×64×3, 110 classes, batch 64');
+  // PyTorch gets as many threads as tfjs' wasm pool, so both sides use the same cores.
+  const threads = Math.max(tfjsThreads, 2);
+  const list = (r: Runs): string => r.all.map((v) => v.toFixed(0)).join(' ');
+  const twins = [['model-m', 5, ''], ['seednet', 3, '_seednet'], ['alexnet', 3, '_alexnet']] as const;
+  for (const [twin, runs, suffix] of twins) {
+    const side = trainThroughputSideBySide(twin, Math.max(2, seconds / 2), runs, threads);
+    const meta = { model: TWINS[twin].describe, batch: 64, threads, ep: tfjsBackend, tfjsWasmThreads: tfjsThreads, native: report.wasm?.native ?? 'off', optimizer: 'adam', runs };
+    f.add(`train_img_s${suffix}`, side.tfjs.median, `${TWINS[twin].describe}, batch 64, Adam, ${tfjsBackend}; median of ${runs} runs: ${list(side.tfjs)}`, meta);
+    if (side.pytorch === null) {
+      f.note(`train_img_s_pytorch${suffix}`, side.note);
+      continue;
+    }
+    const torchMeta = { ...meta, ep: side.note };
+    f.add(`train_img_s_pytorch${suffix}`, side.pytorch.median, `${side.note}; median of ${runs} runs: ${list(side.pytorch)}`, torchMeta);
+    // PyTorch's fast mode is its real capability here (DESIGN.md's ≈1600 on model M), so the headline ratio compares bests.
+    f.add(`train_ratio_vs_pytorch${suffix}`, side.tfjs.best / side.pytorch.best, "tfjs / PyTorch, each side's fastest run (goal ≥ 1.0)", torchMeta);
+    f.add(`train_ratio_vs_pytorch${suffix}_median`, side.tfjs.median / side.pytorch.median, 'tfjs / PyTorch, medians', torchMeta);
+  }
 }
 
 if (only.has('inference')) {
-  const f = await inferenceThroughput(seconds / 2, 3);
-  add('ort_b64_img_s', f.ort_b64_img_s, 'onnxruntime CPU, exported model M, batch 64');
-  add('tfjs_b64_img_s', f.tfjs_b64_img_s, `tfjs ${report.backend} predict, model M, batch 64`);
-  add('ort_over_tfjs_b64', f.ort_over_tfjs_b64, 'goal ≥ 3');
-  add('ort_b1_ms', f.ort_b1_ms, 'onnxruntime batch 1 latency (ms)');
-  add('tfjs_b1_ms', f.tfjs_b1_ms, 'tfjs batch 1 latency (ms)');
+  const r = await inferenceThroughput(seconds / 2, 3);
+  const ort = { model: 'model-m 28×28×1', threads: ortThreads, ep: 'onnxruntime-node cpu' };
+  const tfjs = { model: 'model-m 28×28×1', threads: tfjsThreads, ep: tfjsBackend };
+  f.add('ort_b64_img_s', r.ort_b64_img_s, 'onnxruntime CPU, exported model M, batch 64', { ...ort, batch: 64 });
+  f.add('tfjs_b64_img_s', r.tfjs_b64_img_s, `${tfjsBackend} predict, model M, batch 64`, { ...tfjs, batch: 64 });
+  f.add('ort_over_tfjs_b64', r.ort_over_tfjs_b64, 'goal ≥ 3', { ...ort, batch: 64, versus: tfjsBackend });
+  f.add('ort_b1_ms', r.ort_b1_ms, 'onnxruntime batch 1 latency (ms)', { ...ort, batch: 1 });
+  f.add('tfjs_b1_ms', r.tfjs_b1_ms, 'tfjs batch 1 latency (ms)', { ...tfjs, batch: 1 });
 }
 
-if (only.has('probe')) {
-  const dir = await mkdtemp(join(tmpdir(), 'actprobe-bench-'));
-  const { model } = buildModel(mnist, { preset: 'model-m' });
-  const path = join(dir, 'model-m.onnx');
-  await writeFile(path, exportLayersModel(model).encode());
-  model.dispose();
-  const p = await measureProbeOverhead(path, { images: 256 });
-  add('probe_over_plain', p.probe_over_plain, `default probe (every statistic on every image), ${p.taps} taps, 256 images / plain inference (goal ≤ 1.3)`);
-  add('probe_graph_over_plain', p.probe_graph_ms / p.plain_ms, `of that pass: the tapped graph's onnxruntime runs alone / plain (the JavaScript side took ${p.probe_js_ms.toFixed(1)} ms of ${p.probe_ms.toFixed(1)})`);
-  const light = await measureProbeOverhead(path, { images: 256, fullStatImages: 64 });
-  add('probe_light_over_plain', light.probe_over_plain, 'probe --full-stats 64 (max/mean on all, the rest on 64 images) / plain');
-}
+const probeModels = (['model-m', 'squeezenet', 'alexnet'] as const).filter((m) => only.has('probe') || only.has(`probe-${m}`));
+if (probeModels.length > 0) await probeSection(f, new Set(probeModels));
 
 if (only.has('server')) {
   const s = await serverLoad({ seconds: Math.max(3, seconds / 2), loadRequests: 10_000 });
-  add('server_over_bare_ort', s.server_over_bare_ort, '/v2 infer at concurrency 16 / bare session loop (goal ≥ 0.9)');
-  add('server_req_s', s.server_req_s, `requests/s at concurrency 16; bare loop ${s.bare_req_s.toFixed(0)}/s`);
-  add('http_floor_over_bare_ort', s.http_floor_req_s / s.bare_req_s, 'a do-nothing node:http server driven by the same client / bare loop: what HTTP + client allow here');
-  add('server_cpu_ms_per_req', s.server_cpu_ms_per_req, 'server process CPU per request (steadier than req/s on a shared host)');
-  add('client_cpu_ms_per_req', s.client_cpu_ms_per_req, 'load client CPU per request (lean net-socket client; it shares the 2 cores with the server)');
-  add('server_p50_ms', s.server_p50_ms, 'latency p50 at concurrency 16');
-  add('server_p99_ms', s.server_p99_ms, 'latency p99 at concurrency 16');
-  add('server_load_errors', s.load_errors, `${s.load_requests} requests at concurrency 32`);
-  add('server_rss_growth_mb', s.rss_after_mb - s.rss_before_mb, `RSS ${s.rss_before_mb.toFixed(0)} → ${s.rss_after_mb.toFixed(0)} MB`);
+  const meta = { model: 'model-m 28×28×1', batch: 1, threads: ortThreads, ep: 'onnxruntime-node cpu', concurrency: 16, client: 'test/bench/load-client.ts, same host', batching: 'on' };
+  f.add('server_over_ceiling', s.server_over_ceiling, `/v2 infer req/s / ceiling ${s.ceiling_req_s.toFixed(0)}/s = 1/(1/http_floor + 1/bare) (goal ≥ 0.9)`, meta);
+  // The server merges concurrent requests into one batch, which the batch-1 bare loop cannot: so the ceiling is
+  // also compared with the server run one request per inference, the case the ceiling's formula describes.
+  const single = await serverLoad({ seconds: Math.max(3, seconds / 2), loadRequests: 500, noBatching: true });
+  f.add('server_over_ceiling_unbatched', single.server_over_ceiling, `the same with serve --no-batching: ${single.server_req_s.toFixed(0)} req/s / ceiling ${single.ceiling_req_s.toFixed(0)}/s`, { ...meta, batching: 'off' });
+  f.add('server_over_bare_ort', s.server_over_bare_ort, '/v2 infer at concurrency 16 / bare session loop', meta);
+  f.add('server_req_s', s.server_req_s, `requests/s at concurrency 16; bare loop ${s.bare_req_s.toFixed(0)}/s`, meta);
+  f.add('http_floor_over_bare_ort', s.http_floor_req_s / s.bare_req_s, `a do-nothing node:http server driven by the same client (${s.http_floor_req_s.toFixed(0)}/s) / bare loop: what HTTP + client allow here`, meta);
+  f.add('server_cpu_ms_per_req', s.server_cpu_ms_per_req, 'server process CPU per request (steadier than req/s on a shared host)', meta);
+  f.add('client_cpu_ms_per_req', s.client_cpu_ms_per_req, 'load client CPU per request (lean net-socket client; it shares the cores with the server)', meta);
+  f.add('server_p50_ms', s.server_p50_ms, 'latency p50 at concurrency 16', meta);
+  f.add('server_p99_ms', s.server_p99_ms, `latency p99 at concurrency 16 (goal ≤ 3 × p50: ${(s.server_p99_ms / s.server_p50_ms).toFixed(1)} ×)`, meta);
+  const classify = { ...meta, route: 'POST /v1/models/default/classify?activations=stats', body: '28×28 PNG' };
+  f.add('classify_req_s', s.classify_req_s, `classify route, activations=stats, real PNG, concurrency 16 (${s.classify_errors} errors)`, classify);
+  f.add('classify_p50_ms', s.classify_p50_ms, 'classify latency p50 at concurrency 16', classify);
+  f.add('classify_p99_ms', s.classify_p99_ms, 'classify latency p99 at concurrency 16', classify);
+  f.add('server_load_errors', s.load_errors, `${s.load_requests} requests at concurrency 32`, { ...meta, concurrency: 32 });
+  f.add('server_rss_growth_mb', s.rss_after_mb - s.rss_before_mb, `RSS ${s.rss_before_mb.toFixed(0)} → ${s.rss_after_mb.toFixed(0)} MB`, { ...meta, concurrency: 32 });
 }
 
-if (only.has('loader')) for (const [name, f] of Object.entries(await loaderFigures(seconds))) add(name, f.value, f.note);
+if (only.has('browser')) await browserSection(f, seconds);
+if (only.has('loader')) {
+  const meta = { model: 'alexnet width 1/16, 64×64×3', batch: 64, ep: 'tfjs wasm (training) / sharp (decoding)' };
+  for (const [name, fig] of Object.entries(await loaderFigures(seconds))) f.add(name, fig.value, fig.note, meta);
+}
 
-printTable(rows);
-await writeBenchJson(figures);
-console.log('wrote bench.json');
+printTable(f.rows);
+await writeBenchJson(f.values);
+await writeBenchMeta(f.meta);
+console.log('wrote bench.json and bench-meta.json');

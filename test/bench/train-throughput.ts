@@ -5,6 +5,8 @@ import { buildModel } from '../../train/models/index.js';
 import type { ModelSpecInput } from '../../train/models/index.js';
 import { createOptimizer } from '../../train/trainer/optimizer.js';
 import { createTrainStep } from '../../train/trainer/train-step.js';
+import { benchChildEnv } from './child-env.js';
+import { TWINS, type TwinName } from './twin-specs.js';
 
 /** Training images/s of one preset on the current tfjs backend, with the trainer's own step (Adam, batch). */
 export function tfjsTrainImagesPerSecond(spec: ModelSpecInput, input: { height: number; width: number; channels: number; classes: number }, batch: number, seconds: number): number {
@@ -27,13 +29,13 @@ export function tfjsTrainImagesPerSecond(spec: ModelSpecInput, input: { height: 
   return (steps * batch) / elapsed;
 }
 
-/** The PyTorch twin of model M (Debian python3-torch, 2 threads); null with a reason when torch is missing. */
-export function pytorchModelMImagesPerSecond(seconds: number): { imgPerSec: number | null; note: string } {
-  const script = fileURLToPath(new URL('./pytorch_model_m.py', import.meta.url));
-  const run = spawnSync('/usr/bin/python3', [script, String(seconds), '2'], { encoding: 'utf8', timeout: (seconds + 120) * 1000 });
+/** A PyTorch twin (pytorch_twins.py, Debian python3-torch) in a child with an explicit environment; null with a reason when torch is missing. */
+export function pytorchImagesPerSecond(twin: TwinName, seconds: number, threads: number): { imgPerSec: number | null; note: string } {
+  const script = fileURLToPath(new URL('./pytorch_twins.py', import.meta.url));
+  const run = spawnSync('/usr/bin/python3', [script, twin, String(seconds), String(threads)], { encoding: 'utf8', env: benchChildEnv(), timeout: (seconds + 120) * 1000 });
   if (run.status !== 0) return { imgPerSec: null, note: `PyTorch unavailable (${(run.stderr || run.error?.message || '').trim().split('\n').pop()}); apt-get install python3-torch` };
   const line = JSON.parse(run.stdout.trim().split('\n').pop() ?? '{}') as { img_s: number; torch: string };
-  return { imgPerSec: line.img_s, note: `PyTorch ${line.torch} CPU, 2 threads` };
+  return { imgPerSec: line.img_s, note: `PyTorch ${line.torch} CPU, ${threads} threads` };
 }
 
 export interface Runs {
@@ -48,20 +50,21 @@ function summarise(all: number[]): Runs {
 }
 
 /**
- * Model M on tfjs and on PyTorch, `runs` fresh runs each, taking turns. PyTorch on this machine kind lands in a
- * fast or a slow mode per process (510–1997 img/s seen here across runs of the same script), tfjs does not
- * (1000–1310), so one run of each would make the ratio a coin toss: the median and the best of each are kept.
+ * One preset on tfjs and on its PyTorch twin, `runs` fresh runs each, taking turns, batch 64, Adam. PyTorch on
+ * this machine kind lands in a fast or a slow mode per process (510–1997 img/s seen on model M across runs of
+ * the same script), tfjs does not (1000–1310), so one run of each would make the ratio a coin toss: the median
+ * and the best of each are kept.
  */
-export function trainThroughputSideBySide(seconds: number, runs: number): { tfjs: Runs; pytorch: Runs | null; note: string } {
-  const mnist = { height: 28, width: 28, channels: 1, classes: 10 };
+export function trainThroughputSideBySide(twin: TwinName, seconds: number, runs: number, threads: number): { tfjs: Runs; pytorch: Runs | null; note: string } {
+  const { spec, input } = TWINS[twin];
   const tfjs: number[] = [];
   const torch: number[] = [];
   let note = '';
   for (let i = 0; i < runs; i++) {
-    const p = pytorchModelMImagesPerSecond(seconds);
+    const p = pytorchImagesPerSecond(twin, seconds, threads);
     note = p.note;
     if (p.imgPerSec !== null) torch.push(p.imgPerSec);
-    tfjs.push(tfjsTrainImagesPerSecond({ preset: 'model-m' }, mnist, 64, seconds));
+    tfjs.push(tfjsTrainImagesPerSecond(spec, input, 64, seconds));
   }
   return { tfjs: summarise(tfjs), pytorch: torch.length > 0 ? summarise(torch) : null, note };
 }

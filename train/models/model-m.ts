@@ -5,7 +5,7 @@ import { classifierHead, convBlock, maxPool, seBlock } from './blocks.js';
 
 /**
  * Model M, the benchmark net (DESIGN.md): conv3×3(32)+BN+ReLU, pool, conv(64)+BN+ReLU, pool,
- * conv(128)+BN+ReLU, SE(128 → 8 → 128), GAP, dense softmax. PyTorch's twin is test/bench/pytorch_model_m.py.
+ * conv(128)+BN+ReLU, SE(128 → 8 → 128), GAP, dense softmax. PyTorch's twin is test/bench/pytorch_twins.py.
  */
 export function buildModelM(input: InputSpec, opts: { width: number }): BuiltModel {
   const x = tf.input({ name: 'input', shape: [input.height, input.width, input.channels] });
