@@ -1,5 +1,5 @@
 /** Reading and setting a dotted path (`schedule.0.lr`) in a parsed config object, with errors that name the path. */
-import { didYouMean } from './did-you-mean.js';
+import { closestName } from '../../train/config-suggest.js';
 
 export type Json = unknown;
 
@@ -42,7 +42,7 @@ export function unknownKey(parent: Json, segments: readonly string[], i: number)
   if (!isContainer(parent)) return `${where} is ${JSON.stringify(parent)}, not an object`;
   if (Array.isArray(parent)) return `${where} has ${parent.length} entries; index ${segments[i]} does not exist`;
   const known = Object.keys(parent);
-  const guess = didYouMean(segments[i], known);
+  const guess = closestName(segments[i], known);
   return `${where} has no field "${segments[i]}"${guess ? ` (did you mean "${guess}"?)` : ''}; its fields: ${known.join(', ')}`;
 }
 
