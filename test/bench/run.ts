@@ -6,6 +6,7 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { settings } from '../../settings/index.js';
 import { exportLayersModel } from '../../export/index.js';
 import { describeBackend, selectBackend } from '../../train/backend/index.js';
 import { buildModel } from '../../train/models/index.js';
@@ -16,8 +17,8 @@ import { serverLoad } from './server-load.js';
 import { tfjsTrainImagesPerSecond, trainThroughputSideBySide } from './train-throughput.js';
 
 type Row = [string, number, string];
-const seconds = Number(process.env.BENCH_SECONDS ?? 10);
-const only = new Set((process.env.BENCH_ONLY ?? 'train,inference,probe,server').split(','));
+const seconds = settings().benchSeconds;
+const only = new Set(settings().benchOnly);
 const report = await selectBackend('auto');
 console.log(describeBackend(report));
 const mnist = { height: 28, width: 28, channels: 1, classes: 10 };

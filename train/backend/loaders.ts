@@ -4,6 +4,7 @@
  */
 import { availableParallelism } from 'node:os';
 import * as tf from '@tensorflow/tfjs';
+import { settings } from '../../settings/index.js';
 import type { Candidate, CandidateLoader, LoaderTable } from './select.js';
 
 const NATIVE_HINT: Record<'tensorflow-gpu' | 'tensorflow', string> = {
@@ -57,8 +58,8 @@ export interface DefaultLoaderOptions {
  * and small matmuls ran ~5× slower on a model-M step), else every core (at most 8, tfjs' worker pool size).
  */
 export function defaultWasmThreads(nativeKernels = false): number {
-  const fromEnv = Number(process.env.TFJS_WASM_THREADS);
-  if (Number.isInteger(fromEnv) && fromEnv >= 1) return fromEnv;
+  const fromEnv = settings().wasmThreads;
+  if (fromEnv !== undefined) return fromEnv;
   if (nativeKernels) return 1;
   return Math.max(1, Math.min(8, availableParallelism()));
 }
