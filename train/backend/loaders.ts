@@ -84,7 +84,7 @@ function wasmLoader(requestedThreads: number | undefined, versions: TfjsVersions
     registerWasmKernels();
     const mismatch = tfjsVersionMismatch(versions ?? installedTfjsVersions(wasm.version_wasm));
     // The C++ kernels (conv, batch norm, …) are built on first use; without a compiler the wasm kernels run.
-    const native: NativeLoad = mismatch !== undefined ? { ok: false, reason: mismatch } : loadNativeKernels();
+    const native: NativeLoad = mismatch !== undefined ? { ok: false, kind: 'off', reason: mismatch } : loadNativeKernels();
     setActiveNative(native.ok ? native.kernels : null);
     configureWasmThreads(mismatch !== undefined ? 1 : (requestedThreads ?? defaultWasmThreads(native.ok)));
     return {

@@ -44,6 +44,16 @@ export interface BuildInfo {
   arch: string;
 }
 
+/**
+ * Why a build could not happen. 'toolchain': no compiler or no Node headers on this machine (expected on
+ * some machines; the wasm kernels run). 'failed': the compiler ran and failed (a real error to report).
+ */
+export class NativeBuildError extends Error {
+  constructor(message: string, readonly kind: 'toolchain' | 'failed') {
+    super(message);
+  }
+}
+
 export function nodeHeaderDirs(): string[] {
   return [resolve(dirname(process.execPath), '..', 'include', 'node'), '/usr/include/node', '/usr/local/include/node'];
 }
@@ -78,7 +88,7 @@ export function buildNativeKernels(opts: BuildOptions & { cpuFeatures: Set<strin
   if (existsSync(out)) return out;
   const headers = (opts.headerDirs ?? nodeHeaderDirs()).find((d) => existsSync(join(d, 'node_api.h')));
   if (headers === undefined) {
-    throw new Error(`node_api.h not found in ${(opts.headerDirs ?? nodeHeaderDirs()).join(', ')}: install Node.js with its headers`);
+    throw new NativeBuildError(`node_api.h not found in ${(opts.headerDirs ?? nodeHeaderDirs()).join(', ')}: install Node.js with its headers`, 'toolchain');
   }
   mkdirSync(dirname(out), { recursive: true });
   const tmp = `${out}.${process.pid}.tmp`;
@@ -88,8 +98,11 @@ export function buildNativeKernels(opts: BuildOptions & { cpuFeatures: Set<strin
   });
   if (result.error !== undefined || result.status !== 0) {
     rmSync(tmp, { force: true });
+    if ((result.error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT') {
+      throw new NativeBuildError(`no C++ compiler: ${cxx} not found (install g++ or clang++, or set CXX)`, 'toolchain');
+    }
     const why = result.error?.message ?? (result.stderr.trim().split('\n').slice(-3).join(' | ') || `exit ${result.status}`);
-    throw new Error(`compiling the native kernels with ${cxx} failed: ${why}`);
+    throw new NativeBuildError(`compiling the native kernels with ${cxx} failed: ${why}`, 'failed');
   }
   const info: BuildInfo = { target: target.name, requires: target.requires, cxx, flags, node: process.version, arch };
   const infoTmp = `${buildInfoPath(out)}.${process.pid}.tmp`;

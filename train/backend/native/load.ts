@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { settings } from '../../../settings/index.js';
-import { buildInfoPath, buildNativeKernels, type BuildInfo, type BuildOptions } from './build.js';
+import { buildInfoPath, buildNativeKernels, NativeBuildError, type BuildInfo, type BuildOptions } from './build.js';
 import { missingFeatures, readCpuFeatures, targetFor, type CpuFeatures } from './cpu-target.js';
 
 /** Float32Array arguments are views of tfjs-wasm's heap; shapes are ConvShape Int32Arrays (see convShape in conv-kernels.ts). */
@@ -29,7 +29,13 @@ export interface NativeKernels {
   describe(): string;
 }
 
-export type NativeLoad = { ok: true; kernels: NativeKernels; path: string; description: string } | { ok: false; reason: string };
+/**
+ * Why not, by kind: 'off' (ACTPROBE_NATIVE=0, or a tfjs version they were not written for), 'unsupported'
+ * (this CPU or architecture), 'toolchain' (no compiler or Node headers), 'failed' (a build or load that
+ * should have worked and did not: a real error).
+ */
+export type NativeUnavailable = 'off' | 'unsupported' | 'toolchain' | 'failed';
+export type NativeLoad = { ok: true; kernels: NativeKernels; path: string; description: string } | { ok: false; reason: string; kind?: NativeUnavailable };
 
 export interface LoadOptions extends BuildOptions {
   /** Load again instead of returning the process' cached result (and do not cache this one). */
@@ -69,28 +75,28 @@ function readBuildInfo(addon: string): BuildInfo | undefined {
 
 function attempt(opts: LoadOptions): NativeLoad {
   const mode = opts.mode ?? settings().native;
-  if (mode === 'off') return { ok: false, reason: 'disabled by ACTPROBE_NATIVE=0' };
+  if (mode === 'off') return { ok: false, kind: 'off', reason: 'disabled by ACTPROBE_NATIVE=0' };
   const arch = opts.arch ?? process.arch;
   const refusal = architectureRefusal(arch);
-  if (refusal !== undefined && mode !== 'on') return { ok: false, reason: refusal };
+  if (refusal !== undefined && mode !== 'on') return { ok: false, kind: 'unsupported', reason: refusal };
   const cpu = opts.cpu ?? readCpuFeatures();
-  if (!cpu.ok) return { ok: false, reason: `cannot tell whether this CPU runs them: ${cpu.reason}` };
+  if (!cpu.ok) return { ok: false, kind: 'unsupported', reason: `cannot tell whether this CPU runs them: ${cpu.reason}` };
   const target = targetFor(arch);
   const missing = missingFeatures(target, cpu.features);
   if (missing.length > 0) {
-    return { ok: false, reason: `this CPU lacks ${missing.join(', ')} (${cpu.source}), which the ${target.name} native kernels need` };
+    return { ok: false, kind: 'unsupported', reason: `this CPU lacks ${missing.join(', ')} (${cpu.source}), which the ${target.name} native kernels need` };
   }
   let path: string;
   try {
     path = buildNativeKernels({ ...opts, arch, cpuFeatures: cpu.features });
   } catch (e) {
-    return { ok: false, reason: e instanceof Error ? e.message : String(e) };
+    return { ok: false, kind: e instanceof NativeBuildError ? e.kind : 'failed', reason: e instanceof Error ? e.message : String(e) };
   }
   const info = readBuildInfo(path);
-  if (info === undefined) return { ok: false, reason: `${buildInfoPath(path)} is missing or unreadable: delete ${path} to rebuild it` };
+  if (info === undefined) return { ok: false, kind: 'failed', reason: `${buildInfoPath(path)} is missing or unreadable: delete ${path} to rebuild it` };
   const lacking = missingFeatures({ name: info.target, flags: [], requires: info.requires }, cpu.features);
   if (lacking.length > 0) {
-    return { ok: false, reason: `${path} was built for ${info.target}, and this CPU lacks ${lacking.join(', ')}: delete it to rebuild` };
+    return { ok: false, kind: 'unsupported', reason: `${path} was built for ${info.target}, and this CPU lacks ${lacking.join(', ')}: delete it to rebuild` };
   }
   try {
     const kernels = createRequire(import.meta.url)(path) as NativeKernels;
@@ -98,6 +104,6 @@ function attempt(opts: LoadOptions): NativeLoad {
     if (threads !== undefined) kernels.setThreads(threads);
     return { ok: true, kernels, path, description: `${kernels.describe()}, ${info.target}` };
   } catch (e) {
-    return { ok: false, reason: `loading ${path} failed: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}` };
+    return { ok: false, kind: 'failed', reason: `loading ${path} failed: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}` };
   }
 }
