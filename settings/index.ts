@@ -127,8 +127,11 @@ export function settings(): Settings {
   return current;
 }
 
-/** The variables a child may need to run at all (find programs, a home, a temp folder, a locale). */
-const BASE_VARIABLES = ['PATH', 'HOME', 'USER', 'LOGNAME', 'LANG', 'LC_ALL', 'TMPDIR', 'TMP', 'TEMP', 'SYSTEMROOT', 'COMSPEC', 'PATHEXT'];
+/** The variables a child may need to run at all (find programs, a home, a temp folder, a locale, a proxy). */
+const BASE_VARIABLES = [
+  'PATH', 'HOME', 'USER', 'LOGNAME', 'LANG', 'LC_ALL', 'TMPDIR', 'TMP', 'TEMP', 'SYSTEMROOT', 'COMSPEC', 'PATHEXT',
+  'HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY', 'http_proxy', 'https_proxy', 'no_proxy',
+];
 
 /**
  * An explicit environment for a child process: the base variables, actprobe's own settings when the child is
