@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { childEnv } from '../../settings/index.js';
 import { buildModel } from '../../train/models/index.js';
 import type { ModelSpecInput } from '../../train/models/index.js';
 import { createOptimizer } from '../../train/trainer/optimizer.js';
@@ -30,7 +31,8 @@ export function tfjsTrainImagesPerSecond(spec: ModelSpecInput, input: { height: 
 /** The PyTorch twin of model M (Debian python3-torch, 2 threads); null with a reason when torch is missing. */
 export function pytorchModelMImagesPerSecond(seconds: number): { imgPerSec: number | null; note: string } {
   const script = fileURLToPath(new URL('./pytorch_model_m.py', import.meta.url));
-  const run = spawnSync('/usr/bin/python3', [script, String(seconds), '2'], { encoding: 'utf8', timeout: (seconds + 120) * 1000 });
+  // An explicit environment: none of this process' thread-runtime settings reach PyTorch's OpenMP.
+  const run = spawnSync('/usr/bin/python3', [script, String(seconds), '2'], { encoding: 'utf8', timeout: (seconds + 120) * 1000, env: childEnv() });
   if (run.status !== 0) return { imgPerSec: null, note: `PyTorch unavailable (${(run.stderr || run.error?.message || '').trim().split('\n').pop()}); apt-get install python3-torch` };
   const line = JSON.parse(run.stdout.trim().split('\n').pop() ?? '{}') as { img_s: number; torch: string };
   return { imgPerSec: line.img_s, note: `PyTorch ${line.torch} CPU, 2 threads` };
