@@ -8,10 +8,16 @@ import { selectBackend } from '../index.js';
 import { setActiveNative } from '../native/active.js';
 import type { NativeKernels } from '../native/load.js';
 
-const [addon, seconds = '8'] = process.argv.slice(2);
-if (addon === undefined) throw new Error('usage: addon-step.ts ADDON.node [seconds]');
+const [addon, seconds = '8', threads] = process.argv.slice(2);
+if (addon === undefined) throw new Error('usage: addon-step.ts ADDON.node [seconds] [threads]');
 await selectBackend('wasm');
 const kernels = createRequire(import.meta.url)(addon) as NativeKernels;
+if (threads !== undefined) kernels.setThreads(Number(threads));
 setActiveNative(kernels);
+// CPU time per image as well as img/s: on a shared host the wall clock mostly measures the neighbours.
+const cpuBefore = process.cpuUsage();
+const wallBefore = performance.now();
 const imgS = tfjsTrainImagesPerSecond({ preset: 'model-m' }, { height: 28, width: 28, channels: 1, classes: 10 }, 64, Number(seconds));
-console.log(`${addon}\t${kernels.describe()}\t${imgS.toFixed(1)} img/s`);
+const cpu = process.cpuUsage(cpuBefore);
+const images = (imgS * (performance.now() - wallBefore)) / 1000; // approximate: includes the 3 warm-up steps' time
+console.log(`${addon}\t${kernels.describe()}\t${imgS.toFixed(1)} img/s\t${((cpu.user + cpu.system) / 1000 / images).toFixed(3)} CPU ms/img`);

@@ -25,7 +25,8 @@ export interface CpuTarget {
  */
 export const X86_64_V3: CpuTarget = {
   name: 'x86-64-v3',
-  flags: ['-march=x86-64-v3', '-mtune=generic'],
+  // Spelled out rather than -march=x86-64-v3, which needs GCC ≥ 11 / clang ≥ 12 (Debian 11 ships GCC 10).
+  flags: ['-mavx2', '-mfma', '-mbmi', '-mbmi2', '-mf16c', '-mlzcnt', '-mmovbe', '-mpopcnt', '-msse4.2', '-mxsave', '-mtune=generic'],
   requires: ['sse4_1', 'sse4_2', 'ssse3', 'popcnt', 'cx16', 'avx', 'avx2', 'bmi1', 'bmi2', 'f16c', 'fma', 'movbe', 'abm', 'xsave'],
 };
 
