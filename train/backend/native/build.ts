@@ -17,7 +17,10 @@ import { cpuIdentity, targetFor, type CpuTarget } from './cpu-target.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const NATIVE_SOURCE_DIR = join(here, 'src');
-const FLAGS = ['-O3', '-pthread', '-fPIC', '-shared', '-std=c++17', '-DNODE_GYP_MODULE_NAME=actprobe_kernels'];
+// -fvisibility=hidden: only the N-API entry point is exported. Otherwise the thread pool's static instance is
+// a process-wide unique symbol, and two different builds loaded into one process (a bench comparing them)
+// shared one pool object across different code, and hung.
+const FLAGS = ['-O3', '-pthread', '-fPIC', '-shared', '-std=c++17', '-fvisibility=hidden', '-DNODE_GYP_MODULE_NAME=actprobe_kernels'];
 /** macOS links an addon's Node symbols at load time. */
 const PLATFORM_FLAGS: Record<string, string[]> = { darwin: ['-undefined', 'dynamic_lookup'] };
 

@@ -105,8 +105,9 @@ class ThreadPool {
   std::atomic<int> maxThreads_;
   std::mutex mutex_;
   std::condition_variable wake_, done_;
-  std::atomic<uint64_t> generation_{0};
-  std::atomic<int> pending_{0};
+  // Own cache lines: workers poll generation_ while they decrement pending_ and the caller polls that.
+  alignas(64) std::atomic<uint64_t> generation_{0};
+  alignas(64) std::atomic<int> pending_{0};
   const std::function<void(int)>* body_ = nullptr;
   int participants_ = 0;
   int workers_ = 0;
