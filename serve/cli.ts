@@ -9,6 +9,7 @@ import { createApp } from './app.js';
 import { bindRefusal } from './http/guard.js';
 import { flushLogs, jsonLogger } from './http/log.js';
 import { listen } from './listen.js';
+import { settings } from '../settings/index.js';
 
 const int = (name: string, min: number, max: number) => (v: string): number => {
   const n = Number(v);
@@ -31,7 +32,7 @@ const program = new Command('serve')
 
 program.parse();
 const opts = program.opts<{ models?: string; runs?: string; host: string; port: number; token?: string; maxBodyMb: number; batching: boolean; threads?: number; reference?: string[] }>();
-const token = opts.token ?? process.env.ACTPROBE_TOKEN;
+const token = opts.token ?? settings().serveToken;
 const refusal = bindRefusal(opts.host, token);
 if (refusal) {
   console.error(`serve: ${refusal}`);

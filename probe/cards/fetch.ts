@@ -5,16 +5,15 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, rename, rm, stat } from 'node:fs/promises';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ModelCard } from './card.js';
 import { ChecksumMismatchError, sha256File, verifyReferenceFile } from './verify.js';
+import { readSettings, settings, type Env } from '../../settings/index.js';
 
-export function referenceCacheDir(env: Record<string, string | undefined> = process.env): string {
-  if (env.ACTPROBE_REFERENCE_CACHE) return env.ACTPROBE_REFERENCE_CACHE;
-  return join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'actprobe', 'reference');
+export function referenceCacheDir(env?: Env): string {
+  return (env === undefined ? settings() : readSettings(env)).referenceCacheDir;
 }
 
 export { ChecksumMismatchError };

@@ -5,6 +5,7 @@
  * train, inference, probe (or probe-model-m, probe-squeezenet, probe-alexnet), server, browser, loader.
  */
 import { intraOpThreads } from '../../probe/session/threads.js';
+import { settings } from '../../settings/index.js';
 import { describeBackend, selectBackend } from '../../train/backend/index.js';
 import { browserSection } from './browser-section.js';
 import { Figures, printTable, writeBenchJson, writeBenchMeta } from './figures.js';
@@ -15,8 +16,8 @@ import { serverLoad } from './server-load.js';
 import { trainThroughputSideBySide, type Runs } from './train-throughput.js';
 import { TWINS } from './twin-specs.js';
 
-const seconds = Number(process.env.BENCH_SECONDS ?? 10);
-const only = new Set((process.env.BENCH_ONLY ?? 'train,inference,probe,server,browser,loader').split(','));
+const seconds = settings().benchSeconds;
+const only = new Set(settings().benchOnly);
 const report = await selectBackend('auto');
 console.log(describeBackend(report));
 const f = new Figures();

@@ -29,6 +29,7 @@ import { exportLayersModel } from '../../export/index.js';
 import { buildModel } from '../../train/models/index.js';
 import { intraOpThreads } from '../../probe/session/threads.js';
 import { driveLoad } from './load-client.js';
+import { childEnv } from '../../settings/index.js';
 
 export interface ServerLoadOptions {
   /** Seconds per throughput measurement (bare loop, then server); default 5. */
@@ -86,7 +87,7 @@ process.on('SIGTERM', () => process.exit(0));
 
 /** Spawns `args`, resolves with the port once it prints its listening line. */
 export async function spawnListening(args: string[], what: string): Promise<{ child: ChildProcess; port: number }> {
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'], env: childEnv({}, { withSettings: true }) });
   let seen = '';
   const port = await new Promise<number>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${what} did not report "listening" within 60 s`)), 60_000);

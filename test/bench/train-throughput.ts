@@ -1,11 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { childEnv } from '../../settings/index.js';
 import { buildModel } from '../../train/models/index.js';
 import type { ModelSpecInput } from '../../train/models/index.js';
 import { createOptimizer } from '../../train/trainer/optimizer.js';
 import { createTrainStep } from '../../train/trainer/train-step.js';
-import { benchChildEnv } from './child-env.js';
 import { TWINS, type TwinName } from './twin-specs.js';
 
 /** Training images/s of one preset on the current tfjs backend, with the trainer's own step (Adam, batch). */
@@ -32,7 +32,8 @@ export function tfjsTrainImagesPerSecond(spec: ModelSpecInput, input: { height: 
 /** A PyTorch twin (pytorch_twins.py, Debian python3-torch) in a child with an explicit environment; null with a reason when torch is missing. */
 export function pytorchImagesPerSecond(twin: TwinName, seconds: number, threads: number): { imgPerSec: number | null; note: string } {
   const script = fileURLToPath(new URL('./pytorch_twins.py', import.meta.url));
-  const run = spawnSync('/usr/bin/python3', [script, twin, String(seconds), String(threads)], { encoding: 'utf8', env: benchChildEnv(), timeout: (seconds + 120) * 1000 });
+  // An explicit environment: none of this process' thread-runtime settings reach PyTorch's OpenMP.
+  const run = spawnSync('/usr/bin/python3', [script, twin, String(seconds), String(threads)], { encoding: 'utf8', env: childEnv(), timeout: (seconds + 120) * 1000 });
   if (run.status !== 0) return { imgPerSec: null, note: `PyTorch unavailable (${(run.stderr || run.error?.message || '').trim().split('\n').pop()}); apt-get install python3-torch` };
   const line = JSON.parse(run.stdout.trim().split('\n').pop() ?? '{}') as { img_s: number; torch: string };
   return { imgPerSec: line.img_s, note: `PyTorch ${line.torch} CPU, ${threads} threads` };

@@ -7,11 +7,11 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { buildModel } from '../../train/models/index.js';
-import { benchChildEnv } from './child-env.js';
+import { childEnv } from '../../settings/index.js';
 import { TWINS, type TwinName } from './twin-specs.js';
 
 const script = fileURLToPath(new URL('./pytorch_twins.py', import.meta.url));
-const hasTorch = spawnSync('/usr/bin/python3', ['-c', 'import torch'], { env: benchChildEnv() }).status === 0;
+const hasTorch = spawnSync('/usr/bin/python3', ['-c', 'import torch'], { env: childEnv() }).status === 0;
 
 describe.skipIf(!hasTorch)('PyTorch twins of the presets', () => {
   for (const name of Object.keys(TWINS) as TwinName[]) {
@@ -19,7 +19,7 @@ describe.skipIf(!hasTorch)('PyTorch twins of the presets', () => {
       const { model } = buildModel(TWINS[name].input, TWINS[name].spec);
       const ours = model.trainableWeights.reduce((n, w) => n + w.shape.reduce((a: number, d) => a * (d ?? 1), 1), 0);
       model.dispose();
-      const run = spawnSync('/usr/bin/python3', [script, name, '--params'], { encoding: 'utf8', env: benchChildEnv(), timeout: 60_000 });
+      const run = spawnSync('/usr/bin/python3', [script, name, '--params'], { encoding: 'utf8', env: childEnv(), timeout: 60_000 });
       expect(run.status, run.stderr).toBe(0);
       expect((JSON.parse(run.stdout) as { params: number }).params).toBe(ours);
     }, 60_000);

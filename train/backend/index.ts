@@ -1,5 +1,5 @@
 export {
-  backendCandidates, describeBackend, selectBackend,
+  autoOrder, backendCandidates, describeBackend, selectBackend,
   type Attempt, type BackendReport, type BackendRequest, type Candidate, type CandidateLoader,
   type EnginePort, type LoadedCandidate, type LoaderTable, type SelectOptions, type WasmDetails,
 } from './select.js';

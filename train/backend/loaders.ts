@@ -4,11 +4,14 @@
  */
 import { availableParallelism } from 'node:os';
 import * as tf from '@tensorflow/tfjs';
+import { settings } from '../../settings/index.js';
+import type { NativeLoad } from './native/load.js';
 import type { Candidate, CandidateLoader, LoaderTable } from './select.js';
+import { installedTfjsVersions, tfjsVersionMismatch, type TfjsVersions } from './tfjs-pin.js';
 
 const NATIVE_HINT: Record<'tensorflow-gpu' | 'tensorflow', string> = {
-  'tensorflow-gpu': 'optional dependency; needs libtensorflow + CUDA',
-  tensorflow: 'optional dependency; needs libtensorflow',
+  'tensorflow-gpu': 'optional dependency; needs libtensorflow + CUDA: npm run setup:gpu',
+  tensorflow: 'not a dependency of actprobe; --backend tensorflow uses it where you installed it',
 };
 
 function errorCode(e: unknown): unknown {
@@ -49,6 +52,8 @@ export interface DefaultLoaderOptions {
    * pthreads for the wasm backend; 1 keeps the stock single-threaded build. Default: see defaultWasmThreads.
    */
   wasmThreads?: number;
+  /** The installed tfjs versions; injectable to simulate a version the kernels were not written against. */
+  tfjsVersions?: TfjsVersions;
 }
 
 /**
@@ -57,13 +62,13 @@ export interface DefaultLoaderOptions {
  * and small matmuls ran ~5× slower on a model-M step), else every core (at most 8, tfjs' worker pool size).
  */
 export function defaultWasmThreads(nativeKernels = false): number {
-  const fromEnv = Number(process.env.TFJS_WASM_THREADS);
-  if (Number.isInteger(fromEnv) && fromEnv >= 1) return fromEnv;
+  const fromEnv = settings().wasmThreads;
+  if (fromEnv !== undefined) return fromEnv;
   if (nativeKernels) return 1;
   return Math.max(1, Math.min(8, availableParallelism()));
 }
 
-function wasmLoader(requestedThreads: number | undefined): CandidateLoader {
+function wasmLoader(requestedThreads: number | undefined, versions: TfjsVersions | undefined): CandidateLoader {
   return async () => {
     let wasm: typeof import('@tensorflow/tfjs-backend-wasm');
     try {
@@ -75,11 +80,13 @@ function wasmLoader(requestedThreads: number | undefined): CandidateLoader {
     const { configureWasmThreads, wasmThreadState } = await import('./wasm-threads.js');
     const { loadNativeKernels } = await import('./native/load.js');
     const { setActiveNative } = await import('./native/active.js');
+    // The added gradient kernels use only BackendWasm's public methods, so they register whatever the version.
     registerWasmKernels();
+    const mismatch = tfjsVersionMismatch(versions ?? installedTfjsVersions(wasm.version_wasm));
     // The C++ kernels (conv, batch norm, …) are built on first use; without a compiler the wasm kernels run.
-    const native = loadNativeKernels();
+    const native: NativeLoad = mismatch !== undefined ? { ok: false, kind: 'off', reason: mismatch } : loadNativeKernels();
     setActiveNative(native.ok ? native.kernels : null);
-    configureWasmThreads(requestedThreads ?? defaultWasmThreads(native.ok));
+    configureWasmThreads(mismatch !== undefined ? 1 : (requestedThreads ?? defaultWasmThreads(native.ok)));
     return {
       tfBackend: 'wasm',
       details: async () => {
@@ -96,7 +103,7 @@ export function createDefaultLoaders(options: DefaultLoaderOptions = {}): Loader
   const table: Record<Candidate, CandidateLoader> = {
     'tensorflow-gpu': nativeLoader('tensorflow-gpu'),
     tensorflow: nativeLoader('tensorflow'),
-    wasm: wasmLoader(options.wasmThreads),
+    wasm: wasmLoader(options.wasmThreads, options.tfjsVersions),
     cpu: async () => ({ tfBackend: 'cpu' }),
   };
   return table;

@@ -8,6 +8,12 @@ import { createDefaultLoaders, type DefaultLoaderOptions } from './loaders.js';
 
 export const backendCandidates = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
 export type Candidate = (typeof backendCandidates)[number];
+/**
+ * What `auto` tries, in order: the packages package.json declares. 'tensorflow' (@tensorflow/tfjs-node, CPU
+ * libtensorflow) is not a dependency, so auto never finds it; `--backend tensorflow` uses it where a user
+ * installed it.
+ */
+export const autoOrder: readonly Candidate[] = ['tensorflow-gpu', 'wasm', 'cpu'];
 export type BackendRequest = 'auto' | Candidate;
 
 export interface Attempt {
@@ -101,7 +107,7 @@ async function availableOthers(requested: Candidate, loaders: LoaderTable): Prom
 export async function selectBackend(requested: BackendRequest = 'auto', options: SelectOptions = {}): Promise<BackendReport> {
   const loaders: LoaderTable = { ...createDefaultLoaders(options), ...options.loaders };
   const engine = options.engine ?? realEngine;
-  const order: readonly Candidate[] = requested === 'auto' ? backendCandidates : [requested];
+  const order: readonly Candidate[] = requested === 'auto' ? autoOrder : [requested];
   const attempts: Attempt[] = [];
   for (const candidate of order) {
     const result = await tryCandidate(candidate, loaders[candidate], engine);

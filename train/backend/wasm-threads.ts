@@ -11,10 +11,10 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync, existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { BackendWasm, setThreadsCount } from '@tensorflow/tfjs-backend-wasm';
+import { settings } from '../../settings/index.js';
 
 const require = createRequire(import.meta.url);
 const BUILD = 'tfjs-backend-wasm-threaded-simd';
@@ -44,21 +44,24 @@ export interface WasmThreadState {
 const state: WasmThreadState = { requested: 0 };
 export const wasmThreadState = (): Readonly<WasmThreadState> => state;
 
-/** Node's Worker needs a real file; content-addressed so concurrent processes never clash. */
-function workerFile(buildDir: string): string {
+/**
+ * Node's Worker needs a real file. It lives in the project's cache folder (not a shared, predictable /tmp
+ * path another user could plant), named by the content's hash, and its bytes are checked against that hash
+ * before every use: a file that differs is replaced, never run.
+ */
+export function workerFile(buildDir: string, cacheDir: string = join(settings().cacheDir, 'tfjs-wasm')): string {
   const { wasmWorkerContents } = require(join(buildDir, `${BUILD}.worker.js`)) as { wasmWorkerContents: string };
   // Same escaping tfjs applies before making its Blob: the template literal turned "\n" escapes
   // inside string literals into real newlines.
   const source = wasmWorkerContents.replace(/\n/g, '\\n');
-  const hash = createHash('sha256').update(source).digest('hex').slice(0, 16);
-  const dir = join(tmpdir(), 'actprobe-tfjs-wasm');
-  const file = join(dir, `worker-${hash}.cjs`);
-  if (!existsSync(file)) {
-    mkdirSync(dir, { recursive: true });
-    const partial = `${file}.${process.pid}.tmp`;
-    writeFileSync(partial, source);
-    renameSync(partial, file);
-  }
+  const digest = (text: string | Buffer): string => createHash('sha256').update(text).digest('hex');
+  const hash = digest(source);
+  const file = join(cacheDir, `worker-${hash.slice(0, 16)}.cjs`);
+  if (existsSync(file) && digest(readFileSync(file)) === hash) return file;
+  mkdirSync(cacheDir, { recursive: true });
+  const partial = `${file}.${process.pid}.tmp`;
+  writeFileSync(partial, source, { mode: 0o644 });
+  renameSync(partial, file); // atomic: replaces a stale or tampered file
   return file;
 }
 

@@ -8,6 +8,7 @@ import { readIdx, type IdxTensor } from './idx.js';
 import type { LabelledDataSource } from './labelled.js';
 import type { DatasetInfo, Split } from './types.js';
 import { applyLimit, checkIndices, gatherUint8 } from './util.js';
+import { readSettings, settings, type Env } from '../../settings/index.js';
 
 export const FASHION_MNIST_LABELS = [
   'T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot',
@@ -48,9 +49,8 @@ export interface FashionMnistOptions {
   log?: (line: string) => void;
 }
 
-export function defaultCacheDir(env: Record<string, string | undefined> = process.env): string {
-  const base = env.XDG_CACHE_HOME || join(homedir(), '.cache');
-  return join(base, 'actprobe', 'fashion-mnist');
+export function defaultCacheDir(env?: Env): string {
+  return join((env === undefined ? settings() : readSettings(env)).userCacheHome, 'actprobe', 'fashion-mnist');
 }
 
 export async function createFashionMnist(opts: FashionMnistOptions = {}): Promise<LabelledDataSource> {
@@ -97,9 +97,9 @@ function checkPair(images: IdxTensor, labels: IdxTensor, imageFile: string, labe
 
 /** Finds a directory holding all four files (.gz or already gunzipped), else downloads into the cache. */
 async function locateFiles(opts: FashionMnistOptions): Promise<Record<FashionMnistFile, string>> {
-  const env = opts.env ?? process.env;
-  const userDir = opts.dataDir ?? env.ACTPROBE_DATA;
-  const cacheDir = opts.cacheDir ?? defaultCacheDir(env);
+  const env = opts.env === undefined ? settings() : readSettings(opts.env);
+  const userDir = opts.dataDir ?? env.dataDir;
+  const cacheDir = opts.cacheDir ?? defaultCacheDir(opts.env);
   const systemDir = opts.systemDir === undefined ? FASHION_MNIST_SYSTEM_DIR : opts.systemDir;
   const candidates = [userDir && join(userDir, 'fashion-mnist'), userDir, cacheDir, systemDir].filter((d): d is string => !!d);
   for (const dir of candidates) {

@@ -2,11 +2,13 @@
  * Runs the same computation on 'wasm' (with actprobe's kernels) and on 'cpu' (tfjs' pure-JS
  * reference) from identical seeded inputs, and compares every output.
  */
+import { spawnSync } from 'node:child_process';
 import * as tf from '@tensorflow/tfjs';
 import { expect } from 'vitest';
 import { Rng } from '../../../train/rng.js';
 import { activeNative, setActiveNative } from '../../../train/backend/native/active.js';
 import { loadNativeKernels, type NativeKernels } from '../../../train/backend/native/load.js';
+import { childEnv, settings } from '../../../settings/index.js';
 
 export interface HostTensor {
   shape: number[];
@@ -77,8 +79,23 @@ export async function forEachWasmFlavour<T>(run: (flavour: 'native' | 'wasm') =>
   return results;
 }
 
-/** Fails unless the native flavour ran and called each of `kernels` (names of NativeKernels functions). */
+/** Why the native kernels cannot be compiled on this machine ("no C++ compiler: …"), or undefined. */
+export function noCompiler(): string | undefined {
+  const cxx = settings().cxx;
+  const r = spawnSync(cxx, ['--version'], { stdio: 'ignore', env: childEnv() });
+  return r.error === undefined ? undefined : `no C++ compiler (${cxx}: ${r.error.message})`;
+}
+
+/**
+ * Fails unless the native flavour ran and called each of `kernels` (names of NativeKernels functions).
+ * Where there is no compiler the wasm flavour alone is checked, and that is printed.
+ */
 export function expectNativeCalls<T>(runs: Array<FlavourRun<T>>, kernels: readonly string[]): void {
+  const why = noCompiler();
+  if (why !== undefined && !runs.some((r) => r.flavour === 'native')) {
+    console.warn(`native flavour skipped: ${why}`);
+    return;
+  }
   const native = runs.find((r) => r.flavour === 'native');
   expect(native, 'the native kernels did not load, so the native path was not tested').toBeDefined();
   for (const k of kernels) expect(native!.nativeCalls.get(k) ?? 0, `native ${k} calls`).toBeGreaterThan(0);

@@ -1,6 +1,7 @@
 /**
  * Backend selection logic with fake loaders and a fake engine, plus one real run on this machine.
  */
+import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import {
@@ -34,8 +35,8 @@ const provides = (tfBackend: string, loaded: Candidate[] = []): CandidateLoader 
 };
 
 const noNative: Partial<LoaderTable> = {
-  'tensorflow-gpu': missing('@tensorflow/tfjs-node-gpu', 'optional dependency; needs libtensorflow + CUDA'),
-  tensorflow: missing('@tensorflow/tfjs-node', 'optional dependency; needs libtensorflow'),
+  'tensorflow-gpu': missing('@tensorflow/tfjs-node-gpu', 'optional dependency; needs libtensorflow + CUDA: npm run setup:gpu'),
+  tensorflow: missing('@tensorflow/tfjs-node', 'not a dependency'),
   wasm: provides('wasm'),
   cpu: provides('cpu'),
 };
@@ -56,22 +57,29 @@ describe('selectBackend with injected loaders', () => {
   it('falls to wasm when the native packages are absent, saying why', async () => {
     const report = await selectBackend('auto', { engine: fakeEngine(), loaders: noNative });
     expect(report).toMatchObject({ backend: 'wasm', candidate: 'wasm', wasm: { simd: true, threads: 2 } });
-    expect(report.attempts.map((a) => [a.candidate, a.ok])).toEqual([['tensorflow-gpu', false], ['tensorflow', false], ['wasm', true]]);
+    expect(report.attempts.map((a) => [a.candidate, a.ok])).toEqual([['tensorflow-gpu', false], ['wasm', true]]);
     expect(describeBackend(report)).toBe('backend wasm (SIMD, 2 threads); ' +
-      'tensorflow-gpu: package @tensorflow/tfjs-node-gpu is not installed (optional dependency; needs libtensorflow + CUDA); ' +
-      'tensorflow: package @tensorflow/tfjs-node is not installed (optional dependency; needs libtensorflow)');
+      'tensorflow-gpu: package @tensorflow/tfjs-node-gpu is not installed (optional dependency; needs libtensorflow + CUDA: npm run setup:gpu)');
+  });
+
+  it('auto never tries @tensorflow/tfjs-node, which package.json does not declare', async () => {
+    const tried: Candidate[] = [];
+    await selectBackend('auto', { engine: fakeEngine(), loaders: { ...noNative, tensorflow: provides('tensorflow', tried) } });
+    expect(tried).toEqual([]);
+    const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { optionalDependencies: Record<string, string> };
+    expect(Object.keys(pkg.optionalDependencies)).toContain('@tensorflow/tfjs-node-gpu');
   });
 
   it('moves on when tf.setBackend reports that the backend factory failed', async () => {
     const report = await selectBackend('auto', { engine: fakeEngine({ refuse: ['wasm'] }), loaders: noNative });
     expect(report.candidate).toBe('cpu');
-    expect(report.attempts[2]).toEqual({ candidate: 'wasm', ok: false, reason: expect.stringContaining("tf.setBackend('wasm') failed") });
+    expect(report.attempts[1]).toEqual({ candidate: 'wasm', ok: false, reason: expect.stringContaining("tf.setBackend('wasm') failed") });
   });
 
   it('an explicit backend that cannot load is an error listing what is available', async () => {
     await expect(selectBackend('tensorflow-gpu', { engine: fakeEngine(), loaders: noNative })).rejects.toThrow(
       'backend tensorflow-gpu cannot be used: tensorflow-gpu: package @tensorflow/tfjs-node-gpu is not installed ' +
-      '(optional dependency; needs libtensorflow + CUDA). Available here: wasm, cpu');
+      '(optional dependency; needs libtensorflow + CUDA: npm run setup:gpu). Available here: wasm, cpu');
   });
 
   it('never falls back silently: a different running backend is an error naming both', async () => {
@@ -85,7 +93,7 @@ describe('selectBackend with injected loaders', () => {
     };
     const none: LoaderTable = { 'tensorflow-gpu': broken('tensorflow-gpu'), tensorflow: broken('tensorflow'), wasm: broken('wasm'), cpu: broken('cpu') };
     await expect(selectBackend('auto', { engine: fakeEngine(), loaders: none })).rejects.toThrow(
-      'no tfjs backend could be loaded (tensorflow-gpu: tensorflow-gpu broken; tensorflow: tensorflow broken; wasm: wasm broken; cpu: cpu broken)');
+      'no tfjs backend could be loaded (tensorflow-gpu: tensorflow-gpu broken; wasm: wasm broken; cpu: cpu broken)');
   });
 });
 

@@ -1,13 +1,14 @@
 /**
  * ms per kernel call, stock wasm vs actprobe's kernels, at model-M sizes (batch 64, 3×3 'same').
  *   npx tsx train/backend/bench/kernels.ts            (TFJS_WASM_THREADS=1 for the single-thread build)
- * Medians of REPS calls after 2 warm-ups; the host is noisy (±15%).
+ * Medians of BENCH_REPS calls (--skip-cpu leaves out the slow cpu-backend column) after 2 warm-ups; the host is noisy (±15%).
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { describeBackend, selectBackend } from '../index.js';
+import { settings } from '../../../settings/index.js';
 
-const REPS = Number(process.env.REPS ?? 9);
+const REPS = settings().benchReps;
 const LAYERS = [
   { name: '28×28×1→32', x: [64, 28, 28, 1], f: [3, 3, 1, 32] },
   { name: '14×14×32→64', x: [64, 14, 14, 32], f: [3, 3, 32, 64] },
@@ -58,7 +59,7 @@ async function main(): Promise<void> {
     const bpfAttrs = { ...conv, filterShape: l.f };
     const bpfNew = medianMs(kernel('Conv2DBackpropFilter', { x, dy }, bpfAttrs));
     await tf.setBackend('cpu');
-    const bpfCpu = process.env.SKIP_CPU ? NaN : medianMs(kernel('Conv2DBackpropFilter', { x, dy }, bpfAttrs), 1);
+    const bpfCpu = process.argv.includes('--skip-cpu') ? NaN : medianMs(kernel('Conv2DBackpropFilter', { x, dy }, bpfAttrs), 1);
     tf.dispose([x, f, dy]);
     console.log(`${l.name.padEnd(13)} ${fmt(fwd)} ${fmt(bpiStock)}      ${fmt(bpiNew)}    ${fmt(bpfNew)}     ${fmt(bpfCpu)}`);
   }

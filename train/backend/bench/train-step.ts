@@ -4,8 +4,9 @@
  */
 import { tfjsTrainImagesPerSecond } from '../../../test/bench/train-throughput.js';
 import { describeBackend, selectBackend } from '../index.js';
+import { settings } from '../../../settings/index.js';
 
-const seconds = Number(process.env.BENCH_SECONDS ?? 10);
+const seconds = settings().benchSeconds;
 console.log(describeBackend(await selectBackend('wasm')));
 const imgS = tfjsTrainImagesPerSecond({ preset: 'model-m' }, { height: 28, width: 28, channels: 1, classes: 10 }, 64, seconds);
 console.log(`model M training: ${imgS.toFixed(1)} img/s`);

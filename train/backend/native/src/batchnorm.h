@@ -1,10 +1,10 @@
 // Training-mode batch normalisation over the rows of a [rows × C] matrix (NHWC flattened), forward and
 // backward, each in two passes with per-thread partial sums (float within a block of rows, double across).
 #pragma once
-#include <omp.h>
 #include <algorithm>
 #include <cmath>
 #include <vector>
+#include "thread_pool.h"
 
 namespace actprobe {
 
@@ -12,25 +12,24 @@ constexpr int BN_BLOCK = 256;
 // Below this many elements one thread is faster than waking a second.
 constexpr double BN_PARALLEL_MIN = 1 << 16;
 
-inline int bnThreads(int rows, int C) { return static_cast<double>(rows) * C < BN_PARALLEL_MIN ? 1 : omp_get_max_threads(); }
+inline int bnThreads(int rows, int C) { return static_cast<double>(rows) * C < BN_PARALLEL_MIN ? 1 : maxThreads(); }
 
 // Per-channel Σ f(row) over rows, with f writing C values into `acc` (float) for one row.
 template <typename RowFn>
 inline void channelSums(int rows, int C, int outputs, RowFn addRow, std::vector<double>& total) {
   const int threads = bnThreads(rows, C);
   std::vector<std::vector<double>> partial(threads, std::vector<double>(static_cast<size_t>(outputs) * C, 0.0));
-#pragma omp parallel num_threads(threads)
-  {
-    std::vector<double>& mine = partial[omp_get_thread_num()];
-    std::vector<float> block(static_cast<size_t>(outputs) * C);
-#pragma omp for schedule(dynamic, 4)
-    for (int b0 = 0; b0 < rows; b0 += BN_BLOCK) {
-      std::fill(block.begin(), block.end(), 0.f);
-      const int end = std::min(rows, b0 + BN_BLOCK);
-      for (int r = b0; r < end; r++) addRow(r, block.data());
-      for (size_t i = 0; i < block.size(); i++) mine[i] += block[i];
-    }
-  }
+  std::vector<std::vector<float>> blocks(threads, std::vector<float>(static_cast<size_t>(outputs) * C));
+  const long blockCount = (rows + BN_BLOCK - 1) / BN_BLOCK;
+  parallelFor(threads, blockCount, 4, [&](long bi, int worker) {
+    std::vector<double>& mine = partial[worker];
+    std::vector<float>& block = blocks[worker];
+    std::fill(block.begin(), block.end(), 0.f);
+    const int b0 = static_cast<int>(bi) * BN_BLOCK;
+    const int end = std::min(rows, b0 + BN_BLOCK);
+    for (int r = b0; r < end; r++) addRow(r, block.data());
+    for (size_t i = 0; i < block.size(); i++) mine[i] += block[i];
+  });
   total.assign(static_cast<size_t>(outputs) * C, 0.0);
   for (const std::vector<double>& p : partial)
     for (size_t i = 0; i < total.size(); i++) total[i] += p[i];
@@ -60,12 +59,11 @@ inline void batchNormTrain(int rows, int C, const float* x, const float* gamma, 
     scale[c] = (gamma != nullptr ? gamma[c] : 1.f) * rstd;
     offset[c] = (beta != nullptr ? beta[c] : 0.f) - meanOut[c] * scale[c];
   }
-#pragma omp parallel for schedule(dynamic, 1024) num_threads(bnThreads(rows, C))
-  for (int r = 0; r < rows; r++) {
+  parallelFor(bnThreads(rows, C), rows, 1024, [&](long r, int) {
     const float* xr = x + static_cast<size_t>(r) * C;
     float* yr = y + static_cast<size_t>(r) * C;
     for (int c = 0; c < C; c++) yr[c] = xr[c] * scale[c] + offset[c];
-  }
+  });
 }
 
 // Gradients of batchNormTrain: dx, and Σ dy·x̂ (dgamma) and Σ dy (dbeta) per channel.
@@ -91,13 +89,12 @@ inline void batchNormGrad(int rows, int C, const float* dy, const float* x, cons
     k[c] = static_cast<float>(-g * rstd * rstd * rstd * sums[C + c] / rows);
     b[c] = static_cast<float>(-g * rstd * sums[c] / rows);
   }
-#pragma omp parallel for schedule(dynamic, 1024) num_threads(bnThreads(rows, C))
-  for (int r = 0; r < rows; r++) {
+  parallelFor(bnThreads(rows, C), rows, 1024, [&](long r, int) {
     const float* xr = x + static_cast<size_t>(r) * C;
     const float* gr = dy + static_cast<size_t>(r) * C;
     float* dr = dx + static_cast<size_t>(r) * C;
     for (int c = 0; c < C; c++) dr[c] = a[c] * gr[c] + k[c] * (xr[c] - mean[c]) + b[c];
-  }
+  });
 }
 
 }  // namespace actprobe

@@ -2,11 +2,11 @@
 // Filters are HWIO ([kh, kw, Cin, Cout]), i.e. a row-major [kh·kw·Cin × Cout] matrix, so im2col rows
 // ordered (i, j, ci) multiply it directly.
 #pragma once
-#include <omp.h>
 #include <algorithm>
 #include <cstring>
 #include <vector>
 #include "gemm.h"
+#include "thread_pool.h"
 
 namespace actprobe {
 
@@ -24,7 +24,7 @@ struct ConvShape {
 inline double macs(const ConvShape& s) { return static_cast<double>(s.n) * s.pixels() * s.k() * s.cout; }
 constexpr double PARALLEL_MIN_MACS = 4e6;
 
-inline int threadsFor(const ConvShape& s) { return macs(s) < PARALLEL_MIN_MACS ? 1 : omp_get_max_threads(); }
+inline int threadsFor(const ConvShape& s) { return macs(s) < PARALLEL_MIN_MACS ? 1 : maxThreads(); }
 
 // Images per im2col block: enough rows to keep the micro-kernel busy, few enough that every thread gets work.
 inline int imagesPerGroup(const ConvShape& s, int threads) {
@@ -143,9 +143,8 @@ inline void convForward(const ConvShape& s, const float* x, const float* w, cons
   const int groups = (s.n + g - 1) / g;
   const int K = s.k();
   const Strided W{w, s.cout, 1};
-#pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
-  for (int gi = 0; gi < groups; gi++) {
-    const int n0 = gi * g;
+  parallelFor(threads, groups, 1, [&](long gi, int) {
+    const int n0 = static_cast<int>(gi) * g;
     const int count = std::min(g, s.n - n0);
     const int M = count * s.pixels();
     float* out = y + static_cast<size_t>(n0) * s.pixels() * s.cout;
@@ -160,7 +159,7 @@ inline void convForward(const ConvShape& s, const float* x, const float* w, cons
           for (int c = 0; c < s.cout; c++) row[c] = row[c] > 0.f ? row[c] : 0.f;
       }
     }
-  }
+  });
 }
 
 // dx = conv2dᵀ(dy, w).
@@ -171,23 +170,22 @@ inline void convBackpropInput(const ConvShape& s, const float* dy, const float* 
   const int K = s.k();
   const Strided Wt{w, 1, s.cout};  // [Cout × K] view of the [K × Cout] filter
   const bool pointwise = isPointwise(s);
-#pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
-  for (int gi = 0; gi < groups; gi++) {
-    const int n0 = gi * g;
+  parallelFor(threads, groups, 1, [&](long gi, int) {
+    const int n0 = static_cast<int>(gi) * g;
     const int count = std::min(g, s.n - n0);
     const int M = count * s.pixels();
     const float* dyg = dy + static_cast<size_t>(n0) * s.pixels() * s.cout;
     float* dxg = dx + static_cast<size_t>(n0) * s.h * s.w * s.cin;
     if (pointwise) {
       gemm(M, K, s.cout, Strided{dyg, s.cout, 1}, Wt, dxg, K, false);
-      continue;
+      return;
     }
     std::vector<float>& col = colBuffer();
     col.resize(static_cast<size_t>(M) * K);
     gemm(M, K, s.cout, Strided{dyg, s.cout, 1}, Wt, col.data(), K, false);
     std::memset(dxg, 0, sizeof(float) * count * s.h * s.w * s.cin);
     col2im(s, col.data(), n0, count, dx);
-  }
+  });
 }
 
 // dw = Σ over images of im2col(x)ᵀ · dy, each thread summing its own images, then the threads' sums added.
@@ -199,27 +197,18 @@ inline void convBackpropFilter(const ConvShape& s, const float* x, const float* 
   const size_t size = static_cast<size_t>(K) * s.cout;
   std::vector<std::vector<float>> partial(threads);
   // Groups are handed out one at a time (not split in halves up front), so a thread the OS delays on a busy
-  // host holds up at most one group.
-  int next = 0;
-#pragma omp parallel num_threads(threads)
-  {
-    std::vector<float>& mine = partial[omp_get_thread_num()];
-    bool started = false;
-    for (;;) {
-      int gi;
-#pragma omp atomic capture
-      gi = next++;
-      if (gi >= groups) break;
-      if (!started) mine.assign(size, 0.f);
-      const int n0 = gi * g;
-      const int count = std::min(g, s.n - n0);
-      const int M = count * s.pixels();
-      const float* colData = colsOf(s, x, n0, count);
-      gemm(K, s.cout, M, Strided{colData, 1, K}, Strided{dy + static_cast<size_t>(n0) * s.pixels() * s.cout, s.cout, 1},
-           mine.data(), s.cout, started);
-      started = true;
-    }
-  }
+  // host holds up at most one group. A worker's first group overwrites its partial sum, later ones add.
+  parallelFor(threads, groups, 1, [&](long gi, int worker) {
+    std::vector<float>& mine = partial[worker];
+    const bool started = !mine.empty();
+    if (!started) mine.resize(size);
+    const int n0 = static_cast<int>(gi) * g;
+    const int count = std::min(g, s.n - n0);
+    const int M = count * s.pixels();
+    const float* colData = colsOf(s, x, n0, count);
+    gemm(K, s.cout, M, Strided{colData, 1, K}, Strided{dy + static_cast<size_t>(n0) * s.pixels() * s.cout, s.cout, 1},
+         mine.data(), s.cout, started);
+  });
   std::fill(dw, dw + size, 0.f);
   for (const std::vector<float>& p : partial) {
     if (p.empty()) continue;

@@ -1,11 +1,12 @@
 // N-API entry points. Every tensor argument is a Float32Array (views of tfjs-wasm's heap in practice);
 // shapes come as an Int32Array. Argument errors throw a JS TypeError naming the argument.
 #include <node_api.h>
-#include <omp.h>
 #include <cstdint>
+#include <cstdio>
 #include <initializer_list>
 #include <string>
 #include "adam.h"
+#include "cpu_check.h"
 #include "batchnorm.h"
 #include "relu.h"
 #include "conv.h"
@@ -287,12 +288,12 @@ napi_value SetThreads(napi_env env, napi_callback_info info) {
   Args a(env, info);
   const double n = a.num(0, "threads");
   if (a.failed) return nullptr;
-  if (n >= 1) omp_set_num_threads(static_cast<int>(n));
+  if (n >= 1) actprobe::ThreadPool::instance().setMaxThreads(static_cast<int>(n));
   return undefinedValue(env);
 }
 
 napi_value Describe(napi_env env, napi_callback_info) {
-  std::string text = std::to_string(omp_get_max_threads()) + " threads, ";
+  std::string text = std::to_string(actprobe::maxThreads()) + " threads, ";
 #ifdef ACTPROBE_AVX2
   text += "AVX2/FMA GEMM";
 #else
@@ -303,7 +304,7 @@ napi_value Describe(napi_env env, napi_callback_info) {
   return v;
 }
 
-napi_value Init(napi_env env, napi_value exports) {
+__attribute__((noinline)) napi_value DefineExports(napi_env env, napi_value exports) {
   const napi_property_descriptor props[] = {
       {"convForward", nullptr, ConvForward, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"convBackpropInput", nullptr, ConvBackpropInput, nullptr, nullptr, nullptr, napi_default, nullptr},
@@ -319,6 +320,18 @@ napi_value Init(napi_env env, napi_value exports) {
   };
   napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);
   return exports;
+}
+
+// Refuses to initialise (a JS exception at require time) on a CPU without the compile target's features.
+ACTPROBE_BASELINE napi_value Init(napi_env env, napi_value exports) {
+  const char* missing = actprobe::missingCpuFeature();
+  if (missing != nullptr) {
+    char message[160];
+    snprintf(message, sizeof message, "actprobe native kernels: this CPU lacks %s, which they were compiled for", missing);
+    napi_throw_error(env, nullptr, message);
+    return nullptr;
+  }
+  return DefineExports(env, exports);
 }
 
 }  // namespace

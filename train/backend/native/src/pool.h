@@ -2,11 +2,11 @@
 // (padding never wins; a NaN never wins), summed where windows overlap — the rule of tfjs' cpu kernel.
 // Reuses ConvShape: cin = cout = channels, kh/kw the pool size, dh/dw its dilation.
 #pragma once
-#include <omp.h>
 #include <cstring>
 #include <limits>
 #include <vector>
 #include "conv.h"
+#include "thread_pool.h"
 
 namespace actprobe {
 
@@ -14,8 +14,7 @@ inline void maxPoolGrad(const ConvShape& s, const float* x, const float* dy, flo
   const int C = s.cin;
   const size_t image = static_cast<size_t>(s.h) * s.w * C;
   const double work = static_cast<double>(s.n) * s.pixels() * C * s.kh * s.kw;
-#pragma omp parallel for schedule(dynamic, 1) num_threads(work < 1 << 16 ? 1 : omp_get_max_threads())
-  for (int n = 0; n < s.n; n++) {
+  parallelFor(work < 1 << 16 ? 1 : maxThreads(), s.n, 1, [&](long n, int) {
     std::vector<float> best(C);
     std::vector<long> at(C);
     const float* xn = x + n * image;
@@ -45,7 +44,7 @@ inline void maxPoolGrad(const ConvShape& s, const float* x, const float* dy, flo
           if (at[c] >= 0) dxn[at[c]] += g[c];
       }
     }
-  }
+  });
 }
 
 }  // namespace actprobe
