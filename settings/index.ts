@@ -7,7 +7,7 @@
  * This folder imports nothing but node: built-ins, so every stage (train, export, probe, serve, pipeline)
  * may import it without pulling another stage's dependencies in.
  */
-import { homedir } from 'node:os';
+import { availableParallelism, homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -35,6 +35,10 @@ export interface Settings {
   userCacheHome: string;
   /** ACTPROBE_REFERENCE_CACHE: where pretrained reference models are cached (default <userCacheHome>/actprobe/reference). */
   referenceCacheDir: string;
+  /** ACTPROBE_DECODED_CACHE: where `npm run prepare-data` keeps decoded image-folder caches. */
+  decodedCacheDir: string;
+  /** UV_THREADPOOL_SIZE: libuv's thread pool (sharp decodes on it); undefined = sized by sizeThreadPool(). */
+  uvThreadPoolSize: number | undefined;
   /** ACTPROBE_TOKEN: bearer token of `npm run serve` when --token is not given. */
   serveToken: string | undefined;
   /** BENCH_SECONDS: seconds per throughput measurement of `npm run bench` and the backend benches. */
@@ -63,6 +67,8 @@ export const SETTING_DOCS: readonly SettingDoc[] = [
   { variable: 'ACTPROBE_NATIVE_CACHE', field: 'nativeCacheDir', default: '`$ACTPROBE_CACHE/native`', effect: 'where the compiled addon is kept' },
   { variable: 'CXX', field: 'cxx', default: '`g++`', effect: 'the compiler of the native kernels' },
   { variable: 'TFJS_WASM_THREADS', field: 'wasmThreads', default: '1 with native kernels, else every core (≤ 8)', effect: 'pthreads of the wasm backend' },
+  { variable: 'ACTPROBE_DECODED_CACHE', field: 'decodedCacheDir', default: '`$XDG_CACHE_HOME/actprobe/decoded`', effect: 'where `npm run prepare-data` keeps decoded image folders' },
+  { variable: 'UV_THREADPOOL_SIZE', field: 'uvThreadPoolSize', default: 'one per logical CPU (≥ 4)', effect: "Node's thread pool, where sharp decodes images (train, pipeline, prepare-data)" },
   { variable: 'ACTPROBE_TOKEN', field: 'serveToken', default: '—', effect: '`npm run serve`: bearer token when `--token` is not given' },
   { variable: 'BENCH_SECONDS', field: 'benchSeconds', default: '10', effect: 'seconds per throughput measurement (`npm run bench`, `train/backend/bench/`)' },
   { variable: 'BENCH_ONLY', field: 'benchOnly', default: '`train,inference,probe,server,browser,loader`', effect: 'sections of `npm run bench`' },
@@ -112,6 +118,8 @@ export function readSettings(env: Env): Settings {
     dataDir: text(env, 'ACTPROBE_DATA'),
     userCacheHome,
     referenceCacheDir: text(env, 'ACTPROBE_REFERENCE_CACHE') ?? join(userCacheHome, 'actprobe', 'reference'),
+    decodedCacheDir: text(env, 'ACTPROBE_DECODED_CACHE') ?? join(userCacheHome, 'actprobe', 'decoded'),
+    uvThreadPoolSize: positiveInt(env, 'UV_THREADPOOL_SIZE'),
     serveToken: text(env, 'ACTPROBE_TOKEN'),
     benchSeconds: positiveNumber(env, 'BENCH_SECONDS', 10),
     benchOnly: (text(env, 'BENCH_ONLY') ?? 'train,inference,probe,server,browser,loader').split(',').map((s) => s.trim()).filter((s) => s !== ''),
@@ -125,6 +133,16 @@ let current: Settings | undefined;
 export function settings(): Settings {
   current ??= readSettings(process.env);
   return current;
+}
+
+/**
+ * sharp decodes on Node's thread pool, which libuv sizes once, at its first use, from UV_THREADPOOL_SIZE
+ * (default 4). On a machine with more cores than that, 4 decodes at a time would cap the image-folder loader
+ * whatever its concurrency, so the commands that decode images call this first: one thread per logical CPU
+ * unless the user set the variable.
+ */
+export function sizeThreadPool(): void {
+  if (settings().uvThreadPoolSize === undefined) process.env.UV_THREADPOOL_SIZE = String(Math.max(4, availableParallelism()));
 }
 
 /** The variables a child may need to run at all (find programs, a home, a temp folder, a locale, a proxy). */

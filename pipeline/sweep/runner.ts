@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { pipelineArgs, startPipeline, type ChildRun } from './child.js';
 import { runFolderStatus } from './prepare.js';
 import { writeSweepState, type SweepState, type VariantRecord } from './state.js';
+import { childEnv, settings } from '../../settings/index.js';
 
 export interface RunSweepOptions {
   parallel: number;
@@ -48,7 +49,7 @@ export async function runSweep(dir: string, state: SweepState, opts: RunSweepOpt
   // Native kernel threads split between the variants that run at once (2 cores, 2 variants → 1 thread each).
   const threads = Math.max(1, Math.floor(availableParallelism() / opts.parallel));
   if (opts.parallel > availableParallelism()) opts.log(`sweep: --parallel ${opts.parallel} on ${availableParallelism()} cores: the variants will share cores and each run slower`);
-  const env = { ...process.env, ...(opts.parallel > 1 && !process.env.ACTPROBE_NATIVE_THREADS ? { ACTPROBE_NATIVE_THREADS: String(threads) } : {}) };
+  const env = childEnv(opts.parallel > 1 && settings().nativeThreads === undefined ? { ACTPROBE_NATIVE_THREADS: String(threads) } : {}, { withSettings: true });
   const ran: string[] = [];
   const queue = [...todo];
 

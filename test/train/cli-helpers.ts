@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { access, writeFile } from 'node:fs/promises';
+import { childEnv } from '../../settings/index.js';
 
 const root = new URL('../../', import.meta.url).pathname;
 
@@ -16,7 +17,7 @@ export interface CliRun {
  * running on as an orphan (which is how a killed wrapper leaves two writers in one run folder).
  */
 export function startCli(script: string, args: string[], env: Record<string, string> = {}): CliRun {
-  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: childEnv(env, { withSettings: true }) });
   let output = '';
   child.stderr.on('data', (d: Buffer) => (output += d.toString()));
   child.stdout.on('data', (d: Buffer) => (output += d.toString()));

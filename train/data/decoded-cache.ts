@@ -9,10 +9,10 @@
 import { createHash } from 'node:crypto';
 import { closeSync, openSync, readSync } from 'node:fs';
 import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
-import { homedir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import type { BadImage } from './image-check.js';
 import { mapConcurrent } from './util.js';
+import { settings } from '../../settings/index.js';
 
 const MAGIC = 'APDCACHE';
 const PAGE = 4096;
@@ -36,8 +36,8 @@ interface CacheHeader {
   bad: BadImage[];
 }
 
-export function defaultDecodedCacheDir(env: Record<string, string | undefined> = process.env): string {
-  return env.ACTPROBE_DECODED_CACHE || join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'actprobe', 'decoded');
+export function defaultDecodedCacheDir(): string {
+  return settings().decodedCacheDir;
 }
 
 /** sha256 over the size, then every path with its byte size and mtime: any change to the folder changes it. */
