@@ -8,7 +8,7 @@ import { PROJECT_ROOT } from '../settings/index.js';
 import { addonPath, nodeHeaderDirs } from '../train/backend/native/build.js';
 import { missingFeatures, targetFor } from '../train/backend/native/cpu-target.js';
 import { architectureRefusal } from '../train/backend/native/load.js';
-import { FASHION_MNIST_FILES, FASHION_MNIST_SYSTEM_DIR } from '../train/data/fashion-mnist.js';
+import { FASHION_MNIST_FILES, FASHION_MNIST_SYSTEM_DIR } from '../data/fashion-mnist.js';
 import { BUILTIN_CARDS } from '../probe/cards/builtin.js';
 import type { DoctorProbes } from './probes.js';
 

@@ -4,7 +4,7 @@
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { mkdir } from 'node:fs/promises';
-import { writeFileAtomic } from '../train/trainer/fs-atomic.js';
+import { writeFileAtomic } from '../run-folder/fs-atomic.js';
 import { dirname, join, resolve } from 'node:path';
 import type { BackendChoice } from './backend.js';
 import type { ParityInput } from './parity/inputs.js';

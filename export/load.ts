@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
-import { readManifest } from '../train/run-folder.js';
+import { readManifest } from '../run-folder/run-folder.js';
 import { readModelArtifacts } from '../train/trainer/model-files.js';
 import '../train/models/custom-objects.js';
 import { assembleModel, exportLayersModel } from './convert.js';

@@ -1,4 +1,4 @@
-import { writeFileAtomic } from '../train/trainer/fs-atomic.js';
+import { writeFileAtomic } from '../run-folder/fs-atomic.js';
 import * as ort from 'onnxruntime-node';
 import type { ExportResult } from './convert.js';
 import { INPUT_NAME, layerKey, valueInfo } from './layers/convert-layers.js';

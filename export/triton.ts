@@ -1,5 +1,5 @@
 import { mkdir } from 'node:fs/promises';
-import { writeFileAtomic } from '../train/trainer/fs-atomic.js';
+import { writeFileAtomic } from '../run-folder/fs-atomic.js';
 import { join } from 'node:path';
 import type { ExportResult } from './convert.js';
 import { INPUT_NAME, OUTPUT_NAME } from './layers/convert-layers.js';

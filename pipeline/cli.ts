@@ -1,4 +1,4 @@
-import '../train/data/thread-pool.js';
+import '../data/thread-pool.js';
 import { Command } from 'commander';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';

@@ -1,6 +1,6 @@
 
-import { createDataSource, DatasetNotFoundError } from '../train/data/index.js';
-import type { DataSpec } from '../train/data/index.js';
+import { createDataSource, DatasetNotFoundError } from '../data/index.js';
+import type { DataSpec } from '../data/index.js';
 
 /**
  * The default config asks for Fashion-MNIST without downloading; when it is not on this machine the

@@ -1,4 +1,4 @@
-import type { DataSource } from '../train/data/index.js';
+import type { DataSource } from '../data/index.js';
 import type { ImageSource } from '../probe/index.js';
 
 /**

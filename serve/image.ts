@@ -1,5 +1,5 @@
 /**
- * Image bytes → model input, the way training read images (train/data/image-folder.ts): sharp, auto-orient,
+ * Image bytes → model input, the way training read images (data/image-folder.ts): sharp, auto-orient,
  * cover-resize to the model's input size (or, for a model card with `crop`, shorter side to its size, then the
  * centre cut out), alpha dropped, b-w or sRGB, then (p·scale − mean[c]) / std[c] per
  * the model's preprocessing metadata, NCHW.

@@ -1,4 +1,4 @@
-import './data/thread-pool.js';
+import '../data/thread-pool.js';
 import { Command, Option } from 'commander';
 import { readTrainConfig } from './config-file.js';
 import { parseTrainConfig, trainConfigSchema } from './config.js';
@@ -6,7 +6,7 @@ import { backendCandidates, describeBackend, selectBackend } from './backend/ind
 import type { BackendRequest } from './backend/index.js';
 import { stopOnInterrupt } from './interrupt.js';
 import { runTraining, TrainingInterruptedError, TrainingStoppedError } from './trainer/run-training.js';
-import { updateManifest } from './run-folder.js';
+import { updateManifest } from '../run-folder/run-folder.js';
 import { startRun } from './run-start.js';
 import { collectVersions } from './versions.js';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { dataSpecSchema } from './data/index.js';
+import { dataSpecSchema } from '../data/index.js';
 import { modelSpecSchema } from './models/index.js';
 import { parseConfigWith } from './config-suggest.js';
 

@@ -7,9 +7,9 @@ export type { CheckpointEvent, TrainOptions, TrainResult } from './trainer/run-t
 export type { MiniEpochMetrics, NonFiniteRecord } from './trainer/metrics-record.js';
 export { listCheckpoints, loadCheckpoint, checkpointDir } from './trainer/checkpoint.js';
 export { loadModelFiles, readModelArtifacts, saveModelFiles } from './trainer/model-files.js';
-export { runPaths, readManifest, updateManifest, manifestSchema, ManifestError } from './run-folder.js';
+export { runPaths, readManifest, updateManifest, manifestSchema, ManifestError } from '../run-folder/run-folder.js';
 export { startRun, diffConfigs } from './run-start.js';
-export { acquireRunLock, RunLockedError } from './run-lock.js';
+export { acquireRunLock, RunLockedError } from '../run-folder/run-lock.js';
 export { stopOnInterrupt } from './interrupt.js';
-export type { RunManifest, ManifestPatch, RunStatus } from './run-folder.js';
+export type { RunManifest, ManifestPatch, RunStatus } from '../run-folder/run-folder.js';
 export { collectVersions } from './versions.js';

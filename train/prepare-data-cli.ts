@@ -1,10 +1,10 @@
 /** `npm run prepare-data -- --config FILE [--cache DIR]`: decode an image folder once into the decoded cache. */
-import './data/thread-pool.js';
+import '../data/thread-pool.js';
 import { Command } from 'commander';
 import { readFile } from 'node:fs/promises';
-import { parseDataSpec } from './data/index.js';
-import { defaultDecodedCacheDir } from './data/decoded-cache.js';
-import { prepareDecodedCache } from './data/prepare-data.js';
+import { parseDataSpec } from '../data/index.js';
+import { defaultDecodedCacheDir } from '../data/decoded-cache.js';
+import { prepareDecodedCache } from '../data/prepare-data.js';
 
 const program = new Command('prepare-data')
   .description('Decode every image of an image-folder data set once, at the config\'s training size, into a compact cache file that training then reads on every pass instead of decoding JPEGs (used automatically while the folder is unchanged).')

@@ -1,9 +1,9 @@
 import { mkdir, stat } from 'node:fs/promises';
 import { listCheckpoints } from './trainer/checkpoint.js';
-import { readManifest, runPaths, updateManifest } from './run-folder.js';
-import type { ConfigChange, RunManifest } from './run-folder.js';
-import { acquireRunLock } from './run-lock.js';
-import type { RunLock } from './run-lock.js';
+import { readManifest, runPaths, updateManifest } from '../run-folder/run-folder.js';
+import type { ConfigChange, RunManifest } from '../run-folder/run-folder.js';
+import { acquireRunLock } from '../run-folder/run-lock.js';
+import type { RunLock } from '../run-folder/run-lock.js';
 
 /**
  * What a command decides before it writes anything to a run folder: which config runs (a resumed run keeps

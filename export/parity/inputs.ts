@@ -1,6 +1,6 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { decodeImage } from '../../train/data/index.js';
+import { decodeImage } from '../../data/index.js';
 import type { Preprocessing } from '../../onnx/metadata.js';
 
 /** One batch the parity check feeds to both runtimes, in tfjs' NHWC order. */

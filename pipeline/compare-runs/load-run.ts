@@ -3,7 +3,7 @@ import { basename } from 'node:path';
 import { readMetrics, type TrainingHistory } from '../../probe/index.js';
 import type { ProbeResult } from '../../probe/schema.js';
 import { loadRunInputs } from '../report/inputs.js';
-import { readManifest } from '../../train/run-folder.js';
+import { readManifest } from '../../run-folder/run-folder.js';
 import type { MetricsLine } from '../report/schemas.js';
 import { firstFired, type FirstFired } from './first-fired.js';
 import { runStatus, type RunStatus } from './run-status.js';

@@ -4,7 +4,7 @@
  * longer than a few mini-epochs should take). Read from files only, so it holds for a run started anywhere.
  */
 import { stat } from 'node:fs/promises';
-import { runPaths } from '../../train/run-folder.js';
+import { runPaths } from '../../run-folder/run-folder.js';
 
 export type RunState = 'finished' | 'failed' | 'running' | 'stalled' | 'not started';
 

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { compareSchema, type CompareResult } from '../../probe/compare/compare.js';
 import { readActivations } from '../../probe/run/activations-log.js';
 import type { ProbeResult } from '../../probe/schema.js';
-import { runPaths } from '../../train/run-folder.js';
+import { runPaths } from '../../run-folder/run-folder.js';
 import {
   diagnosisSchema, manifestSchema, metricsLineSchema, nonFiniteLineSchema, paritySchema,
   type DiagnosisFile, type ManifestSummary, type MetricsLine, type NonFiniteLine, type ParityFile,

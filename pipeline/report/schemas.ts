@@ -1,5 +1,5 @@
 /**
- * What the report reads from a run folder, validated once here (STYLE 3). manifest.json (train/run-folder.ts),
+ * What the report reads from a run folder, validated once here (STYLE 3). manifest.json (run-folder/run-folder.ts),
  * compare.json and activations.jsonl (probe/) have producer-owned schemas; the others are typed as TS interfaces by their producers, so these
  * schemas are checked against those interfaces at compile time: a field that changes meaning upstream
  * breaks `tsc` here rather than a plot at run time.
@@ -7,14 +7,14 @@
 import { z } from 'zod';
 import type { ParityReport } from '../../export/parity.js';
 import type { Diagnosis } from '../../probe/diagnosis/registry.js';
-import type { manifestSchema } from '../../train/run-folder.js';
+import type { manifestSchema } from '../../run-folder/run-folder.js';
 import type { MiniEpochMetrics, NonFiniteRecord } from '../../train/trainer/metrics-record.js';
 
 // JSON.stringify writes NaN/±Inf as null: a diverged run must still get a report.
 const num = z.number().nullable();
 
-// manifest.json's schema is the run folder's own (train/run-folder.ts): one definition for writer and readers.
-export { manifestSchema } from '../../train/run-folder.js';
+// manifest.json's schema is the run folder's own (run-folder/run-folder.ts): one definition for writer and readers.
+export { manifestSchema } from '../../run-folder/run-folder.js';
 
 export const metricsLineSchema = z.object({
   miniEpoch: z.int().nonnegative(),

@@ -1,6 +1,6 @@
 /** `DIR/report.html` from the files of a run folder; each section renders on its own so one failure stays local. */
-import { writeFileAtomic } from '../../train/trainer/fs-atomic.js';
-import { runPaths } from '../../train/run-folder.js';
+import { writeFileAtomic } from '../../run-folder/fs-atomic.js';
+import { runPaths } from '../../run-folder/run-folder.js';
 import { html, note } from './html.js';
 import { loadRunInputs } from './inputs.js';
 import { page, type RenderedSection } from './page.js';

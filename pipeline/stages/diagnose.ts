@@ -1,4 +1,4 @@
-import { writeFileAtomic } from '../../train/trainer/fs-atomic.js';
+import { writeFileAtomic } from '../../run-folder/fs-atomic.js';
 import { diagnose, readActivations, readMetrics } from '../../probe/index.js';
 import type { Diagnosis } from '../../probe/index.js';
 import { runPaths } from '../../train/index.js';

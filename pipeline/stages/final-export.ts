@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
-import { writeFileAtomic } from '../../train/trainer/fs-atomic.js';
+import { writeFileAtomic } from '../../run-folder/fs-atomic.js';
 import { checkParity, exportLayersModel, layersReference, randomInputs, writeParityReport } from '../../export/index.js';
 import type { ParityInput, ParityReport } from '../../export/index.js';
-import type { DataSource } from '../../train/data/index.js';
+import type { DataSource } from '../../data/index.js';
 import { readManifest, runPaths } from '../../train/index.js';
 import { exportOptionsFrom } from './export-options.js';
 

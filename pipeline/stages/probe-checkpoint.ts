@@ -1,4 +1,4 @@
-import { writeFileAtomic } from '../../train/trainer/fs-atomic.js';
+import { writeFileAtomic } from '../../run-folder/fs-atomic.js';
 import { join } from 'node:path';
 import { exportLayersModel } from '../../export/index.js';
 import { appendActivations, probeModel, readActivations } from '../../probe/index.js';

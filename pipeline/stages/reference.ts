@@ -1,4 +1,4 @@
-import { writeFileAtomic } from '../../train/trainer/fs-atomic.js';
+import { writeFileAtomic } from '../../run-folder/fs-atomic.js';
 import { compareProbes, formatCompare, photosSource, probeModel, readActivations } from '../../probe/index.js';
 import type { CompareResult, ImageSource, ModelCard, ProbeResult } from '../../probe/index.js';
 import { hasBatchNorm } from '../../probe/compare/batch-norm.js';

@@ -5,7 +5,7 @@
  */
 import { access, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { readManifest, runPaths } from '../../train/run-folder.js';
+import { readManifest, runPaths } from '../../run-folder/run-folder.js';
 import type { SweepSpec } from './spec.js';
 import { readSweepState, sweepPaths, type SweepState, type VariantStatus } from './state.js';
 import type { Variant } from './validate.js';

@@ -2,7 +2,7 @@
  * `--dataset NAME`: the test split of an actprobe data source. The watch images (the training run's fixed
  * watch set, chosen by watch-choice.ts) come first, then the first test images not among them.
  */
-import { createDataSource, watchSetForSource, type DataSpec } from '../../train/data/index.js';
+import { createDataSource, watchSetForSource, type DataSpec } from '../../data/index.js';
 import { SHIPPED_PHOTOS_DIR } from '../cards/shipped.js';
 import { folderSource } from './folder.js';
 import type { ImageSource } from './source.js';

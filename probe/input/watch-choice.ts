@@ -8,7 +8,7 @@
  */
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { readManifest } from '../../train/run-folder.js';
+import { readManifest } from '../../run-folder/run-folder.js';
 
 /** The training config's default seed (train/config.ts; test/probe/watch-choice.test.ts keeps them equal). */
 export const DEFAULT_WATCH_SEED = 1234;

@@ -1,6 +1,6 @@
 /** `RUN/activations.jsonl`: one probe result per line, per mini-epoch (the std-collapse rule reads the history). */
 import { mkdir, readFile } from 'node:fs/promises';
-import { writeFileAtomic } from '../../train/trainer/fs-atomic.js';
+import { writeFileAtomic } from '../../run-folder/fs-atomic.js';
 import { dirname } from 'node:path';
 import { parseProbeResult, type ProbeResult } from '../schema.js';
 

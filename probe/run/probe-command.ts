@@ -5,7 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import { writeFileAtomic } from '../../train/trainer/fs-atomic.js';
+import { writeFileAtomic } from '../../run-folder/fs-atomic.js';
 import { dirname, join } from 'node:path';
 import { BUILTIN_CARDS, builtinCard, CARD_ALIASES } from '../cards/builtin.js';
 import { readCardFile, type ModelCard } from '../cards/card.js';

@@ -1,7 +1,7 @@
 /** A run's state and progress for the live page's status line, from the files alone (cheap: no activations parse). */
 import { readFile } from 'node:fs/promises';
 import { runStatus, type RunStatus } from '../../pipeline/compare-runs/run-status.js';
-import { readManifest, runPaths } from '../../train/run-folder.js';
+import { readManifest, runPaths } from '../../run-folder/run-folder.js';
 
 export interface LiveStatus extends RunStatus {
   /** Mini-epochs with metrics so far, and how many the config asks for. */

@@ -9,14 +9,14 @@ import * as tf from '@tensorflow/tfjs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createImageFolder } from '../../train/data/image-folder.js';
-import type { DataSource } from '../../train/data/types.js';
-import { prepareDecodedCache } from '../../train/data/prepare-data.js';
+import { createImageFolder } from '../../data/image-folder.js';
+import type { DataSource } from '../../data/types.js';
+import { prepareDecodedCache } from '../../data/prepare-data.js';
 import { buildModel } from '../../train/models/index.js';
 import { createOptimizer } from '../../train/trainer/optimizer.js';
 import { EpochSampler } from '../../train/trainer/sampler.js';
 import { createTrainStep } from '../../train/trainer/train-step.js';
-import { writeJpegFolder } from '../train/data/jpeg-folder.js';
+import { writeJpegFolder } from '../data/jpeg-folder.js';
 import { tfjsTrainImagesPerSecond } from './train-throughput.js';
 
 const SIZE = { height: 64, width: 64, channels: 3 as const };

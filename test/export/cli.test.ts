@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSynthetic } from '../../train/data/index.js';
+import { createSynthetic } from '../../data/index.js';
 import { LocalResponseNormalization } from '../../train/models/index.js';
 import { saveModelFiles } from '../../train/trainer/model-files.js';
 import { pythonOnnxMissing } from './helpers/onnx-checker.js';

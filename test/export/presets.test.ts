@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseExportMetadata } from '../../onnx/metadata.js';
-import { createSynthetic } from '../../train/data/index.js';
+import { createSynthetic } from '../../data/index.js';
 import { buildModel } from '../../train/models/index.js';
 import type { InputSpec, ModelSpecInput } from '../../train/models/index.js';
 import { checkWithPythonOnnx, pythonOnnxMissing } from './helpers/onnx-checker.js';

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
-const helper = resolve('train/trainer/fs-atomic.ts');
+const helper = resolve('run-folder/fs-atomic.ts');
 const tsx = resolve('node_modules/.bin/tsx');
 const OLD = 'old complete content\n';
 const BYTES = 192 << 20;

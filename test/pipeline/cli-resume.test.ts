@@ -2,7 +2,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parsePipelineConfig } from '../../pipeline/config.js';
-import { updateManifest } from '../../train/run-folder.js';
+import { updateManifest } from '../../run-folder/run-folder.js';
 import { startCli } from '../train/cli-helpers.js';
 import { tempRunDir } from '../train/run-helpers.js';
 

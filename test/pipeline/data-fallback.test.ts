@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withAvailableData } from '../../pipeline/data-fallback.js';
-import { createFashionMnist, DatasetNotFoundError, FASHION_MNIST_FILES, encodeIdx } from '../../train/data/index.js';
-import { ChecksumError } from '../../train/data/download.js';
+import { createFashionMnist, DatasetNotFoundError, FASHION_MNIST_FILES, encodeIdx } from '../../data/index.js';
+import { ChecksumError } from '../../data/download.js';
 
 let dir: string;
 beforeAll(async () => {

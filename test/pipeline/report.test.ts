@@ -18,7 +18,7 @@ import { magnitudeVerdict } from '../../probe/compare/magnitude-verdict.js';
 import type { Diagnosis } from '../../probe/diagnosis/registry.js';
 import { appendActivations } from '../../probe/run/activations-log.js';
 import type { LayerRole, ProbeLayer, ProbeResult } from '../../probe/schema.js';
-import { appendJsonLine, runPaths, type RunManifest } from '../../train/run-folder.js';
+import { appendJsonLine, runPaths, type RunManifest } from '../../run-folder/run-folder.js';
 import type { MiniEpochMetrics, NonFiniteRecord } from '../../train/trainer/metrics-record.js';
 import { renderReport, writeReport } from '../../pipeline/report/index.js';
 

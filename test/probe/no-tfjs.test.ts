@@ -27,9 +27,9 @@ function walk(entries: string[]): { files: Set<string>; packages: Map<string, st
 }
 
 describe('probe dependencies', () => {
-  it('reach no @tensorflow package, even through train/data', () => {
+  it('reach no @tensorflow package, even through data/', () => {
     const { files, packages } = walk(['probe/index.ts', 'probe/cli.ts', 'probe/fetch-reference-cli.ts'].map((f) => join(process.cwd(), f)));
-    expect([...files].some((f) => f.includes(`${join('train', 'data')}`))).toBe(true);
+    expect([...files].some((f) => f.startsWith(`${join(process.cwd(), 'data')}/`))).toBe(true);
     const tf = [...packages].filter(([p]) => p.startsWith('@tensorflow'));
     expect(tf).toEqual([]);
   });

@@ -6,7 +6,7 @@ import { DEFAULT_WATCH_SEED } from '../../probe/input/watch-choice.js';
 import type { ImageSource } from '../../probe/input/source.js';
 import { makeSource } from '../../probe/run/probe-command.js';
 import { parseTrainConfig } from '../../train/config.js';
-import { createDataSource, watchSetForSource } from '../../train/data/index.js';
+import { createDataSource, watchSetForSource } from '../../data/index.js';
 
 const WATCH = 6;
 

@@ -12,7 +12,7 @@ import { exportLayersModel } from '../../export/index.js';
 import type { Preprocessing } from '../../export/index.js';
 import { buildModel, parseModelSpec } from '../../train/models/index.js';
 
-import { runPaths, updateManifest } from '../../train/run-folder.js';
+import { runPaths, updateManifest } from '../../run-folder/run-folder.js';
 import { randomizeWeights } from '../export/helpers/models.js';
 
 export interface FixtureSpec {

@@ -6,7 +6,7 @@ import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeImage } from '../../train/data/image-folder.js';
+import { decodeImage } from '../../data/image-folder.js';
 import type { FixtureSpec } from './fixtures.js';
 import { GRAY, RGB, makeRunFolder, pixels, pngImage, tempDir } from './fixtures.js';
 import { inferBody, numbers, postImage, postJson, startServer, type TestServer } from './helpers.js';
@@ -56,7 +56,7 @@ describe('/classify preprocessing', () => {
     for (const mode of ['none', 'stats']) close(numbers((await postImage(`${server.url}/v1/models/gray/classify?activations=${mode}`, png)).json.probabilities), want);
   });
 
-  it('a 40×30 RGB PNG is resized exactly as training read images (train/data/image-folder decodeImage)', async () => {
+  it('a 40×30 RGB PNG is resized exactly as training read images (data/image-folder decodeImage)', async () => {
     const png = await pngImage(40, 30, 3, 9);
     const file = join(root, 'img.png');
     await writeFile(file, png);

@@ -3,11 +3,11 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { listCheckpoints } from '../../train/trainer/checkpoint.js';
-import { processAlive } from '../../train/run-lock.js';
+import { processAlive } from '../../run-folder/run-lock.js';
 import { exists, startCli, waitForFile, writeQuickConfig as writeConfig } from './cli-helpers.js';
 import { tempRunDir } from './run-helpers.js';
 
-const root = new URL('../../', import.meta.url).pathname;
+const root = new URL('../..', import.meta.url).pathname;
 
 const manifestOf = async (out: string) => JSON.parse(await readFile(join(out, 'manifest.json'), 'utf8')) as Record<string, unknown> & { status: string; config: { data: { height: number } } };
 

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runTraining } from '../../train/trainer/run-training.js';
-import { writeJpegFolder } from './data/jpeg-folder.js';
+import { writeJpegFolder } from '../data/jpeg-folder.js';
 import { quickConfig, tempRunDir } from './run-helpers.js';
 
 let tmp: string;

@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../../train/backend/index.js';
 import { loadCheckpoint } from '../../train/trainer/checkpoint.js';
 import { runTraining, TrainingInterruptedError } from '../../train/trainer/run-training.js';
-import { readManifest } from '../../train/run-folder.js';
+import { readManifest } from '../../run-folder/run-folder.js';
 import { quickConfig, tempRunDir } from './run-helpers.js';
 
 const quiet = { log: () => undefined };

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseTrainConfig } from '../../train/config.js';
 import type { TrainConfig } from '../../train/config.js';
-import { readManifest, updateManifest } from '../../train/run-folder.js';
+import { readManifest, updateManifest } from '../../run-folder/run-folder.js';
 import { startRun } from '../../train/run-start.js';
 import type { StartRequest } from '../../train/run-start.js';
 import { exists } from './cli-helpers.js';

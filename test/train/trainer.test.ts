@@ -6,7 +6,7 @@ import { selectBackend } from '../../train/backend/index.js';
 import { listCheckpoints, loadCheckpoint } from '../../train/trainer/checkpoint.js';
 import type { MiniEpochMetrics, NonFiniteRecord } from '../../train/trainer/metrics-record.js';
 import { runTraining, TrainingStoppedError } from '../../train/trainer/run-training.js';
-import { readManifest } from '../../train/run-folder.js';
+import { readManifest } from '../../run-folder/run-folder.js';
 import { quickConfig, tempRunDir } from './run-helpers.js';
 
 const quiet = { log: () => undefined };

@@ -2,8 +2,8 @@ import * as tf from '@tensorflow/tfjs';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ActivityPenalty } from '../models/index.js';
-import type { RngState } from '../rng.js';
-import { writeDirAtomic } from './fs-atomic.js';
+import type { RngState } from '../../data/rng.js';
+import { writeDirAtomic } from '../../run-folder/fs-atomic.js';
 import { loadModelFiles, saveModelFiles } from './model-files.js';
 
 /** One optimizer slot variable as tfjs hands it out (tfjs does not export this type). */

@@ -1,5 +1,5 @@
 import type * as tf from '@tensorflow/tfjs';
-import { Rng } from '../rng.js';
+import { Rng } from '../../data/rng.js';
 
 /**
  * Dropout masks drawn from the run's seed and the step, so two runs of one config match and a resumed run

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import type { DataSource } from '../data/index.js';
+import type { DataSource } from '../../data/index.js';
 
 export interface Evaluation {
   loss: number;

@@ -1,4 +1,4 @@
-import { Rng } from '../rng.js';
+import { Rng } from '../../data/rng.js';
 
 /**
  * Draws training indices as consecutive slices of shuffled passes over the split. The permutation of

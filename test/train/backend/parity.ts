@@ -5,7 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import * as tf from '@tensorflow/tfjs';
 import { expect } from 'vitest';
-import { Rng } from '../../../train/rng.js';
+import { Rng } from '../../../data/rng.js';
 import { activeNative, setActiveNative } from '../../../train/backend/native/active.js';
 import { loadNativeKernels, type NativeKernels } from '../../../train/backend/native/load.js';
 import { childEnv, settings } from '../../../settings/index.js';

@@ -12,7 +12,7 @@ import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { BadImage } from './image-check.js';
 import { mapConcurrent } from './util.js';
-import { settings } from '../../settings/index.js';
+import { settings } from '../settings/index.js';
 
 const MAGIC = 'APDCACHE';
 const PAGE = 4096;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createDataSource, dataSourceNames, dataSpecSchema, parseDataSpec } from '../../../train/data/index.js';
+import { createDataSource, dataSourceNames, dataSpecSchema, parseDataSpec } from '../../data/index.js';
 
 describe('data registry', () => {
   it('fills defaults and builds the synthetic source', async () => {

@@ -3,10 +3,10 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readManifest, runPaths, updateManifest } from '../../train/run-folder.js';
-import { acquireRunLock, processAlive, processStartTicks } from '../../train/run-lock.js';
-import { exists } from './cli-helpers.js';
-import { tempRunDir } from './run-helpers.js';
+import { readManifest, runPaths, updateManifest } from '../../run-folder/run-folder.js';
+import { acquireRunLock, processAlive, processStartTicks } from '../../run-folder/run-lock.js';
+import { exists } from '../train/cli-helpers.js';
+import { tempRunDir } from '../train/run-helpers.js';
 
 describe('manifest.json', () => {
   it('keeps config and stages through a crash-shaped manifest: an unreadable one is an error and stays as it was', async () => {

@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCifar10 } from '../../../train/data/cifar10.js';
+import { createCifar10 } from '../../data/cifar10.js';
 
 const RECORD = 3073;
 let tmp: string;

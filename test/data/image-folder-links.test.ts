@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { describeClasses } from '../../../train/data/class-counts.js';
-import { createImageFolder } from '../../../train/data/image-folder.js';
+import { describeClasses } from '../../data/class-counts.js';
+import { createImageFolder } from '../../data/image-folder.js';
 
 let tmp: string;
 const png = (v: number) => sharp(Buffer.alloc(8 * 8 * 3, v), { raw: { width: 8, height: 8, channels: 3 } }).png().toBuffer();

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encodeIdx, parseIdx, readIdx } from '../../../train/data/idx.js';
+import { encodeIdx, parseIdx, readIdx } from '../../data/idx.js';
 
 let dir: string;
 beforeAll(async () => { dir = await mkdtemp(join(tmpdir(), 'idx-test-')); });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createImageFolder } from '../../../train/data/image-folder.js';
+import { createImageFolder } from '../../data/image-folder.js';
 
 let tmp: string;
 

@@ -1,5 +1,5 @@
 import type { LabelledDataSource } from './labelled.js';
-import { Rng } from '../rng.js';
+import { Rng } from './rng.js';
 import type { Batch, DatasetInfo, Split } from './types.js';
 import { checkIndices, definedOnly, mix32 } from './util.js';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { augmentBatch } from '../../../train/data/augment.js';
-import type { Batch, DatasetInfo } from '../../../train/data/types.js';
-import { Rng } from '../../../train/rng.js';
+import { augmentBatch } from '../../data/augment.js';
+import type { Batch, DatasetInfo } from '../../data/types.js';
+import { Rng } from '../../data/rng.js';
 
 const info: DatasetInfo = { name: 't', height: 3, width: 3, channels: 1, classes: 2, labels: ['a', 'b'], trainCount: 1, testCount: 0, origin: 'test' };
 // 1 2 3 / 4 5 6 / 7 8 9

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { createSynthetic } from '../../../train/data/synthetic.js';
-import type { DatasetInfo } from '../../../train/data/types.js';
-import { watchSetForSource, watchSetIndices } from '../../../train/data/watch-set.js';
+import { createSynthetic } from '../../data/synthetic.js';
+import type { DatasetInfo } from '../../data/types.js';
+import { watchSetForSource, watchSetIndices } from '../../data/watch-set.js';
 
 const info = (testCount: number, classes = 3): DatasetInfo => ({
   name: 't', height: 1, width: 1, channels: 1, classes, labels: [], trainCount: 0, testCount, origin: 'test',

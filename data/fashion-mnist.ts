@@ -8,7 +8,7 @@ import { readIdx, type IdxTensor } from './idx.js';
 import type { LabelledDataSource } from './labelled.js';
 import type { DatasetInfo, Split } from './types.js';
 import { applyLimit, checkIndices, gatherUint8 } from './util.js';
-import { readSettings, settings, type Env } from '../../settings/index.js';
+import { readSettings, settings, type Env } from '../settings/index.js';
 
 export const FASHION_MNIST_LABELS = [
   'T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot',

@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp, { type OutputInfo } from 'sharp';
-import { Rng } from '../rng.js';
+import { Rng } from './rng.js';
 import type { LabelledDataSource } from './labelled.js';
 import type { Batch, DatasetInfo, Split } from './types.js';
 import { defaultDecodedCacheDir, decodedCachePath, fingerprint, openDecodedCache, type DecodedCache } from './decoded-cache.js';

@@ -1,4 +1,4 @@
-import type { Rng } from '../rng.js';
+import type { Rng } from './rng.js';
 import type { Batch, DatasetInfo } from './types.js';
 
 export interface AugmentOptions {

@@ -1,7 +1,7 @@
 import { appendFile, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { writeFileAtomic } from './trainer/fs-atomic.js';
+import { writeFileAtomic } from './fs-atomic.js';
 
 /** Paths of a run folder (DESIGN.md "Run folder"): one place, so stages never spell them twice. */
 export const runPaths = (dir: string) => ({

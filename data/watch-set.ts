@@ -1,4 +1,4 @@
-import { Rng } from '../rng.js';
+import { Rng } from './rng.js';
 import { hasLabels } from './labelled.js';
 import type { DataSource, DatasetInfo } from './types.js';
 import { mix32 } from './util.js';

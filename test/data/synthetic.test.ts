@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createSynthetic } from '../../../train/data/synthetic.js';
-import type { Batch } from '../../../train/data/types.js';
+import { createSynthetic } from '../../data/synthetic.js';
+import type { Batch } from '../../data/types.js';
 
 describe('synthetic', () => {
   it('is deterministic per index, independent of batch composition', async () => {

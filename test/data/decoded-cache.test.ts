@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createImageFolder } from '../../../train/data/image-folder.js';
-import { prepareDecodedCache } from '../../../train/data/prepare-data.js';
+import { createImageFolder } from '../../data/image-folder.js';
+import { prepareDecodedCache } from '../../data/prepare-data.js';
 import { writeJpegFolder } from './jpeg-folder.js';
 
 let tmp: string;

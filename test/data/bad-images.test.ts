@@ -5,9 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { imageFileProblem } from '../../../train/data/image-check.js';
-import { createImageFolder, decodeImage } from '../../../train/data/image-folder.js';
-import { parseDataSpec } from '../../../train/data/registry.js';
+import { imageFileProblem } from '../../data/image-check.js';
+import { createImageFolder, decodeImage } from '../../data/image-folder.js';
+import { parseDataSpec } from '../../data/registry.js';
 import { picture, writeJpegFolder } from './jpeg-folder.js';
 
 let root: string;

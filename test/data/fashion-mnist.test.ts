@@ -7,9 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ChecksumError } from '../../../train/data/download.js';
-import { createFashionMnist, FASHION_MNIST_FILES, FASHION_MNIST_SYSTEM_DIR, type FashionMnistFile } from '../../../train/data/fashion-mnist.js';
-import { encodeIdx } from '../../../train/data/idx.js';
+import { ChecksumError } from '../../data/download.js';
+import { createFashionMnist, FASHION_MNIST_FILES, FASHION_MNIST_SYSTEM_DIR, type FashionMnistFile } from '../../data/fashion-mnist.js';
+import { encodeIdx } from '../../data/idx.js';
 
 const quiet = { log: () => {}, env: {}, systemDir: null };
 
