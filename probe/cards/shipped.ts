@@ -12,7 +12,7 @@ import { verifyReferenceFile } from './verify.js';
 export { verifyReferenceFile };
 
 /** assets/reference/ of this checkout. */
-export const SHIPPED_DIR = fileURLToPath(new URL('../../assets/reference', import.meta.url));
+export const SHIPPED_DIR = fileURLToPath(new URL('../../assets/reference/', import.meta.url));
 
 /** The shipped photographs (--dataset photos). */
 export const SHIPPED_PHOTOS_DIR = `${SHIPPED_DIR}photos`;

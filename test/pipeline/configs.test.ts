@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { parsePipelineConfig } from '../../pipeline/config.js';
 import { buildModel } from '../../train/models/index.js';
 
-const dir = new URL('../../pipeline/configs', import.meta.url).pathname;
+const dir = new URL('../../pipeline/configs/', import.meta.url).pathname;
 
 describe('pipeline presets', () => {
   it('ship default, seed-se and alexnet-imagefolder', async () => {

@@ -12,7 +12,7 @@ import { selectBackend } from '../../train/backend/index.js';
 import { buildModel } from '../../train/models/index.js';
 import type { RunManifest } from '../../train/index.js';
 
-const root = new URL('../..', import.meta.url).pathname;
+const root = new URL('../../', import.meta.url).pathname;
 const exists = (p: string): Promise<boolean> => stat(p).then(() => true, () => false);
 
 /** A structure-only AlexNet-topology reference (random weights, labelled so), exported by our own exporter. */

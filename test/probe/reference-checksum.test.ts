@@ -13,7 +13,7 @@ import { ChecksumMismatchError } from '../../probe/cards/fetch.js';
 import { referenceModelPath } from '../../probe/cards/reference-model.js';
 import { shippedPath, shippedReference, verifyReferenceFile } from '../../probe/cards/shipped.js';
 
-const root = new URL('../..', import.meta.url).pathname;
+const root = new URL('../../', import.meta.url).pathname;
 const shipped = builtinCard('squeezenet1.1');
 let dir = '';
 let bytes: Buffer;

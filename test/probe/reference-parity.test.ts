@@ -19,7 +19,7 @@ import { parseProbeResult, type ProbeResult } from '../../probe/schema.js';
 import { selectTaps } from '../../probe/taps/select.js';
 import { skipReason } from './fixtures.js';
 
-const root = new URL('../..', import.meta.url).pathname;
+const root = new URL('../../', import.meta.url).pathname;
 const skip = skipReason('torch');
 if (skip) console.log(`skipping the PyTorch check of the shipped reference: ${skip}`);
 

@@ -12,4 +12,4 @@ export const TINY_BASE = {
   parityImages: 2,
 };
 
-export const ROOT = new URL('../..', import.meta.url).pathname;
+export const ROOT = new URL('../../', import.meta.url).pathname;

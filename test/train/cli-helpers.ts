@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { access, writeFile } from 'node:fs/promises';
 import { childEnv } from '../../settings/index.js';
 
-const root = new URL('../..', import.meta.url).pathname;
+const root = new URL('../../', import.meta.url).pathname;
 
 export interface CliRun {
   pid: number;

@@ -7,7 +7,7 @@ import { processAlive } from '../../run-folder/run-lock.js';
 import { exists, startCli, waitForFile, writeQuickConfig as writeConfig } from './cli-helpers.js';
 import { tempRunDir } from './run-helpers.js';
 
-const root = new URL('../..', import.meta.url).pathname;
+const root = new URL('../../', import.meta.url).pathname;
 
 const manifestOf = async (out: string) => JSON.parse(await readFile(join(out, 'manifest.json'), 'utf8')) as Record<string, unknown> & { status: string; config: { data: { height: number } } };
 

@@ -46,7 +46,7 @@ describe('config objects are strict at every depth, with "did you mean"', () => 
   it('is strict in the pipeline config too, and every shipped preset still parses', async () => {
     expect(() => parsePipelineConfig({ probe: { imgaes: 4 } }, 'p.json')).toThrow(/probe\.imgaes: unknown field; did you mean "images"\?/);
     expect(() => parsePipelineConfig({ parityImage: 4 }, 'p.json')).toThrow(/did you mean "parityImages"\?/);
-    const dir = new URL('../../pipeline/configs', import.meta.url).pathname;
+    const dir = new URL('../../pipeline/configs/', import.meta.url).pathname;
     // Sweep presets (*.sweep.json: a base plus axes) are checked variant by variant in test/sweep/spec.test.ts.
     for (const name of (await readdir(dir)).filter((n) => n.endsWith('.json') && !n.endsWith('.sweep.json'))) {
       const raw: unknown = JSON.parse(await readFile(join(dir, name), 'utf8'));
