@@ -17,7 +17,8 @@ export function augmentBatch(batch: Batch, info: DatasetInfo, rng: Rng, opts: Au
   const { height: h, width: w, channels: ch } = info;
   const size = h * w * ch;
   const p = opts.cropPadding;
-  if (!Number.isInteger(p) || p < 0) throw new RangeError(`augment cropPadding must be a non-negative integer, got ${p}.`);
+  if (!Number.isInteger(p) || p < 0)
+    throw new RangeError(`augment cropPadding must be a non-negative integer, got ${p}.`);
   if (batch.images.length !== batch.count * size || batch.labels.length !== batch.count) {
     throw new RangeError(
       `augmentBatch: batch of ${batch.count} holds ${batch.images.length} values and ${batch.labels.length} labels, ` +

@@ -4,7 +4,18 @@ import type { LabelledDataSource } from './labelled.js';
 import type { Batch, DatasetInfo, Split } from './types.js';
 import { applyLimit, checkIndices } from './util.js';
 
-export const CIFAR10_LABELS = ['airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck'];
+export const CIFAR10_LABELS = [
+  'airplane',
+  'automobile',
+  'bird',
+  'cat',
+  'deer',
+  'dog',
+  'frog',
+  'horse',
+  'ship',
+  'truck',
+];
 const SIDE = 32;
 const PLANE = SIDE * SIDE;
 const RECORD = 1 + 3 * PLANE;
@@ -16,7 +27,11 @@ export interface Cifar10Options {
   limitTest?: number;
 }
 
-interface SplitData { records: Uint8Array; labels: Uint8Array; count: number }
+interface SplitData {
+  records: Uint8Array;
+  labels: Uint8Array;
+  count: number;
+}
 
 /**
  * The CIFAR-10 binary version. Records stay as read (label byte + CHW planes, ~180 MB for the full
@@ -28,7 +43,10 @@ export async function createCifar10(opts: Cifar10Options): Promise<LabelledDataS
   for (let b = 1; b <= 5; b++) {
     const file = join(dir, `data_batch_${b}.bin`);
     if (await isFile(file)) {
-      if (trainFiles.length !== b - 1) throw new Error(`cifar10: ${file} exists but data_batch_${trainFiles.length + 1}.bin is missing from ${dir}; restore the missing batch.`);
+      if (trainFiles.length !== b - 1)
+        throw new Error(
+          `cifar10: ${file} exists but data_batch_${trainFiles.length + 1}.bin is missing from ${dir}; restore the missing batch.`,
+        );
       trainFiles.push(file);
     }
   }
@@ -39,8 +57,15 @@ export async function createCifar10(opts: Cifar10Options): Promise<LabelledDataS
   const train = await loadSplit(trainFiles, opts.limitTrain, 'cifar10 limitTrain');
   const test = await loadSplit([testFile], opts.limitTest, 'cifar10 limitTest');
   const info: DatasetInfo = {
-    name: 'cifar10', height: SIDE, width: SIDE, channels: 3, classes: 10, labels: [...CIFAR10_LABELS],
-    trainCount: train.count, testCount: test.count, origin: dir,
+    name: 'cifar10',
+    height: SIDE,
+    width: SIDE,
+    channels: 3,
+    classes: 10,
+    labels: [...CIFAR10_LABELS],
+    trainCount: train.count,
+    testCount: test.count,
+    origin: dir,
   };
   const splits: Record<Split, SplitData> = { train, test };
   return {
@@ -71,11 +96,16 @@ async function loadSplit(files: string[], limit: number | undefined, field: stri
   for (const file of files) {
     const bytes = await readFile(file);
     if (bytes.length === 0 || bytes.length % RECORD !== 0) {
-      throw new Error(`cifar10: ${file} is ${bytes.length} bytes, not a whole number of ${RECORD}-byte records; it is truncated or not the binary version (cifar-10-binary.tar.gz).`);
+      throw new Error(
+        `cifar10: ${file} is ${bytes.length} bytes, not a whole number of ${RECORD}-byte records; it is truncated or not the binary version (cifar-10-binary.tar.gz).`,
+      );
     }
     for (let r = 0; r < bytes.length / RECORD; r++) {
       const label = bytes[r * RECORD];
-      if (label > 9) throw new Error(`cifar10: ${file} record ${r} has label ${label}, outside 0..9; the file is corrupt or is CIFAR-100.`);
+      if (label > 9)
+        throw new Error(
+          `cifar10: ${file} record ${r} has label ${label}, outside 0..9; the file is corrupt or is CIFAR-100.`,
+        );
     }
     parts.push(bytes);
   }
@@ -101,9 +131,14 @@ async function resolveDir(dir: string): Promise<string> {
 }
 
 function missing(file: string): Error {
-  return new Error(`cifar10: ${file} not found. Download and unpack the binary version (cifar-10-binary.tar.gz) and point "dir" at its cifar-10-batches-bin folder.`);
+  return new Error(
+    `cifar10: ${file} not found. Download and unpack the binary version (cifar-10-binary.tar.gz) and point "dir" at its cifar-10-batches-bin folder.`,
+  );
 }
 
 async function isFile(path: string): Promise<boolean> {
-  return stat(path).then((s) => s.isFile(), () => false);
+  return stat(path).then(
+    (s) => s.isFile(),
+    () => false,
+  );
 }

@@ -10,6 +10,9 @@ export function describeClasses(info: DatasetInfo): string[] {
   const width = Math.max(...info.labels.map((l) => l.length));
   return [
     `${info.classes} classes (train / test images):`,
-    ...info.labels.map((label, i) => `  ${String(i).padStart(String(info.classes - 1).length)} ${label.padEnd(width)}  ${counts.train[i]} / ${counts.test[i]}`),
+    ...info.labels.map(
+      (label, i) =>
+        `  ${String(i).padStart(String(info.classes - 1).length)} ${label.padEnd(width)}  ${counts.train[i]} / ${counts.test[i]}`,
+    ),
   ];
 }

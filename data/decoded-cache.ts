@@ -65,7 +65,11 @@ export interface DecodedCache {
  * Opens the cache for these files when it is there and whole; null otherwise, with the reason in `why`
  * (a cache cut short by a kill, or from another version, is not used, never half-trusted).
  */
-export async function openDecodedCache(path: string, key: CacheKey, print: string): Promise<{ cache: DecodedCache | null; why: string }> {
+export async function openDecodedCache(
+  path: string,
+  key: CacheKey,
+  print: string,
+): Promise<{ cache: DecodedCache | null; why: string }> {
   const s = await stat(path).catch(() => null);
   if (!s) return { cache: null, why: `no decoded cache ${path}` };
   const rowBytes = key.height * key.width * key.channels;
@@ -85,10 +89,13 @@ export async function openDecodedCache(path: string, key: CacheKey, print: strin
     header = null;
   }
   const expected = header ? headerBytes + header.count * rowBytes : 0;
-  const why = !header ? 'its header is unreadable'
-    : header.fingerprint !== print ? 'it was made from other files'
-    : header.count + header.bad.length !== key.paths.length || s.size !== expected ? `it holds ${s.size} bytes, ${expected} expected (cut short?)`
-    : '';
+  const why = !header
+    ? 'its header is unreadable'
+    : header.fingerprint !== print
+      ? 'it was made from other files'
+      : header.count + header.bad.length !== key.paths.length || s.size !== expected
+        ? `it holds ${s.size} bytes, ${expected} expected (cut short?)`
+        : '';
   if (!header || why) {
     closeSync(fd);
     return { cache: null, why: `decoded cache ${path} is not used: ${why}; run \`npm run prepare-data\` again` };
@@ -101,7 +108,10 @@ export async function openDecodedCache(path: string, key: CacheKey, print: strin
       bad: header.bad,
       readRow(row, dst, offset) {
         const got = readSync(fd, dst, offset, rowBytes, headerBytes + row * rowBytes);
-        if (got !== rowBytes) throw new Error(`decoded cache ${path}: row ${row} is short (${got} of ${rowBytes} bytes); run \`npm run prepare-data\` again`);
+        if (got !== rowBytes)
+          throw new Error(
+            `decoded cache ${path}: row ${row} is short (${got} of ${rowBytes} bytes); run \`npm run prepare-data\` again`,
+          );
       },
       close() {
         if (isOpen) closeSync(fd);
@@ -128,7 +138,15 @@ export async function writeDecodedCache(
   const rowBytes = key.height * key.width * key.channels;
   const skip = new Set(bad.map((b) => b.path));
   const rows = key.paths.filter((p) => !skip.has(p));
-  const header: CacheHeader = { version: 1, fingerprint: print, height: key.height, width: key.width, channels: key.channels, count: rows.length, bad };
+  const header: CacheHeader = {
+    version: 1,
+    fingerprint: print,
+    height: key.height,
+    width: key.width,
+    channels: key.channels,
+    count: rows.length,
+    bad,
+  };
   const json = Buffer.from(JSON.stringify(header));
   const headerBytes = Math.ceil((16 + json.length) / PAGE) * PAGE;
   const head = Buffer.alloc(headerBytes);

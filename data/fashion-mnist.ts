@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import { access, readFile, stat } from 'node:fs/promises';
-import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { ChecksumError, downloadVerified } from './download.js';
@@ -11,7 +10,16 @@ import { applyLimit, checkIndices, gatherUint8 } from './util.js';
 import { readSettings, settings, type Env } from '../settings/index.js';
 
 export const FASHION_MNIST_LABELS = [
-  'T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot',
+  'T-shirt/top',
+  'Trouser',
+  'Pullover',
+  'Dress',
+  'Coat',
+  'Sandal',
+  'Shirt',
+  'Sneaker',
+  'Bag',
+  'Ankle boot',
 ];
 export const FASHION_MNIST_BASE_URL = 'http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/';
 export const FASHION_MNIST_SYSTEM_DIR = '/usr/share/datasets/fashion-mnist';
@@ -23,10 +31,26 @@ export type FashionMnistFile = 'train-images' | 'train-labels' | 't10k-images' |
  * around the same bytes; it lets a gunzipped or repacked copy be verified too.
  */
 export const FASHION_MNIST_FILES: Record<FashionMnistFile, { name: string; md5: string; rawMd5: string }> = {
-  'train-images': { name: 'train-images-idx3-ubyte.gz', md5: '8d4fb7e6c68d591d4c3dfef9ec88bf0d', rawMd5: 'f4a8712d7a061bf5bd6d2ca38dc4d50a' },
-  'train-labels': { name: 'train-labels-idx1-ubyte.gz', md5: '25c81989df183df01b3e8a0aad5dffbe', rawMd5: '9018921c3c673c538a1fc5bad174d6f9' },
-  't10k-images': { name: 't10k-images-idx3-ubyte.gz', md5: 'bef4ecab320f06d8554ea6380940ec79', rawMd5: '8181f5470baa50b63fa0f6fddb340f0a' },
-  't10k-labels': { name: 't10k-labels-idx1-ubyte.gz', md5: 'bb300cfdad3c16e7a12a480ee83cd310', rawMd5: '15d484375f8d13e6eb1aabb0c3f46965' },
+  'train-images': {
+    name: 'train-images-idx3-ubyte.gz',
+    md5: '8d4fb7e6c68d591d4c3dfef9ec88bf0d',
+    rawMd5: 'f4a8712d7a061bf5bd6d2ca38dc4d50a',
+  },
+  'train-labels': {
+    name: 'train-labels-idx1-ubyte.gz',
+    md5: '25c81989df183df01b3e8a0aad5dffbe',
+    rawMd5: '9018921c3c673c538a1fc5bad174d6f9',
+  },
+  't10k-images': {
+    name: 't10k-images-idx3-ubyte.gz',
+    md5: 'bef4ecab320f06d8554ea6380940ec79',
+    rawMd5: '8181f5470baa50b63fa0f6fddb340f0a',
+  },
+  't10k-labels': {
+    name: 't10k-labels-idx1-ubyte.gz',
+    md5: 'bb300cfdad3c16e7a12a480ee83cd310',
+    rawMd5: '15d484375f8d13e6eb1aabb0c3f46965',
+  },
 };
 const KEYS = Object.keys(FASHION_MNIST_FILES) as FashionMnistFile[];
 
@@ -59,14 +83,23 @@ export async function createFashionMnist(opts: FashionMnistOptions = {}): Promis
   const train = checkPair(trainImages, trainLabels, files['train-images'], files['train-labels']);
   const test = checkPair(testImages, testLabels, files['t10k-images'], files['t10k-labels']);
   if (train.h !== test.h || train.w !== test.w) {
-    throw new Error(`${files['t10k-images']} holds ${test.h}x${test.w} images but ${files['train-images']} holds ${train.h}x${train.w}; both must come from the same dataset.`);
+    throw new Error(
+      `${files['t10k-images']} holds ${test.h}x${test.w} images but ${files['train-images']} holds ${train.h}x${train.w}; both must come from the same dataset.`,
+    );
   }
   const trainCount = applyLimit(train.n, opts.limitTrain, 'fashion-mnist limitTrain');
   const testCount = applyLimit(test.n, opts.limitTest, 'fashion-mnist limitTest');
   const exampleSize = train.h * train.w;
   const info: DatasetInfo = {
-    name: 'fashion-mnist', height: train.h, width: train.w, channels: 1, classes: FASHION_MNIST_LABELS.length,
-    labels: [...FASHION_MNIST_LABELS], trainCount, testCount, origin: dirname(files['train-images']),
+    name: 'fashion-mnist',
+    height: train.h,
+    width: train.w,
+    channels: 1,
+    classes: FASHION_MNIST_LABELS.length,
+    labels: [...FASHION_MNIST_LABELS],
+    trainCount,
+    testCount,
+    origin: dirname(files['train-images']),
   };
   const splits = {
     train: { pixels: trainImages.data, labels: trainLabels.data, count: trainCount },
@@ -85,11 +118,21 @@ export async function createFashionMnist(opts: FashionMnistOptions = {}): Promis
   };
 }
 
-function checkPair(images: IdxTensor, labels: IdxTensor, imageFile: string, labelFile: string): { n: number; h: number; w: number } {
-  if (images.dims.length !== 3) throw new Error(`${imageFile} must be a 3-D IDX tensor [count, height, width], got [${images.dims.join(', ')}].`);
-  if (labels.dims.length !== 1) throw new Error(`${labelFile} must be a 1-D IDX tensor [count], got [${labels.dims.join(', ')}].`);
+function checkPair(
+  images: IdxTensor,
+  labels: IdxTensor,
+  imageFile: string,
+  labelFile: string,
+): { n: number; h: number; w: number } {
+  if (images.dims.length !== 3)
+    throw new Error(`${imageFile} must be a 3-D IDX tensor [count, height, width], got [${images.dims.join(', ')}].`);
+  if (labels.dims.length !== 1)
+    throw new Error(`${labelFile} must be a 1-D IDX tensor [count], got [${labels.dims.join(', ')}].`);
   const [n, h, w] = images.dims;
-  if (labels.dims[0] !== n) throw new Error(`${labelFile} has ${labels.dims[0]} labels but ${imageFile} has ${n} images; the files belong to different splits or versions.`);
+  if (labels.dims[0] !== n)
+    throw new Error(
+      `${labelFile} has ${labels.dims[0]} labels but ${imageFile} has ${n} images; the files belong to different splits or versions.`,
+    );
   const bad = labels.data.findIndex((l) => l >= FASHION_MNIST_LABELS.length);
   if (bad >= 0) throw new Error(`${labelFile}: label ${labels.data[bad]} at index ${bad} is outside 0..9.`);
   return { n, h, w };
@@ -101,7 +144,9 @@ async function locateFiles(opts: FashionMnistOptions): Promise<Record<FashionMni
   const userDir = opts.dataDir ?? env.dataDir;
   const cacheDir = opts.cacheDir ?? defaultCacheDir(opts.env);
   const systemDir = opts.systemDir === undefined ? FASHION_MNIST_SYSTEM_DIR : opts.systemDir;
-  const candidates = [userDir && join(userDir, 'fashion-mnist'), userDir, cacheDir, systemDir].filter((d): d is string => !!d);
+  const candidates = [userDir && join(userDir, 'fashion-mnist'), userDir, cacheDir, systemDir].filter(
+    (d): d is string => !!d,
+  );
   for (const dir of candidates) {
     const found = await filesIn(dir);
     if (KEYS.every((k) => found[k])) {
@@ -154,7 +199,9 @@ async function verifyFound(found: Record<FashionMnistFile, string>, opts: Fashio
     try {
       raw = path.endsWith('.gz') ? gunzipSync(stored) : stored;
     } catch (e) {
-      throw new ChecksumError(`${path} is not a readable gzip file (${(e as Error).message}); delete it so it is downloaded again, or reinstall dataset-fashion-mnist.`);
+      throw new ChecksumError(
+        `${path} is not a readable gzip file (${(e as Error).message}); delete it so it is downloaded again, or reinstall dataset-fashion-mnist.`,
+      );
     }
     const actual = md5(raw);
     if (actual !== rawExpected) {
@@ -175,14 +222,20 @@ async function filesIn(dir: string): Promise<Partial<Record<FashionMnistFile, st
   for (const k of KEYS) {
     const gz = join(dir, FASHION_MNIST_FILES[k].name);
     for (const path of [gz, gz.slice(0, -3)]) {
-      if (await exists(path)) { found[k] = path; break; }
+      if (await exists(path)) {
+        found[k] = path;
+        break;
+      }
     }
   }
   return found;
 }
 
 async function exists(path: string): Promise<boolean> {
-  return access(path).then(() => true, () => false);
+  return access(path).then(
+    () => true,
+    () => false,
+  );
 }
 
 function describe(err: unknown): string {

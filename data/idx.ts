@@ -11,7 +11,7 @@ export interface IdxTensor {
 }
 
 const UBYTE = 0x08;
-const TYPE_NAMES: Record<number, string> = { 0x08: 'ubyte', 0x09: 'byte', 0x0b: 'short', 0x0c: 'int', 0x0d: 'float', 0x0e: 'double' };
+const TYPE_NAMES: Record<number, string> = { 8: 'ubyte', 9: 'byte', 11: 'short', 12: 'int', 13: 'float', 14: 'double' };
 
 /** Reads an IDX file, gunzipping when the bytes start with the gzip magic (whatever the name says). */
 export async function readIdx(file: string): Promise<IdxTensor> {
@@ -25,7 +25,9 @@ export async function readIdx(file: string): Promise<IdxTensor> {
     try {
       bytes = await gunzipAsync(bytes);
     } catch (err) {
-      throw new Error(`IDX file ${file} looks gzipped but does not decompress (${(err as Error).message}); it is probably truncated: delete it and fetch it again.`);
+      throw new Error(
+        `IDX file ${file} looks gzipped but does not decompress (${(err as Error).message}); it is probably truncated: delete it and fetch it again.`,
+      );
     }
   }
   return parseIdx(bytes, file);
@@ -33,17 +35,22 @@ export async function readIdx(file: string): Promise<IdxTensor> {
 
 /** Parses raw (already decompressed) IDX bytes; `file` only labels errors. */
 export function parseIdx(bytes: Uint8Array, file: string): IdxTensor {
-  const bad = (why: string): Error => new Error(`${file} is not a valid IDX file: ${why}. Replace it with an intact copy.`);
+  const bad = (why: string): Error =>
+    new Error(`${file} is not a valid IDX file: ${why}. Replace it with an intact copy.`);
   if (bytes.length < 4) throw bad(`only ${bytes.length} bytes, shorter than the 4-byte magic number`);
-  if (bytes[0] !== 0 || bytes[1] !== 0) throw bad(`magic number must start with two zero bytes, got 0x${hex(bytes[0])}${hex(bytes[1])}`);
+  if (bytes[0] !== 0 || bytes[1] !== 0)
+    throw bad(`magic number must start with two zero bytes, got 0x${hex(bytes[0])}${hex(bytes[1])}`);
   const type = bytes[2];
   const rank = bytes[3];
   if (type !== UBYTE) {
-    throw bad(`element type 0x${hex(type)} (${TYPE_NAMES[type] ?? 'unknown'}) is not supported; only 0x08 (unsigned byte) is`);
+    throw bad(
+      `element type 0x${hex(type)} (${TYPE_NAMES[type] ?? 'unknown'}) is not supported; only 0x08 (unsigned byte) is`,
+    );
   }
   if (rank < 1) throw bad('rank 0 (no dimensions)');
   const headerSize = 4 + 4 * rank;
-  if (bytes.length < headerSize) throw bad(`header declares ${rank} dimensions but the file ends after ${bytes.length} bytes`);
+  if (bytes.length < headerSize)
+    throw bad(`header declares ${rank} dimensions but the file ends after ${bytes.length} bytes`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const dims: number[] = [];
   let size = 1;
@@ -62,7 +69,8 @@ export function parseIdx(bytes: Uint8Array, file: string): IdxTensor {
 /** Encodes an unsigned-byte IDX tensor (for fixtures and exporting subsets). */
 export function encodeIdx(dims: readonly number[], data: Uint8Array): Uint8Array {
   const size = dims.reduce((a, b) => a * b, 1);
-  if (size !== data.length) throw new RangeError(`encodeIdx: dims [${dims.join(', ')}] need ${size} bytes, got ${data.length}.`);
+  if (size !== data.length)
+    throw new RangeError(`encodeIdx: dims [${dims.join(', ')}] need ${size} bytes, got ${data.length}.`);
   const out = new Uint8Array(4 + 4 * dims.length + data.length);
   const view = new DataView(out.buffer);
   out[2] = UBYTE;

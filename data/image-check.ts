@@ -45,13 +45,22 @@ export async function imageFileProblem(path: string): Promise<string | null> {
     ending = hasJpegEnd(tail) ? null : 'is a truncated JPEG (no end-of-image marker)';
   } else if (head.subarray(0, 8).equals(PNG_SIGNATURE)) {
     ending = tail.subarray(-8).equals(PNG_IEND) ? null : 'is a truncated PNG (no IEND chunk at the end)';
-  } else if (head.length >= 12 && head.toString('latin1', 0, 4) === 'RIFF' && head.toString('latin1', 8, 12) === 'WEBP') {
-    ending = head.readUInt32LE(4) + 8 <= size ? null : `is a truncated WebP (${size} bytes, its header says ${head.readUInt32LE(4) + 8})`;
+  } else if (
+    head.length >= 12 &&
+    head.toString('latin1', 0, 4) === 'RIFF' &&
+    head.toString('latin1', 8, 12) === 'WEBP'
+  ) {
+    ending =
+      head.readUInt32LE(4) + 8 <= size
+        ? null
+        : `is a truncated WebP (${size} bytes, its header says ${head.readUInt32LE(4) + 8})`;
   } else {
     return `is not a JPEG, PNG or WebP (first bytes ${head.subarray(0, 8).toString('hex')})`;
   }
   if (ending) return ending;
-  const meta = await sharp(path).metadata().catch((err: Error) => err);
+  const meta = await sharp(path)
+    .metadata()
+    .catch((err: Error) => err);
   if (meta instanceof Error) return `has a header libvips rejects (${meta.message.split('\n')[0]})`;
   if (!meta.width || !meta.height) return 'has no image size in its header';
   return null;
@@ -81,7 +90,10 @@ export async function findBadImages(paths: readonly string[], log: (line: string
       log(`image-folder: checked ${done}/${paths.length} image files (${bad.length} bad so far)`);
     }
   });
-  if (performance.now() - started > 2000) log(`image-folder: checked ${paths.length} image files in ${((performance.now() - started) / 1000).toFixed(1)} s, ${bad.length} bad`);
+  if (performance.now() - started > 2000)
+    log(
+      `image-folder: checked ${paths.length} image files in ${((performance.now() - started) / 1000).toFixed(1)} s, ${bad.length} bad`,
+    );
   return bad.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
@@ -91,7 +103,9 @@ export function reportBadImages(bad: readonly BadImage[], policy: OnBadImage, lo
   const list = bad.slice(0, 20).map((b) => `  ${b.path} ${b.reason}`);
   if (bad.length > 20) list.push(`  … and ${bad.length - 20} more`);
   if (policy === 'error') {
-    throw new Error(`image-folder: ${bad.length} image file(s) are damaged or not images:\n${list.join('\n')}\nDelete or replace them, or set "onBadImage": "skip" in the data config to train without them.`);
+    throw new Error(
+      `image-folder: ${bad.length} image file(s) are damaged or not images:\n${list.join('\n')}\nDelete or replace them, or set "onBadImage": "skip" in the data config to train without them.`,
+    );
   }
   log(`image-folder: skipping ${bad.length} damaged image file(s) ("onBadImage": "skip"):\n${list.join('\n')}`);
 }

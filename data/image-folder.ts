@@ -4,7 +4,13 @@ import sharp, { type OutputInfo } from 'sharp';
 import { Rng } from './rng.js';
 import type { LabelledDataSource } from './labelled.js';
 import type { Batch, DatasetInfo, Split } from './types.js';
-import { defaultDecodedCacheDir, decodedCachePath, fingerprint, openDecodedCache, type DecodedCache } from './decoded-cache.js';
+import {
+  defaultDecodedCacheDir,
+  decodedCachePath,
+  fingerprint,
+  openDecodedCache,
+  type DecodedCache,
+} from './decoded-cache.js';
 import { findBadImages, reportBadImages, type OnBadImage } from './image-check.js';
 import { scanClasses } from './image-scan.js';
 import { checkIndices, definedOnly, mapConcurrent, mix32 } from './util.js';
@@ -32,9 +38,20 @@ export interface ImageFolderOptions {
  * in flight only 4 images were decoded per step (152–168 img/s trained on alexnet 64×64 from JPEGs against
  * 382–468 in memory), and with fewer in flight than a batch the rest waits for the step to end.
  */
-export const IMAGE_FOLDER_DEFAULTS = { height: 32, width: 32, channels: 3, holdout: 0.2, seed: 0, concurrency: 256, onBadImage: 'error' } as const;
+export const IMAGE_FOLDER_DEFAULTS = {
+  height: 32,
+  width: 32,
+  channels: 3,
+  holdout: 0.2,
+  seed: 0,
+  concurrency: 256,
+  onBadImage: 'error',
+} as const;
 
-interface Example { path: string; label: number }
+interface Example {
+  path: string;
+  label: number;
+}
 
 export interface ImageFolderListing {
   classes: string[];
@@ -50,23 +67,31 @@ type Resolved = Required<Omit<ImageFolderOptions, 'cacheDir' | 'log'>> & Pick<Im
 export function resolveImageFolderOptions(opts: ImageFolderOptions): Resolved {
   const o = { ...IMAGE_FOLDER_DEFAULTS, ...definedOnly(opts), root: opts.root };
   for (const f of ['height', 'width', 'concurrency'] as const) {
-    if (!Number.isInteger(o[f]) || o[f] < 1) throw new RangeError(`image-folder ${f} must be a positive integer, got ${o[f]}.`);
+    if (!Number.isInteger(o[f]) || o[f] < 1)
+      throw new RangeError(`image-folder ${f} must be a positive integer, got ${o[f]}.`);
   }
-  if (o.channels !== 1 && o.channels !== 3) throw new RangeError(`image-folder channels must be 1 or 3, got ${o.channels}.`);
-  if (!(o.holdout >= 0 && o.holdout < 1)) throw new RangeError(`image-folder holdout must be in [0, 1), got ${o.holdout}.`);
-  if (o.onBadImage !== 'error' && o.onBadImage !== 'skip') throw new RangeError(`image-folder onBadImage must be "error" or "skip", got ${String(o.onBadImage)}.`);
+  if (o.channels !== 1 && o.channels !== 3)
+    throw new RangeError(`image-folder channels must be 1 or 3, got ${o.channels}.`);
+  if (!(o.holdout >= 0 && o.holdout < 1))
+    throw new RangeError(`image-folder holdout must be in [0, 1), got ${o.holdout}.`);
+  if (o.onBadImage !== 'error' && o.onBadImage !== 'skip')
+    throw new RangeError(`image-folder onBadImage must be "error" or "skip", got ${String(o.onBadImage)}.`);
   return o;
 }
 
 /** The folder's classes and files: `root/train` + `root/test|val` when both exist, else `root/<class>`. */
 export async function listImageFolder(root: string): Promise<ImageFolderListing> {
-  if (!(await isDir(root))) throw new Error(`image-folder root ${root} is not a directory; point "root" at a folder of <class>/ sub-folders.`);
+  if (!(await isDir(root)))
+    throw new Error(`image-folder root ${root} is not a directory; point "root" at a folder of <class>/ sub-folders.`);
   const testDir = (await isDir(join(root, 'test'))) ? 'test' : (await isDir(join(root, 'val'))) ? 'val' : null;
   if (testDir && (await isDir(join(root, 'train')))) {
     const train = await scanClasses(join(root, 'train'));
     const test = await scanClasses(join(root, testDir), { allowEmpty: true });
     const stray = [...test.keys()].filter((c) => !train.has(c));
-    if (stray.length) throw new Error(`image-folder: ${join(root, testDir)} has class folder(s) ${stray.join(', ')} that ${join(root, 'train')} lacks; add them to train or remove them.`);
+    if (stray.length)
+      throw new Error(
+        `image-folder: ${join(root, testDir)} has class folder(s) ${stray.join(', ')} that ${join(root, 'train')} lacks; add them to train or remove them.`,
+      );
     return { classes: [...train.keys()], train, test, all: [...train.values(), ...test.values()].flat() };
   }
   const all = await scanClasses(root);
@@ -89,27 +114,47 @@ export async function createImageFolder(opts: ImageFolderOptions): Promise<Label
   let cache: DecodedCache | null = null;
   if (o.cacheDir !== null) {
     const print = await fingerprint(key);
-    const opened = await openDecodedCache(decodedCachePath(o.cacheDir ?? defaultDecodedCacheDir(), key, print), key, print);
+    const opened = await openDecodedCache(
+      decodedCachePath(o.cacheDir ?? defaultDecodedCacheDir(), key, print),
+      key,
+      print,
+    );
     cache = opened.cache;
-    log(cache
-      ? `image-folder: reading decoded cache ${cache.path} (${height}×${width}×${channels})`
-      : `image-folder: decoding images on every pass (${opened.why}; \`npm run prepare-data -- --config FILE\` makes one)`);
+    log(
+      cache
+        ? `image-folder: reading decoded cache ${cache.path} (${height}×${width}×${channels})`
+        : `image-folder: decoding images on every pass (${opened.why}; \`npm run prepare-data -- --config FILE\` makes one)`,
+    );
   }
   const bad = cache ? cache.bad : await findBadImages(listing.all, log);
   reportBadImages(bad, o.onBadImage, log);
   const skip = new Set(bad.map((b) => b.path));
-  const keep = (m: Map<string, string[]>): Map<string, string[]> => new Map([...m].map(([c, files]) => [c, files.filter((f) => !skip.has(f))]));
+  const keep = (m: Map<string, string[]>): Map<string, string[]> =>
+    new Map([...m].map(([c, files]) => [c, files.filter((f) => !skip.has(f))]));
   const train = keep(listing.train);
   const emptied = [...train].filter(([, files]) => files.length === 0).map(([c]) => c);
-  if (emptied.length) throw new Error(`image-folder: class(es) ${emptied.join(', ')} have no good images left after skipping the damaged ones; add images or remove the folder(s).`);
+  if (emptied.length)
+    throw new Error(
+      `image-folder: class(es) ${emptied.join(', ')} have no good images left after skipping the damaged ones; add images or remove the folder(s).`,
+    );
   const { classes } = listing;
   const splits: Record<Split, Example[]> = listing.test
     ? { train: toExamples(train, classes), test: toExamples(keep(listing.test), classes) }
     : holdoutSplit(train, classes, o.holdout, o.seed);
   const info: DatasetInfo = {
-    name: 'image-folder', height, width, channels, classes: classes.length, labels: classes,
-    trainCount: splits.train.length, testCount: splits.test.length, origin: o.root,
-    classCounts: { train: countPerClass(splits.train, classes.length), test: countPerClass(splits.test, classes.length) },
+    name: 'image-folder',
+    height,
+    width,
+    channels,
+    classes: classes.length,
+    labels: classes,
+    trainCount: splits.train.length,
+    testCount: splits.test.length,
+    origin: o.root,
+    classCounts: {
+      train: countPerClass(splits.train, classes.length),
+      test: countPerClass(splits.test, classes.length),
+    },
   };
   const size = height * width * channels;
   const rowOf = new Map(listing.all.filter((p) => !skip.has(p)).map((p, i) => [p, i]));
@@ -158,11 +203,15 @@ export async function decodeImage(path: string, height: number, width: number, c
     out = await img.raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
   } catch (err) {
     // libvips repeats its warnings line after line; the first says enough.
-    throw new Error(`image-folder: cannot decode ${path} (${(err as Error).message.split('\n')[0]}); the image is corrupt or not a JPEG/PNG, so delete or replace it.`);
+    throw new Error(
+      `image-folder: cannot decode ${path} (${(err as Error).message.split('\n')[0]}); the image is corrupt or not a JPEG/PNG, so delete or replace it.`,
+    );
   }
   const { info, data } = out;
   if (info.channels !== channels || data.length !== height * width * channels) {
-    throw new Error(`image-folder: ${path} decoded to ${info.width}x${info.height}x${info.channels}, expected ${width}x${height}x${channels}; re-save it as 8-bit RGB or greyscale.`);
+    throw new Error(
+      `image-folder: ${path} decoded to ${info.width}x${info.height}x${info.channels}, expected ${width}x${height}x${channels}; re-save it as 8-bit RGB or greyscale.`,
+    );
   }
   return data;
 }
@@ -181,7 +230,12 @@ function toExamples(byClass: Map<string, string[]>, classes: string[]): Example[
  * Holds out a per-class fraction chosen by a seeded shuffle of the sorted file list, so the split
  * is identical on every run and machine and each class with 2+ images lands in both splits.
  */
-function holdoutSplit(byClass: Map<string, string[]>, classes: string[], fraction: number, seed: number): Record<Split, Example[]> {
+function holdoutSplit(
+  byClass: Map<string, string[]>,
+  classes: string[],
+  fraction: number,
+  seed: number,
+): Record<Split, Example[]> {
   const train: Example[] = [];
   const test: Example[] = [];
   classes.forEach((c, label) => {
@@ -196,5 +250,8 @@ function holdoutSplit(byClass: Map<string, string[]>, classes: string[], fractio
 }
 
 async function isDir(path: string): Promise<boolean> {
-  return stat(path).then((s) => s.isDirectory(), () => false);
+  return stat(path).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
 }

@@ -12,7 +12,8 @@ async function kindOf(path: string): Promise<Kind> {
   return s === null ? 'missing' : s.isDirectory() ? 'dir' : s.isFile() ? 'file' : 'other';
 }
 
-const inside = (child: string, parent: string): boolean => child === parent || child.startsWith(parent.endsWith(sep) ? parent : parent + sep);
+const inside = (child: string, parent: string): boolean =>
+  child === parent || child.startsWith(parent.endsWith(sep) ? parent : parent + sep);
 
 /**
  * Class name -> sorted image paths, classes sorted by name, following symbolic links to class folders and
@@ -28,27 +29,40 @@ export async function scanClasses(dir: string, opts: { allowEmpty?: boolean } = 
   for (const name of names) {
     const path = join(dir, name);
     const kind = await kindOf(path);
-    if (kind === 'missing') throw new Error(`image-folder: ${path} is a symbolic link to nothing; fix or remove the link.`);
+    if (kind === 'missing')
+      throw new Error(`image-folder: ${path} is a symbolic link to nothing; fix or remove the link.`);
     if (kind !== 'dir') continue;
     const real = await realpath(path);
-    if (inside(dirReal, real)) throw new Error(`image-folder: class folder ${path} links back to ${real}, which contains ${dir} (a link loop); point it at a folder of images.`);
+    if (inside(dirReal, real))
+      throw new Error(
+        `image-folder: class folder ${path} links back to ${real}, which contains ${dir} (a link loop); point it at a folder of images.`,
+      );
     const twin = [...realOf].find(([, r]) => r === real);
-    if (twin) throw new Error(`image-folder: class folders ${join(dir, twin[0])} and ${path} are the same folder (${real}); one image cannot be in two classes.`);
+    if (twin)
+      throw new Error(
+        `image-folder: class folders ${join(dir, twin[0])} and ${path} are the same folder (${real}); one image cannot be in two classes.`,
+      );
     realOf.set(name, real);
     classes.push(name);
   }
-  if (classes.length === 0) throw new Error(`image-folder: ${dir} has no class sub-folders; expected ${dir}/<class>/*.jpg|png.`);
+  if (classes.length === 0)
+    throw new Error(`image-folder: ${dir} has no class sub-folders; expected ${dir}/<class>/*.jpg|png.`);
   const out = new Map<string, string[]>();
   for (const name of classes) {
     const files: string[] = [];
-    for (const file of (await readdir(join(dir, name))).filter((n) => !n.startsWith('.') && IMAGE_EXT.test(n)).sort(byCodeUnit)) {
+    for (const file of (await readdir(join(dir, name)))
+      .filter((n) => !n.startsWith('.') && IMAGE_EXT.test(n))
+      .sort(byCodeUnit)) {
       const path = join(dir, name, file);
       const kind = await kindOf(path);
-      if (kind === 'missing') throw new Error(`image-folder: ${path} is a symbolic link to nothing; fix or remove the link.`);
+      if (kind === 'missing')
+        throw new Error(`image-folder: ${path} is a symbolic link to nothing; fix or remove the link.`);
       if (kind === 'file') files.push(path);
     }
     if (files.length === 0 && !opts.allowEmpty) {
-      throw new Error(`image-folder: class folder ${join(dir, name)} holds no .jpg/.jpeg/.png/.webp files; add images or remove the folder.`);
+      throw new Error(
+        `image-folder: class folder ${join(dir, name)} holds no .jpg/.jpeg/.png/.webp files; add images or remove the folder.`,
+      );
     }
     out.set(name, files);
   }

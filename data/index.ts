@@ -3,7 +3,15 @@ export { createDataSource, dataSourceNames, dataSpecSchema, parseDataSpec } from
 export type { DataSourceName, DataSpec, ResolvedDataSpec } from './registry.js';
 export { hasLabels } from './labelled.js';
 export type { LabelledDataSource } from './labelled.js';
-export { createFashionMnist, DatasetNotFoundError, defaultCacheDir, FASHION_MNIST_BASE_URL, FASHION_MNIST_FILES, FASHION_MNIST_LABELS, FASHION_MNIST_SYSTEM_DIR } from './fashion-mnist.js';
+export {
+  createFashionMnist,
+  DatasetNotFoundError,
+  defaultCacheDir,
+  FASHION_MNIST_BASE_URL,
+  FASHION_MNIST_FILES,
+  FASHION_MNIST_LABELS,
+  FASHION_MNIST_SYSTEM_DIR,
+} from './fashion-mnist.js';
 export type { FashionMnistFile, FashionMnistOptions } from './fashion-mnist.js';
 export { createSynthetic, SYNTHETIC_DEFAULTS, syntheticLabel } from './synthetic.js';
 export type { SyntheticOptions } from './synthetic.js';

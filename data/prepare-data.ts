@@ -1,5 +1,11 @@
 import { stat } from 'node:fs/promises';
-import { decodedCachePath, defaultDecodedCacheDir, fingerprint, openDecodedCache, writeDecodedCache } from './decoded-cache.js';
+import {
+  decodedCachePath,
+  defaultDecodedCacheDir,
+  fingerprint,
+  openDecodedCache,
+  writeDecodedCache,
+} from './decoded-cache.js';
 import { findBadImages, reportBadImages } from './image-check.js';
 import { decodeImage, listImageFolder, resolveImageFolderOptions, type ImageFolderOptions } from './image-folder.js';
 
@@ -29,7 +35,14 @@ export async function prepareDecodedCache(opts: ImageFolderOptions): Promise<Pre
   if (existing.cache) {
     existing.cache.close();
     const bad = existing.cache.bad.length;
-    return { path, images: listing.all.length - bad, bad, bytes: (await stat(path)).size, seconds: (performance.now() - started) / 1000, written: false };
+    return {
+      path,
+      images: listing.all.length - bad,
+      bad,
+      bytes: (await stat(path)).size,
+      seconds: (performance.now() - started) / 1000,
+      written: false,
+    };
   }
   const bad = await findBadImages(listing.all, log);
   reportBadImages(bad, o.onBadImage, log);
@@ -43,5 +56,12 @@ export async function prepareDecodedCache(opts: ImageFolderOptions): Promise<Pre
       log(`prepare-data: decoded ${done}/${total} images`);
     },
   });
-  return { path, images: total, bad: bad.length, bytes: (await stat(path)).size, seconds: (performance.now() - started) / 1000, written: true };
+  return {
+    path,
+    images: total,
+    bad: bad.length,
+    bytes: (await stat(path)).size,
+    seconds: (performance.now() - started) / 1000,
+    written: true,
+  };
 }

@@ -51,7 +51,12 @@ const cifar10Spec = z.strictObject({
   limitTest: limit.optional(),
 });
 
-export const dataSpecSchema = z.discriminatedUnion('name', [fashionMnistSpec, syntheticSpec, imageFolderSpec, cifar10Spec]);
+export const dataSpecSchema = z.discriminatedUnion('name', [
+  fashionMnistSpec,
+  syntheticSpec,
+  imageFolderSpec,
+  cifar10Spec,
+]);
 
 /** What a config or CLI writes: defaulted fields may be left out. */
 export type DataSpec = z.input<typeof dataSpecSchema>;
@@ -79,7 +84,13 @@ export async function createDataSource(spec: DataSpec): Promise<DataSource> {
   const s = parseDataSpec(spec);
   switch (s.name) {
     case 'fashion-mnist':
-      return createFashionMnist({ dataDir: s.dir, baseUrl: s.baseUrl, download: s.download, limitTrain: s.limitTrain, limitTest: s.limitTest });
+      return createFashionMnist({
+        dataDir: s.dir,
+        baseUrl: s.baseUrl,
+        download: s.download,
+        limitTrain: s.limitTrain,
+        limitTest: s.limitTest,
+      });
     case 'synthetic':
       return createSynthetic(s);
     case 'image-folder':

@@ -16,7 +16,14 @@ export interface SyntheticOptions {
 }
 
 export const SYNTHETIC_DEFAULTS = {
-  classes: 10, height: 28, width: 28, channels: 1, trainCount: 5000, testCount: 1000, seed: 0, noise: 0.1,
+  classes: 10,
+  height: 28,
+  width: 28,
+  channels: 1,
+  trainCount: 5000,
+  testCount: 1000,
+  seed: 0,
+  noise: 0.1,
 } as const satisfies Required<SyntheticOptions>;
 
 /**
@@ -28,17 +35,25 @@ export const SYNTHETIC_DEFAULTS = {
 export function createSynthetic(opts: SyntheticOptions = {}): LabelledDataSource {
   const o = { ...SYNTHETIC_DEFAULTS, ...definedOnly(opts) };
   for (const field of ['classes', 'height', 'width', 'trainCount', 'testCount'] as const) {
-    if (!Number.isInteger(o[field]) || o[field] < 1) throw new RangeError(`synthetic ${field} must be a positive integer, got ${o[field]}.`);
+    if (!Number.isInteger(o[field]) || o[field] < 1)
+      throw new RangeError(`synthetic ${field} must be a positive integer, got ${o[field]}.`);
   }
   if (o.classes < 2) throw new RangeError(`synthetic classes must be at least 2, got ${o.classes}.`);
-  if (o.channels !== 1 && o.channels !== 3) throw new RangeError(`synthetic channels must be 1 or 3, got ${o.channels}.`);
+  if (o.channels !== 1 && o.channels !== 3)
+    throw new RangeError(`synthetic channels must be 1 or 3, got ${o.channels}.`);
   if (!(o.noise >= 0)) throw new RangeError(`synthetic noise must be >= 0, got ${o.noise}.`);
   if (!Number.isInteger(o.seed)) throw new RangeError(`synthetic seed must be an integer, got ${o.seed}.`);
 
   const info: DatasetInfo = {
-    name: 'synthetic', height: o.height, width: o.width, channels: o.channels, classes: o.classes,
+    name: 'synthetic',
+    height: o.height,
+    width: o.width,
+    channels: o.channels,
+    classes: o.classes,
     labels: Array.from({ length: o.classes }, (_, c) => `class-${c}`),
-    trainCount: o.trainCount, testCount: o.testCount, origin: 'procedural',
+    trainCount: o.trainCount,
+    testCount: o.testCount,
+    origin: 'procedural',
   };
   const counts = { train: o.trainCount, test: o.testCount };
   const size = o.height * o.width * o.channels;
@@ -91,7 +106,7 @@ function renderExample(out: Float32Array, label: number, o: Resolved, split: Spl
       const v = amp * (0.65 * blob * (0.4 + 0.6 * stripes) + 0.2 * stripes);
       for (let c = 0; c < ch; c++) {
         const p = v * colour[c] + o.noise * rng.normal();
-        out[(y * w + x) * ch + c] = p < 0 ? 0 : p > 1 ? 1 : p;
+        out[(y * w + x) * ch + c] = p < 0 ? 0 : Math.min(p, 1);
       }
     }
   }

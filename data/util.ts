@@ -61,7 +61,11 @@ export function mix32(...parts: number[]): number {
 }
 
 /** Runs `fn` over `items` with at most `limit` in flight, keeping result order. */
-export async function mapConcurrent<T, R>(items: readonly T[], limit: number, fn: (item: T, i: number) => Promise<R>): Promise<R[]> {
+export async function mapConcurrent<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T, i: number) => Promise<R>,
+): Promise<R[]> {
   const results = new Array<R>(items.length);
   let next = 0;
   let failed = false;

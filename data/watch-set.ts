@@ -13,18 +13,27 @@ import { mix32 } from './util.js';
  * range is cut into `count` equal strata with one seeded pick in each, which still spreads over
  * classes for sources stored class by class or interleaved. Returns min(count, testCount) indices.
  */
-export function watchSetIndices(info: DatasetInfo, count: number, seed: number, testLabels?: ArrayLike<number>): number[] {
-  if (!Number.isInteger(count) || count < 0) throw new RangeError(`watch set count must be a non-negative integer, got ${count}.`);
+export function watchSetIndices(
+  info: DatasetInfo,
+  count: number,
+  seed: number,
+  testLabels?: ArrayLike<number>,
+): number[] {
+  if (!Number.isInteger(count) || count < 0)
+    throw new RangeError(`watch set count must be a non-negative integer, got ${count}.`);
   const total = info.testCount;
   const n = Math.min(count, total);
   if (testLabels === undefined) return stratified(total, n, seed);
   if (testLabels.length !== total) {
-    throw new RangeError(`watch set: got ${testLabels.length} test labels but ${info.name} has testCount ${total}; pass the labels of the whole test split.`);
+    throw new RangeError(
+      `watch set: got ${testLabels.length} test labels but ${info.name} has testCount ${total}; pass the labels of the whole test split.`,
+    );
   }
   const buckets: number[][] = Array.from({ length: info.classes }, () => []);
   for (let i = 0; i < total; i++) {
     const label = testLabels[i];
-    if (!(label >= 0 && label < info.classes)) throw new RangeError(`watch set: test label ${label} at index ${i} is outside 0..${info.classes - 1}.`);
+    if (!(label >= 0 && label < info.classes))
+      throw new RangeError(`watch set: test label ${label} at index ${i} is outside 0..${info.classes - 1}.`);
     buckets[label].push(i);
   }
   // Each class shuffles with its own stream, so one class's size never changes another's picks.

@@ -63,6 +63,8 @@ export function realProbes(): DoctorProbes {
       if (existsSync('/dev/nvidiactl') || existsSync('/proc/driver/nvidia/version')) return undefined;
       return 'no NVIDIA driver here (/dev/nvidiactl and /proc/driver/nvidia absent)';
     },
-    python: (module) => spawnSync('/usr/bin/python3', ['-c', `import ${module}`], { stdio: 'ignore', env: childEnv(), timeout: 60_000 }).status === 0,
+    python: (module) =>
+      spawnSync('/usr/bin/python3', ['-c', `import ${module}`], { stdio: 'ignore', env: childEnv(), timeout: 60_000 })
+        .status === 0,
   };
 }

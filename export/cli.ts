@@ -12,11 +12,14 @@ import type { ParityInput } from './parity/inputs.js';
 /** Same value as parity.ts' DEFAULT_TOLERANCE, repeated so --help does not load tfjs and onnxruntime. */
 const DEFAULT_TOLERANCE = 1e-4;
 
-const positive = (flag: string, integer = false) => (v: string): number => {
-  const n = Number(v);
-  if (!(n > 0) || (integer && !Number.isInteger(n))) throw new InvalidArgumentError(`${flag} takes a positive ${integer ? 'integer' : 'number'}, got "${v}"`);
-  return n;
-};
+const positive =
+  (flag: string, integer = false) =>
+  (v: string): number => {
+    const n = Number(v);
+    if (!(n > 0) || (integer && !Number.isInteger(n)))
+      throw new InvalidArgumentError(`${flag} takes a positive ${integer ? 'integer' : 'number'}, got "${v}"`);
+    return n;
+  };
 
 interface CliOptions {
   output: string;
@@ -31,19 +34,40 @@ interface CliOptions {
 }
 
 const program = new Command('export')
-  .description('Convert a tfjs checkpoint (layers-model or graph-model folder, or a run folder → its last checkpoint) to ONNX: opset 17, input "input" NCHW [N, C, H, W], output "probabilities".')
+  .description(
+    'Convert a tfjs checkpoint (layers-model or graph-model folder, or a run folder → its last checkpoint) to ONNX: opset 17, input "input" NCHW [N, C, H, W], output "probabilities".',
+  )
   .argument('<checkpoint>', 'checkpoint folder with model.json + weights (e.g. RUN/checkpoints/12), or a run folder')
   .requiredOption('-o, --output <file>', 'where to write the .onnx model')
-  .option('--verify', 'run tfjs and onnxruntime side by side, compare every layer, write parity.json; exit 1 beyond tolerance', false)
+  .option(
+    '--verify',
+    'run tfjs and onnxruntime side by side, compare every layer, write parity.json; exit 1 beyond tolerance',
+    false,
+  )
   .option('--images <dir>', 'real PNG/JPEG images (or class sub-folders) to verify with, besides random inputs')
   .option('--random <n>', 'random images to verify with', positive('--random', true), 4)
-  .option('--tolerance <x>', 'max |diff| allowed, relative to each layer\'s max |activation|', positive('--tolerance'), DEFAULT_TOLERANCE)
+  .option(
+    '--tolerance <x>',
+    "max |diff| allowed, relative to each layer's max |activation|",
+    positive('--tolerance'),
+    DEFAULT_TOLERANCE,
+  )
   .option('--parity <file>', 'where to write parity.json (default: next to the output)')
-  .addOption(new Option('--backend <name>', 'tfjs backend for the verification reference').choices(['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']).default('auto'))
+  .addOption(
+    new Option('--backend <name>', 'tfjs backend for the verification reference')
+      .choices(['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'])
+      .default('auto'),
+  )
   .option('--triton <dir>', 'also write a Triton model repository: DIR/<name>/config.pbtxt + DIR/<name>/1/model.onnx')
-  .option('--triton-name <name>', 'model name in the Triton repository (default: the model\'s name)')
+  .option('--triton-name <name>', "model name in the Triton repository (default: the model's name)")
   .action(async (checkpoint: string, o: CliOptions) => {
-    const [{ useBackend }, { exportCheckpoint }, { checkParity, writeParityReport }, { imageInputs, randomInputs }, { writeTritonRepository }] = await Promise.all([
+    const [
+      { useBackend },
+      { exportCheckpoint },
+      { checkParity, writeParityReport },
+      { imageInputs, randomInputs },
+      { writeTritonRepository },
+    ] = await Promise.all([
       import('./backend.js'),
       import('./load.js'),
       import('./parity.js'),
@@ -58,9 +82,13 @@ const program = new Command('export')
     await mkdir(dirname(output), { recursive: true });
     await writeFileAtomic(output, onnx);
     const seconds = (performance.now() - started) / 1000;
-    console.log(`wrote ${output} (${(onnx.length / 1e6).toFixed(2)} MB, ${exported.result.model.graph.nodes.length} nodes) from ${exported.checkpointDir} in ${seconds.toFixed(2)} s`);
+    console.log(
+      `wrote ${output} (${(onnx.length / 1e6).toFixed(2)} MB, ${exported.result.model.graph.nodes.length} nodes) from ${exported.checkpointDir} in ${seconds.toFixed(2)} s`,
+    );
     if (o.triton) {
-      const dir = await writeTritonRepository(resolve(o.triton), exported.result, onnx, { name: o.tritonName ?? exported.result.model.graph.name });
+      const dir = await writeTritonRepository(resolve(o.triton), exported.result, onnx, {
+        name: o.tritonName ?? exported.result.model.graph.name,
+      });
       console.log(`wrote Triton model repository entry ${dir}`);
     }
     if (!o.verify) return;
@@ -71,10 +99,17 @@ const program = new Command('export')
     const report = await checkParity(exported.result, exported.reference(), inputs, { tolerance: o.tolerance });
     const parityPath = resolve(o.parity ?? join(dirname(output), 'parity.json'));
     await writeParityReport(parityPath, report);
-    const worst = report.worst ? `${report.worst.layer} at ${report.worst.relToScale.toExponential(2)} of its scale` : 'no layers';
-    console.log(`parity (tfjs ${backend} vs onnxruntime cpu, ${report.layers.length} layers, ${inputs.map((i) => `${i.shape[0]} ${i.name}`).join(' + ')}): ${report.passed ? 'PASS' : 'FAIL'}; worst ${worst}; tolerance ${report.tolerance}; wrote ${parityPath}`);
+    const worst = report.worst
+      ? `${report.worst.layer} at ${report.worst.relToScale.toExponential(2)} of its scale`
+      : 'no layers';
+    console.log(
+      `parity (tfjs ${backend} vs onnxruntime cpu, ${report.layers.length} layers, ${inputs.map((i) => `${i.shape[0]} ${i.name}`).join(' + ')}): ${report.passed ? 'PASS' : 'FAIL'}; worst ${worst}; tolerance ${report.tolerance}; wrote ${parityPath}`,
+    );
     if (!report.passed) {
-      for (const l of report.layers.filter((x) => !x.passed)) console.error(`  ${l.layer} (${l.className} → ${l.onnxValue}): max |diff| ${l.maxAbsDiff} = ${l.relToScale.toExponential(2)} of scale ${l.scale}`);
+      for (const l of report.layers.filter((x) => !x.passed))
+        console.error(
+          `  ${l.layer} (${l.className} → ${l.onnxValue}): max |diff| ${l.maxAbsDiff} = ${l.relToScale.toExponential(2)} of scale ${l.scale}`,
+        );
       process.exitCode = 1;
     }
   });

@@ -41,7 +41,8 @@ export function assembleModel(converted: ConvertedGraph, classes: number, opts: 
     sourceCheckpoint: opts.sourceCheckpoint,
     layerOutputs: Object.fromEntries(converted.layers.map((l) => [layerKey(l), l.value])),
   };
-  if (metadata.labels.length !== classes) throw new Error(`export: ${metadata.labels.length} labels given for a model with ${classes} outputs`);
+  if (metadata.labels.length !== classes)
+    throw new Error(`export: ${metadata.labels.length} labels given for a model with ${classes} outputs`);
   const model: ModelSpec = {
     irVersion: IR_VERSION,
     opsetVersion: OPSET,
@@ -59,6 +60,7 @@ export function exportLayersModel(model: tf.LayersModel, opts: ExportOptions = {
   const converted = convertLayers(layersSourceFromModel(model));
   const out = converted.graph.outputs[0].shape;
   const classes = out[out.length - 1];
-  if (out.length !== 2 || typeof classes !== 'number') throw new Error(`model ${model.name}: output shape [${out.join(', ')}] is not [batch, classes]`);
+  if (out.length !== 2 || typeof classes !== 'number')
+    throw new Error(`model ${model.name}: output shape [${out.join(', ')}] is not [batch, classes]`);
   return assembleModel(converted, classes, opts);
 }

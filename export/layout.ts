@@ -44,7 +44,8 @@ export function permute(values: Float32Array, shape: number[], perm: number[]): 
  * depthwise output order, so it becomes a grouped-conv OIHW kernel [C·M, 1, H, W].
  */
 export function toOnnxLayout(kind: LayoutKind, values: Float32Array, shape: number[]): HostArray {
-  if (values.length !== shape.reduce((a, b) => a * b, 1)) throw new Error(`layout ${kind}: shape [${shape.join(', ')}] does not hold ${values.length} values`);
+  if (values.length !== shape.reduce((a, b) => a * b, 1))
+    throw new Error(`layout ${kind}: shape [${shape.join(', ')}] does not hold ${values.length} values`);
   if (kind === 'activation') return shape.length === 4 ? permute(values, shape, NHWC_TO_NCHW) : { values, shape };
   if (shape.length !== 4) throw new Error(`layout ${kind}: expected a rank-4 kernel, got shape [${shape.join(', ')}]`);
   if (kind === 'conv-kernel') return permute(values, shape, HWIO_TO_OIHW);

@@ -34,10 +34,22 @@ export interface CheckpointExport {
 /** A checkpoint folder, or a run folder (→ its highest-numbered checkpoint). */
 export async function resolveCheckpoint(dir: string): Promise<string> {
   const abs = resolve(dir);
-  if (await stat(join(abs, 'model.json')).then(() => true, () => false)) return abs;
+  if (
+    await stat(join(abs, 'model.json')).then(
+      () => true,
+      () => false,
+    )
+  )
+    return abs;
   const names = await readdir(join(abs, 'checkpoints')).catch(() => [] as string[]);
-  const latest = names.filter((n) => /^\d+$/.test(n)).map(Number).sort((a, b) => b - a)[0];
-  if (latest === undefined) throw new Error(`${abs}: has no model.json and no checkpoints/<n>/ folders; pass a checkpoint folder (RUN/checkpoints/<n>) or a run folder`);
+  const latest = names
+    .filter((n) => /^\d+$/.test(n))
+    .map(Number)
+    .sort((a, b) => b - a)[0];
+  if (latest === undefined)
+    throw new Error(
+      `${abs}: has no model.json and no checkpoints/<n>/ folders; pass a checkpoint folder (RUN/checkpoints/<n>) or a run folder`,
+    );
   return join(abs, 'checkpoints', String(latest));
 }
 
@@ -47,8 +59,18 @@ async function runInfo(checkpointDir: string): Promise<{ runDir: string | null; 
   const runDir = dirname(dirname(checkpointDir));
   const manifest = await readManifest(runDir);
   const preprocessing = exportMetadataSchema.shape.preprocessing.safeParse(manifest?.preprocessing);
-  if (manifest?.preprocessing && !preprocessing.success) throw new Error(`${join(runDir, 'manifest.json')}: field preprocessing is malformed (${preprocessing.error.issues[0]?.message}); expected { scale, mean[], std[], channelOrder }`);
-  return { runDir, opts: { labels: manifest?.data?.labels, preprocessing: preprocessing.success ? preprocessing.data : undefined, sourceRun: runDir } };
+  if (manifest?.preprocessing && !preprocessing.success)
+    throw new Error(
+      `${join(runDir, 'manifest.json')}: field preprocessing is malformed (${preprocessing.error.issues[0]?.message}); expected { scale, mean[], std[], channelOrder }`,
+    );
+  return {
+    runDir,
+    opts: {
+      labels: manifest?.data?.labels,
+      preprocessing: preprocessing.success ? preprocessing.data : undefined,
+      sourceRun: runDir,
+    },
+  };
 }
 
 /** Reads a tfjs layers-model or graph-model folder and converts it; `opts` override what the run folder says. */
@@ -62,10 +84,18 @@ export async function exportCheckpoint(dir: string, opts: ExportOptions = {}): P
     throw new Error(`${jsonPath}: cannot be read as JSON (${(e as Error).message})`);
   }
   const parsed = modelJsonSchema.safeParse(raw);
-  if (!parsed.success) throw new Error(`${jsonPath}: not a tfjs model.json (at ${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}); expected modelTopology and weightsManifest`);
+  if (!parsed.success)
+    throw new Error(
+      `${jsonPath}: not a tfjs model.json (at ${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}); expected modelTopology and weightsManifest`,
+    );
   const run = await runInfo(checkpointDir);
   const graphModel = parsed.data.format === 'graph-model' || Array.isArray(parsed.data.modelTopology.node);
-  const options: ExportOptions = { ...run.opts, sourceCheckpoint: checkpointDir, sourceFormat: graphModel ? 'graph-model' : 'layers-model', ...opts };
+  const options: ExportOptions = {
+    ...run.opts,
+    sourceCheckpoint: checkpointDir,
+    sourceFormat: graphModel ? 'graph-model' : 'layers-model',
+    ...opts,
+  };
   const artifacts = await readModelArtifacts(checkpointDir);
   if (graphModel) {
     const nodes = parseGraphTopology(parsed.data.modelTopology, jsonPath);
@@ -73,9 +103,17 @@ export async function exportCheckpoint(dir: string, opts: ExportOptions = {}): P
     const model = await tf.loadGraphModel(tf.io.fromMemory(artifacts));
     const converted = convertGraph(graphSourceFromModel(model, nodes, basename(checkpointDir)));
     const classes = converted.graph.outputs[0].shape[1];
-    if (converted.graph.outputs[0].shape.length !== 2 || typeof classes !== 'number') throw new Error(`${jsonPath}: output shape [${converted.graph.outputs[0].shape.join(', ')}] is not [batch, classes]`);
+    if (converted.graph.outputs[0].shape.length !== 2 || typeof classes !== 'number')
+      throw new Error(
+        `${jsonPath}: output shape [${converted.graph.outputs[0].shape.join(', ')}] is not [batch, classes]`,
+      );
     const result = assembleModel(converted, classes, options);
-    return { result, checkpointDir, runDir: run.runDir, reference: () => graphReference(model, model.inputs[0].name, result.layers) };
+    return {
+      result,
+      checkpointDir,
+      runDir: run.runDir,
+      reference: () => graphReference(model, model.inputs[0].name, result.layers),
+    };
   }
   // Check classes against the registry before tfjs deserializes, so an unknown layer gets the exporter's error.
   const topology = parseKerasTopology(parsed.data.modelTopology, jsonPath);

@@ -42,7 +42,9 @@ export interface ParityReport {
 export function verificationModel(result: ExportResult): ModelSpec {
   const { graph } = result.model;
   const seen = new Set([INPUT_NAME, ...graph.outputs.map((o) => o.name)]);
-  const extra = result.layers.filter((l) => !seen.has(l.value) && seen.add(l.value)).map((l) => valueInfo(l.value, l.shape));
+  const extra = result.layers
+    .filter((l) => !seen.has(l.value) && seen.add(l.value))
+    .map((l) => valueInfo(l.value, l.shape));
   return { ...result.model, graph: { ...graph, outputs: [...graph.outputs, ...extra] } };
 }
 
@@ -50,7 +52,12 @@ export function verificationModel(result: ExportResult): ModelSpec {
  * Runs tfjs and onnxruntime (CPU EP) on each input batch and compares every layer's output after putting
  * tfjs' NHWC tensors through the same layout function the exporter uses.
  */
-export async function checkParity(result: ExportResult, reference: ReferenceRunner, inputs: ParityInput[], opts: { tolerance?: number; threads?: number } = {}): Promise<ParityReport> {
+export async function checkParity(
+  result: ExportResult,
+  reference: ReferenceRunner,
+  inputs: ParityInput[],
+  opts: { tolerance?: number; threads?: number } = {},
+): Promise<ParityReport> {
   const tolerance = opts.tolerance ?? DEFAULT_TOLERANCE;
   const session = await ort.InferenceSession.create(encodeModel(verificationModel(result)), {
     executionProviders: ['cpu'],
@@ -67,11 +74,12 @@ export async function checkParity(result: ExportResult, reference: ReferenceRunn
         const k = layerKey(l);
         const ref = want.get(k);
         const onnx = got[l.value];
-        if (!ref || !onnx) throw new Error(`parity: layer ${k} has no ${ref ? 'onnxruntime' : 'tfjs'} output (ONNX value ${l.value})`);
+        if (!ref || !onnx)
+          throw new Error(`parity: layer ${k} has no ${ref ? 'onnxruntime' : 'tfjs'} output (ONNX value ${l.value})`);
         const expected = toOnnxLayout('activation', ref.values, ref.shape);
         const shapeOk = expected.shape.join() === onnx.dims.join();
         const d = shapeOk ? compareArrays(expected.values, onnx.data as Float32Array) : null;
-        const relToScale = d && d.finite ? d.relToScale : Number.POSITIVE_INFINITY;
+        const relToScale = d?.finite ? d.relToScale : Number.POSITIVE_INFINITY;
         const prev = rows.get(k);
         if (prev && prev.relToScale >= relToScale) continue;
         rows.set(k, {
@@ -107,6 +115,10 @@ export async function checkParity(result: ExportResult, reference: ReferenceRunn
 
 /** parity.json; infinities (a shape mismatch, NaN) are written as strings so the file stays valid JSON. */
 export async function writeParityReport(path: string, report: ParityReport): Promise<void> {
-  const json = JSON.stringify(report, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v), 2);
+  const json = JSON.stringify(
+    report,
+    (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v),
+    2,
+  );
   await writeFileAtomic(path, `${json}\n`);
 }

@@ -49,7 +49,12 @@ dynamic_batching {
 }
 
 /** Writes DIR/<name>/config.pbtxt, DIR/<name>/labels.txt and DIR/<name>/1/model.onnx. */
-export async function writeTritonRepository(dir: string, result: ExportResult, onnx: Uint8Array, opts: TritonOptions): Promise<string> {
+export async function writeTritonRepository(
+  dir: string,
+  result: ExportResult,
+  onnx: Uint8Array,
+  opts: TritonOptions,
+): Promise<string> {
   const modelDir = join(dir, tritonName(opts.name));
   await mkdir(join(modelDir, '1'), { recursive: true });
   await writeFileAtomic(join(modelDir, '1', 'model.onnx'), onnx);

@@ -4,7 +4,15 @@
  * into an existing model (`encodeNode`, `encodeTensor`, `encodeValueInfo`; patch.ts frames them).
  */
 import { AttributeType, DataType, proto } from './schema.js';
-import { ELEM_CODE, type ModelSpec, type NewNode, type NewTensor, type OnnxAttribute, type TensorSpec, type ValueInfoSpec } from './spec.js';
+import {
+  ELEM_CODE,
+  type ModelSpec,
+  type NewNode,
+  type NewTensor,
+  type OnnxAttribute,
+  type TensorSpec,
+  type ValueInfoSpec,
+} from './spec.js';
 
 export { DataType } from './schema.js';
 export type { NewNode, NewTensor } from './spec.js';
@@ -42,9 +50,11 @@ function rawBytes(data: Float32Array | BigInt64Array | Uint8Array): Uint8Array {
 function tensorMessage(t: TensorSpec | NewTensor): Message {
   if ('data' in t) return { dims: t.dims, dataType: ELEM_CODE[t.type], name: t.name, rawData: rawBytes(t.data) };
   const raw =
-    t.dataType === DataType.FLOAT ? Float32Array.from(t.values)
-    : t.dataType === DataType.INT64 ? BigInt64Array.from(t.values.map((v) => BigInt(v)))
-    : Uint8Array.from(t.values.map((v) => (v ? 1 : 0)));
+    t.dataType === DataType.FLOAT
+      ? Float32Array.from(t.values)
+      : t.dataType === DataType.INT64
+        ? BigInt64Array.from(t.values.map((v) => BigInt(v)))
+        : Uint8Array.from(t.values.map((v) => (v ? 1 : 0)));
   return { dims: t.dims, dataType: t.dataType, name: t.name, rawData: rawBytes(raw) };
 }
 
@@ -61,7 +71,8 @@ function valueInfoMessage(name: string, elemType?: number, shape?: Array<number 
 const spec = (v: ValueInfoSpec): Message => valueInfoMessage(v.name, ELEM_CODE[v.type], v.shape);
 
 export const encodeNode = (n: NewNode): Uint8Array => proto.NodeProto.encode(nodeMessage(n)).finish();
-export const encodeTensor = (t: TensorSpec | NewTensor): Uint8Array => proto.TensorProto.encode(tensorMessage(t)).finish();
+export const encodeTensor = (t: TensorSpec | NewTensor): Uint8Array =>
+  proto.TensorProto.encode(tensorMessage(t)).finish();
 export const encodeValueInfo = (name: string, elemType?: number, shape?: Array<number | string>): Uint8Array =>
   proto.ValueInfoProto.encode(valueInfoMessage(name, elemType, shape)).finish();
 

@@ -31,8 +31,18 @@ export const exportMetadataSchema = z.object({
 });
 export type ExportMetadata = z.infer<typeof exportMetadataSchema>;
 
-const JSON_KEYS = { labels: 'labels', inputSize: 'input_size', preprocessing: 'preprocessing', layerOutputs: 'layer_outputs' } as const;
-const TEXT_KEYS = { producer: 'producer', sourceFormat: 'source_format', sourceRun: 'source_run', sourceCheckpoint: 'source_checkpoint' } as const;
+const JSON_KEYS = {
+  labels: 'labels',
+  inputSize: 'input_size',
+  preprocessing: 'preprocessing',
+  layerOutputs: 'layer_outputs',
+} as const;
+const TEXT_KEYS = {
+  producer: 'producer',
+  sourceFormat: 'source_format',
+  sourceRun: 'source_run',
+  sourceCheckpoint: 'source_checkpoint',
+} as const;
 
 /** Every `metadata_props` key actprobe writes, by the field it holds (`layout` is always `NCHW`). */
 export const METADATA_KEYS = { ...JSON_KEYS, ...TEXT_KEYS, layout: 'layout' } as const;
@@ -74,7 +84,9 @@ export function parseExportMetadata(props: Record<string, string>): ExportMetada
     const i = parsed.error.issues[0];
     const field = String(i?.path[0] ?? '');
     const k = METADATA_KEYS[field as keyof typeof METADATA_KEYS] ?? field;
-    throw new Error(`ONNX metadata_props.${[k, ...(i?.path.slice(1) ?? [])].join('.')}: ${i?.message} (as written by ${PRODUCER_NAME} export)`);
+    throw new Error(
+      `ONNX metadata_props.${[k, ...(i?.path.slice(1) ?? [])].join('.')}: ${i?.message} (as written by ${PRODUCER_NAME} export)`,
+    );
   }
   return parsed.data;
 }

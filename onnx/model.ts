@@ -85,14 +85,16 @@ interface DecodedValueInfo {
 
 const utf8 = new TextDecoder('utf-8', { fatal: false });
 const text = (b: Uint8Array | undefined): string => (b ? utf8.decode(b) : '');
-const has = (m: object, key: string): boolean => Object.prototype.hasOwnProperty.call(m, key);
+const has = (m: object, key: string): boolean => Object.hasOwn(m, key);
 
 export function decodeModel(bytes: Uint8Array, source = 'model'): OnnxModel {
   let m: Decoded;
   try {
     m = proto.ModelProto.decode(bytes) as unknown as Decoded;
   } catch (err) {
-    throw new Error(`${source} is not a readable ONNX model (${(err as Error).message}); is the file cut short or another format?`);
+    throw new Error(
+      `${source} is not a readable ONNX model (${(err as Error).message}); is the file cut short or another format?`,
+    );
   }
   const g = m.graph;
   if (!g) throw new Error(`${source} has no graph (ModelProto field 7); is it an ONNX model file?`);
@@ -146,7 +148,9 @@ function decodeValueInfo(v: DecodedValueInfo): OnnxValueInfo {
   const tensor = v.type?.tensorType;
   if (!tensor) return { name, elemType: 0, shape: null };
   const shape = tensor.shape
-    ? tensor.shape.dim.map((d): Dim => (has(d, 'dimValue') ? toInt(d.dimValue) : has(d, 'dimParam') ? (d.dimParam ?? null) : null))
+    ? tensor.shape.dim.map(
+        (d): Dim => (has(d, 'dimValue') ? toInt(d.dimValue) : has(d, 'dimParam') ? (d.dimParam ?? null) : null),
+      )
     : null;
   return { name, elemType: tensor.elemType ?? 0, shape };
 }

@@ -30,7 +30,9 @@ export function appendToGraph(model: Uint8Array, add: GraphAdditions): Uint8Arra
   const fields = readFields(model, 'ModelProto');
   const graphs = fields.filter((f) => f.num === 7);
   if (graphs.length !== 1 || !graphs[0].bytes) {
-    throw new Error(`Expected exactly one graph in the ONNX model, found ${graphs.length}; the file is not a plain ONNX model.`);
+    throw new Error(
+      `Expected exactly one graph in the ONNX model, found ${graphs.length}; the file is not a plain ONNX model.`,
+    );
   }
   const g = graphs[0];
   const gb = g.bytes!;
@@ -38,7 +40,10 @@ export function appendToGraph(model: Uint8Array, add: GraphAdditions): Uint8Arra
   const encoded = (nodes: NewNode[]): Uint8Array[] => nodes.map((n) => fieldBytes(1, encodeNode(n)));
   const parts: Uint8Array[] = [];
   const graphFields = readFields(gb, 'graph');
-  const outputsOf = (f: Field): string[] => readFields(f.bytes!, 'node').filter((x) => x.num === 2).map((x) => text(x.bytes));
+  const outputsOf = (f: Field): string[] =>
+    readFields(f.bytes!, 'node')
+      .filter((x) => x.num === 2)
+      .map((x) => text(x.bytes));
   const produced = new Set(graphFields.filter((f) => f.num === 1).flatMap(outputsOf));
   // Nodes reading a graph input can run first: put them before the first original node.
   const firstNode = graphFields.findIndex((f) => f.num === 1);
@@ -61,7 +66,8 @@ export function appendToGraph(model: Uint8Array, add: GraphAdditions): Uint8Arra
       }
     }
   });
-  if (after.size > 0) throw new Error(`No node produces ${[...after.keys()].join(', ')}; cannot attach probe nodes to it.`);
+  if (after.size > 0)
+    throw new Error(`No node produces ${[...after.keys()].join(', ')}; cannot attach probe nodes to it.`);
   parts.push(
     ...encoded(add.nodes ?? []),
     ...(add.initializers ?? []).map((t) => fieldBytes(5, encodeTensor(t))),

@@ -81,7 +81,13 @@ const descriptor = {
             rawData: { type: 'bytes', id: 9 },
           },
         },
-        ValueInfoProto: { fields: { name: { type: 'string', id: 1 }, type: { type: 'TypeProto', id: 2 }, docString: { type: 'string', id: 3 } } },
+        ValueInfoProto: {
+          fields: {
+            name: { type: 'string', id: 1 },
+            type: { type: 'TypeProto', id: 2 },
+            docString: { type: 'string', id: 3 },
+          },
+        },
         TypeProto: { fields: { tensorType: { type: 'TypeProtoTensor', id: 1 } } },
         TypeProtoTensor: { fields: { elemType: { type: 'int32', id: 1 }, shape: { type: 'TensorShapeProto', id: 2 } } },
         TensorShapeProto: { fields: { dim: repeated('Dimension', 1) } },
@@ -104,7 +110,18 @@ export const proto = {
 
 /** TensorProto.DataType and AttributeProto.AttributeType codes used here. */
 export const DataType = { FLOAT: 1, INT64: 7, BOOL: 9 } as const;
-export const AttributeType = { FLOAT: 1, INT: 2, STRING: 3, TENSOR: 4, GRAPH: 5, FLOATS: 6, INTS: 7, STRINGS: 8, SPARSE_TENSOR: 11, GRAPHS: 10 } as const;
+export const AttributeType = {
+  FLOAT: 1,
+  INT: 2,
+  STRING: 3,
+  TENSOR: 4,
+  GRAPH: 5,
+  FLOATS: 6,
+  INTS: 7,
+  STRINGS: 8,
+  SPARSE_TENSOR: 11,
+  GRAPHS: 10,
+} as const;
 
 /** int64 fields decode as numbers or Long objects (protobufjs uses `long` when it is installed). */
 export function toInt(v: unknown): number {

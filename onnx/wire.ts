@@ -24,7 +24,8 @@ function readVarint(buf: Uint8Array, pos: number, what: string): [bigint, number
   let result = 0n;
   let shift = 0n;
   for (let i = 0; i < 10; i++) {
-    if (pos >= buf.length) throw new WireError(`Truncated varint in ${what} at byte ${pos}; the file is cut short or not ONNX.`);
+    if (pos >= buf.length)
+      throw new WireError(`Truncated varint in ${what} at byte ${pos}; the file is cut short or not ONNX.`);
     const b = buf[pos++];
     result |= BigInt(b & 0x7f) << shift;
     if ((b & 0x80) === 0) return [result, pos];
@@ -43,7 +44,8 @@ export function readFields(buf: Uint8Array, what = 'message'): Field[] {
     pos = p1;
     const num = Number(tag >> 3n);
     const wire = Number(tag & 7n);
-    if (num === 0) throw new WireError(`Field number 0 in ${what} at byte ${start}; the file is not a protobuf message.`);
+    if (num === 0)
+      throw new WireError(`Field number 0 in ${what} at byte ${start}; the file is not a protobuf message.`);
     if (wire === WIRE.varint) {
       const [v, p2] = readVarint(buf, pos, what);
       pos = p2;
@@ -51,7 +53,10 @@ export function readFields(buf: Uint8Array, what = 'message'): Field[] {
     } else if (wire === WIRE.bytes) {
       const [len, p2] = readVarint(buf, pos, what);
       const stop = p2 + Number(len);
-      if (stop > buf.length) throw new WireError(`Field ${num} of ${what} claims ${len} bytes but only ${buf.length - p2} remain; the file is truncated.`);
+      if (stop > buf.length)
+        throw new WireError(
+          `Field ${num} of ${what} claims ${len} bytes but only ${buf.length - p2} remain; the file is truncated.`,
+        );
       fields.push({ num, wire, bytes: buf.subarray(p2, stop), start, end: stop });
       pos = stop;
     } else if (wire === WIRE.fixed32 || wire === WIRE.fixed64) {
@@ -60,7 +65,9 @@ export function readFields(buf: Uint8Array, what = 'message'): Field[] {
       fields.push({ num, wire, bytes: buf.subarray(pos, stop), start, end: stop });
       pos = stop;
     } else {
-      throw new WireError(`Unsupported wire type ${wire} (field ${num}) in ${what} at byte ${start}; groups are not used by ONNX.`);
+      throw new WireError(
+        `Unsupported wire type ${wire} (field ${num}) in ${what} at byte ${start}; groups are not used by ONNX.`,
+      );
     }
   }
   return fields;
@@ -125,7 +132,8 @@ const tag = (num: number, wire: number): Uint8Array => varint((num << 3) | wire)
 const utf8Encoder = new TextEncoder();
 
 export const fieldVarint = (num: number, v: number | bigint): Uint8Array => concat([tag(num, WIRE.varint), varint(v)]);
-export const fieldBytes = (num: number, payload: Uint8Array): Uint8Array => concat([tag(num, WIRE.bytes), varint(payload.length), payload]);
+export const fieldBytes = (num: number, payload: Uint8Array): Uint8Array =>
+  concat([tag(num, WIRE.bytes), varint(payload.length), payload]);
 export const fieldString = (num: number, s: string): Uint8Array => fieldBytes(num, utf8Encoder.encode(s));
 
 /** The tag and length prefix of a length-delimited field whose payload is `parts`, without copying the parts. */

@@ -13,12 +13,25 @@ import { formatSummary } from './summary.js';
 const defaultConfig = fileURLToPath(new URL('./configs/default.json', import.meta.url));
 
 const program = new Command('pipeline')
-  .description('Run actprobe end to end into a run folder: train (export + probe every checkpoint) → final ONNX export with a layer-by-layer parity proof → comparison with a pretrained AlexNet (when cached) → diagnosis → report.html.')
-  .option('-c, --config <file>', `pipeline config JSON (the train config plus probe, reference, parityImages); presets in pipeline/configs/; default ${defaultConfig}; with --resume, the run's own config is used`)
+  .description(
+    'Run actprobe end to end into a run folder: train (export + probe every checkpoint) → final ONNX export with a layer-by-layer parity proof → comparison with a pretrained AlexNet (when cached) → diagnosis → report.html.',
+  )
+  .option(
+    '-c, --config <file>',
+    `pipeline config JSON (the train config plus probe, reference, parityImages); presets in pipeline/configs/; default ${defaultConfig}; with --resume, the run's own config is used`,
+  )
   .option('-o, --out <dir>', 'run folder', 'runs/latest')
   .option('-b, --backend <name>', `tfjs backend: auto or one of ${backendCandidates.join(', ')}`, 'auto')
-  .option('--resume', 'continue the run in --out from its last checkpoint, with the config recorded in its manifest', false)
-  .option('--allow-config-change', 'with --resume and --config: continue with a config that differs from the run\'s (the change is recorded in manifest.json)', false)
+  .option(
+    '--resume',
+    'continue the run in --out from its last checkpoint, with the config recorded in its manifest',
+    false,
+  )
+  .option(
+    '--allow-config-change',
+    "with --resume and --config: continue with a config that differs from the run's (the change is recorded in manifest.json)",
+    false,
+  )
   .showHelpAfterError();
 
 async function readPipelineConfig(path: string, log: (line: string) => void): Promise<PipelineConfig> {
@@ -33,12 +46,21 @@ async function readPipelineConfig(path: string, log: (line: string) => void): Pr
 
 async function main(): Promise<void> {
   program.parse();
-  const opts = program.opts<{ config?: string; out: string; backend: BackendRequest; resume: boolean; allowConfigChange: boolean }>();
+  const opts = program.opts<{
+    config?: string;
+    out: string;
+    backend: BackendRequest;
+    resume: boolean;
+    allowConfigChange: boolean;
+  }>();
   const log = (line: string): void => void process.stderr.write(`${line}\n`);
   const start = await startRun({
     out: opts.out,
     resume: opts.resume,
-    given: opts.config === undefined ? undefined : { config: await readPipelineConfig(opts.config, log), source: opts.config },
+    given:
+      opts.config === undefined
+        ? undefined
+        : { config: await readPipelineConfig(opts.config, log), source: opts.config },
     defaults: () => readPipelineConfig(defaultConfig, log),
     parseRecorded: (raw, source) => parsePipelineConfig(raw, source),
     allowConfigChange: opts.allowConfigChange,
@@ -47,7 +69,9 @@ async function main(): Promise<void> {
   });
   try {
     if (start.finished) {
-      console.log(`${opts.out} is a finished run (${start.lastCheckpoint} mini-epochs, test accuracy ${start.manifest?.testAccuracy?.toFixed(4) ?? 'n/a'}; report ${opts.out}/report.html): nothing to do`);
+      console.log(
+        `${opts.out} is a finished run (${start.lastCheckpoint} mini-epochs, test accuracy ${start.manifest?.testAccuracy?.toFixed(4) ?? 'n/a'}; report ${opts.out}/report.html): nothing to do`,
+      );
       return;
     }
     const signal = stopOnInterrupt(log);
@@ -56,7 +80,12 @@ async function main(): Promise<void> {
     // Loaded only now (onnxruntime, the exporter, the report): a refusal above answers in about a second.
     const { runPipeline } = await import('./run-pipeline.js');
     const result = await runPipeline(start.config, opts.out, backend, { resume: start.resumed, log, signal });
-    const native = backend.wasm?.native !== undefined ? ' + native training kernels' : backend.wasm?.nativeUnavailable !== undefined ? ' (wasm kernels only)' : '';
+    const native =
+      backend.wasm?.native !== undefined
+        ? ' + native training kernels'
+        : backend.wasm?.nativeUnavailable !== undefined
+          ? ' (wasm kernels only)'
+          : '';
     console.log(formatSummary(result, opts.out, `${backend.backend}${native}`));
   } finally {
     await start.lock.release();

@@ -6,7 +6,12 @@ import { shippedReference } from './cards/shipped.js';
 
 const program = new Command('fetch-reference')
   .description('Download a reference model into the cache, verified against the sha256 in its card.')
-  .argument('<name>', `card: ${Object.keys(BUILTIN_CARDS).join(', ')} (aliases: ${Object.entries(CARD_ALIASES).map(([a, c]) => `${a} → ${c}`).join(', ')})`)
+  .argument(
+    '<name>',
+    `card: ${Object.keys(BUILTIN_CARDS).join(', ')} (aliases: ${Object.entries(CARD_ALIASES)
+      .map(([a, c]) => `${a} → ${c}`)
+      .join(', ')})`,
+  )
   .option('--cache <dir>', `cache folder (default: ${referenceCacheDir()})`)
   .option('--url <url>', 'download from this mirror instead of the card URL (the checksum still applies)')
   .showHelpAfterError();
@@ -16,7 +21,9 @@ async function main(): Promise<void> {
   const o = program.opts<{ cache?: string; url?: string }>();
   const card = builtinCard(program.args[0]);
   if (card.shipped) {
-    console.log(`fetch-reference: ${card.name} ships with the project, nothing to download: ${await shippedReference(card)} (sha256 verified)`);
+    console.log(
+      `fetch-reference: ${card.name} ships with the project, nothing to download: ${await shippedReference(card)} (sha256 verified)`,
+    );
     return;
   }
   const path = await fetchReference(card, { cacheDir: o.cache, url: o.url });

@@ -10,16 +10,25 @@ const num = z.number().nullable();
 const arr = z.array(num);
 
 export const channelStatsSchema = z.object({
-  min: arr, max: arr, mean: arr, std: arr, zeroFraction: arr,
+  min: arr,
+  max: arr,
+  mean: arr,
+  std: arr,
+  zeroFraction: arr,
   /** Sigmoid taps: fraction of values < 0.01 / > 0.99 per channel. */
   lowFraction: arr.optional(),
   highFraction: arr.optional(),
 });
 
 export const layerSummarySchema = z.object({
-  min: num, max: num, mean: num, std: num,
+  min: num,
+  max: num,
+  mean: num,
+  std: num,
   /** Approximate percentiles over all channels and images (reservoir sample; see `percentiles`). */
-  p1: num, p50: num, p99: num,
+  p1: num,
+  p50: num,
+  p99: num,
   zeroFraction: num,
   deadChannels: z.int().nonnegative(),
   nonFiniteChannels: z.int().nonnegative(),
@@ -27,7 +36,23 @@ export const layerSummarySchema = z.object({
   highFraction: num.optional(),
 });
 
-export const roleSchema = z.enum(['input', 'conv', 'fc', 'pool', 'gap', 'norm', 'activation', 'se-gate', 'se-excite', 'se-fc', 'add', 'mul', 'concat', 'softmax', 'other']);
+export const roleSchema = z.enum([
+  'input',
+  'conv',
+  'fc',
+  'pool',
+  'gap',
+  'norm',
+  'activation',
+  'se-gate',
+  'se-excite',
+  'se-fc',
+  'add',
+  'mul',
+  'concat',
+  'softmax',
+  'other',
+]);
 
 export const layerSchema = z.object({
   name: z.string().min(1),
@@ -71,7 +96,12 @@ export const probeResultSchema = z.object({
   watchImages: z.array(z.string()),
   /** max and mean cover every image; min, std, zero/saturation fractions and percentiles cover the first `fullStatImages`. */
   coverage: z.object({ fullStatImages: z.int().nonnegative(), note: z.string() }),
-  percentiles: z.object({ method: z.literal('reservoir'), capacity: z.int(), positionsPerImage: z.int(), note: z.string() }),
+  percentiles: z.object({
+    method: z.literal('reservoir'),
+    capacity: z.int(),
+    positionsPerImage: z.int(),
+    note: z.string(),
+  }),
   seconds: z.number().nonnegative(),
   miniEpoch: z.int().nonnegative().optional(),
 });

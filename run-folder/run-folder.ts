@@ -53,12 +53,27 @@ export const manifestSchema = z.looseObject({
   status: runStatusSchema.default('running'),
   versions: z.record(z.string(), z.string()).default({}),
   data: z
-    .object({ name: z.string(), origin: z.string(), classes: z.int(), labels: z.array(z.string()), height: z.int(), width: z.int(), channels: z.int() })
+    .object({
+      name: z.string(),
+      origin: z.string(),
+      classes: z.int(),
+      labels: z.array(z.string()),
+      height: z.int(),
+      width: z.int(),
+      channels: z.int(),
+    })
     .optional(),
   /** Test-split indices of the fixed watch images. */
   watchSet: z.array(z.int().nonnegative()).optional(),
   /** How the model's input is fed: pixels scaled to [0, 1] NHWC during training. */
-  preprocessing: z.object({ scale: z.number(), mean: z.array(z.number()), std: z.array(z.number()), channelOrder: z.enum(['RGB', 'L']) }).optional(),
+  preprocessing: z
+    .object({
+      scale: z.number(),
+      mean: z.array(z.number()),
+      std: z.array(z.number()),
+      channelOrder: z.enum(['RGB', 'L']),
+    })
+    .optional(),
   /** Every config change a resume was allowed to make, oldest first. */
   configChanges: z.array(configChangeSchema).optional(),
   updatedAt: z.string().optional(),
@@ -83,10 +98,15 @@ export async function readManifest(dir: string): Promise<RunManifest | null> {
   try {
     raw = JSON.parse(text);
   } catch (e) {
-    throw new ManifestError(`${path} is not valid JSON (${(e as Error).message}); it was left as it is: repair it, or move it away to start that run's record anew`);
+    throw new ManifestError(
+      `${path} is not valid JSON (${(e as Error).message}); it was left as it is: repair it, or move it away to start that run's record anew`,
+    );
   }
   const parsed = manifestSchema.safeParse(raw);
-  if (!parsed.success) throw new ManifestError(`${path} is malformed:\n  ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('\n  ')}`);
+  if (!parsed.success)
+    throw new ManifestError(
+      `${path} is malformed:\n  ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('\n  ')}`,
+    );
   return parsed.data;
 }
 
@@ -100,12 +120,19 @@ const pending = new Map<string, Promise<unknown>>();
  */
 export async function updateManifest(dir: string, patch: ManifestPatch): Promise<RunManifest> {
   const before = pending.get(dir) ?? Promise.resolve();
-  const next = before.catch(() => undefined).then(async () => {
-    const base = (await readManifest(dir)) ?? manifestSchema.parse({ config: null });
-    const merged = manifestSchema.parse({ ...base, ...patch, stages: { ...base.stages, ...(patch.stages ?? {}) }, updatedAt: new Date().toISOString() });
-    await writeFileAtomic(runPaths(dir).manifest, JSON.stringify(merged, null, 2));
-    return merged;
-  });
+  const next = before
+    .catch(() => undefined)
+    .then(async () => {
+      const base = (await readManifest(dir)) ?? manifestSchema.parse({ config: null });
+      const merged = manifestSchema.parse({
+        ...base,
+        ...patch,
+        stages: { ...base.stages, ...(patch.stages ?? {}) },
+        updatedAt: new Date().toISOString(),
+      });
+      await writeFileAtomic(runPaths(dir).manifest, JSON.stringify(merged, null, 2));
+      return merged;
+    });
   pending.set(dir, next);
   try {
     return await next;

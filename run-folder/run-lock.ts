@@ -21,7 +21,10 @@ const holderSchema = z.object({
 export type LockHolder = z.infer<typeof holderSchema>;
 
 export class RunLockedError extends Error {
-  constructor(message: string, readonly holder: LockHolder) {
+  constructor(
+    message: string,
+    readonly holder: LockHolder,
+  ) {
     super(message);
   }
 }
@@ -76,12 +79,23 @@ async function readHolder(path: string): Promise<LockHolder | 'missing' | 'unrea
   }
 }
 
-const same = (a: LockHolder, b: LockHolder): boolean => a.pid === b.pid && a.host === b.host && a.startedAt === b.startedAt;
+const same = (a: LockHolder, b: LockHolder): boolean =>
+  a.pid === b.pid && a.host === b.host && a.startedAt === b.startedAt;
 
 /** Takes the run folder's lock (the folder must exist); refuses with the holder named when another process writes it. */
-export async function acquireRunLock(dir: string, command: string, log: (line: string) => void = () => undefined): Promise<RunLock> {
+export async function acquireRunLock(
+  dir: string,
+  command: string,
+  log: (line: string) => void = () => undefined,
+): Promise<RunLock> {
   const path = runPaths(dir).lock;
-  const me: LockHolder = { pid: process.pid, host: hostname(), startedAt: new Date().toISOString(), command, startTicks: processStartTicks(process.pid) };
+  const me: LockHolder = {
+    pid: process.pid,
+    host: hostname(),
+    startedAt: new Date().toISOString(),
+    command,
+    startTicks: processStartTicks(process.pid),
+  };
   for (let attempt = 0; attempt < 20; attempt++) {
     try {
       await writeFile(path, JSON.stringify(me), { flag: 'wx' });
@@ -93,7 +107,12 @@ export async function acquireRunLock(dir: string, command: string, log: (line: s
     if (holder === 'missing') continue;
     if (holder === 'unreadable') {
       // Created but not yet written by a process starting right now, or left empty by a crash: wait it out.
-      const age = Date.now() - (await stat(path).then((s) => s.mtimeMs, () => Date.now()));
+      const age =
+        Date.now() -
+        (await stat(path).then(
+          (s) => s.mtimeMs,
+          () => Date.now(),
+        ));
       if (age < 2000) {
         await new Promise((r) => setTimeout(r, 100));
         continue;
@@ -103,10 +122,16 @@ export async function acquireRunLock(dir: string, command: string, log: (line: s
       continue;
     }
     if (holder.host !== me.host) {
-      throw new RunLockedError(`${dir} is locked by PID ${holder.pid} on host ${holder.host} (${holder.command}, since ${holder.startedAt}); this machine cannot see whether it still runs: if it does not, delete ${path}`, holder);
+      throw new RunLockedError(
+        `${dir} is locked by PID ${holder.pid} on host ${holder.host} (${holder.command}, since ${holder.startedAt}); this machine cannot see whether it still runs: if it does not, delete ${path}`,
+        holder,
+      );
     }
     if (holderRuns(holder)) {
-      throw new RunLockedError(`${dir} is being written by PID ${holder.pid} (${holder.command}, since ${holder.startedAt}): one writer per run folder. Stop that process (kill ${holder.pid}) or choose another --out`, holder);
+      throw new RunLockedError(
+        `${dir} is being written by PID ${holder.pid} (${holder.command}, since ${holder.startedAt}): one writer per run folder. Stop that process (kill ${holder.pid}) or choose another --out`,
+        holder,
+      );
     }
     // Stale. Move it aside under a name of our own, and check what we moved is what we judged stale: another
     // process taking it over at the same moment may already have replaced it with its own live lock.
@@ -123,7 +148,9 @@ export async function acquireRunLock(dir: string, command: string, log: (line: s
       continue;
     }
     await rm(aside, { force: true });
-    log(`taking over the lock of ${dir} from PID ${holder.pid} (${holder.command}, since ${holder.startedAt}), which is no longer running${processAlive(holder.pid) ? ' (its PID now belongs to another process)' : ''}`);
+    log(
+      `taking over the lock of ${dir} from PID ${holder.pid} (${holder.command}, since ${holder.startedAt}), which is no longer running${processAlive(holder.pid) ? ' (its PID now belongs to another process)' : ''}`,
+    );
   }
   throw new Error(`cannot take the lock ${path}: it kept changing hands`);
 }

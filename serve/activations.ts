@@ -53,7 +53,10 @@ export interface ActivationSource {
 }
 
 /** Layers named by the exporter's `layer_outputs` metadata, else every node's first output. */
-export function probeableLayers(model: Pick<OnnxModel, 'nodes' | 'outputs'>, layerOutputs: Record<string, string> | undefined): LayerInfo[] {
+export function probeableLayers(
+  model: Pick<OnnxModel, 'nodes' | 'outputs'>,
+  layerOutputs: Record<string, string> | undefined,
+): LayerInfo[] {
   const producer = new Map<string, string>();
   for (const n of model.nodes) for (const o of n.outputs) producer.set(o, n.opType);
   const graphOutputs = new Set(model.outputs.map((o) => o.name));
@@ -71,13 +74,17 @@ export function probeableLayers(model: Pick<OnnxModel, 'nodes' | 'outputs'>, lay
  * The final layer's logits. Its `layer_outputs` value is the graph output (after the fused softmax), which
  * `probeableLayers` leaves out; the Softmax node's input is the value a user means by "the classifier".
  */
-export function logitsLayer(model: Pick<OnnxModel, 'nodes' | 'outputs'>, layerOutputs: Record<string, string> | undefined): LayerInfo | null {
+export function logitsLayer(
+  model: Pick<OnnxModel, 'nodes' | 'outputs'>,
+  layerOutputs: Record<string, string> | undefined,
+): LayerInfo | null {
   const graphOutputs = new Set(model.outputs.map((o) => o.name));
   const softmax = model.nodes.find((n) => n.opType === 'Softmax' && graphOutputs.has(n.outputs[0]));
   const value = softmax?.inputs[0];
   if (!softmax || !value) return null;
   const producer = model.nodes.find((n) => n.outputs.includes(value));
-  const name = Object.entries(layerOutputs ?? {}).find(([, v]) => v === softmax.outputs[0])?.[0] ?? producer?.name ?? value;
+  const name =
+    Object.entries(layerOutputs ?? {}).find(([, v]) => v === softmax.outputs[0])?.[0] ?? producer?.name ?? value;
   return { name, op: producer?.opType ?? 'unknown', value };
 }
 
@@ -116,7 +123,9 @@ export function graphOutputActivations(
       onRun?.(input.dims[0], (performance.now() - start) / 1000);
       const values = chosen.reduce((n, l) => n + out[l.value].size, 0);
       if (req.mode === 'full' && values > MAX_FULL_VALUES) {
-        throw unprocessable(`full maps of ${chosen.length} layers hold ${values} values, over the ${MAX_FULL_VALUES} limit; list fewer layers (parameters.layers / ?layers=) or use stats`);
+        throw unprocessable(
+          `full maps of ${chosen.length} layers hold ${values} values, over the ${MAX_FULL_VALUES} limit; list fewer layers (parameters.layers / ?layers=) or use stats`,
+        );
       }
       return {
         output: out[outputName],
@@ -124,7 +133,13 @@ export function graphOutputActivations(
           const t = out[l.value];
           const data = t.data as Float32Array;
           const shape = t.dims.map(Number);
-          return { name: l.name, op: l.op, shape: [1, ...shape.slice(1)], channels: channelStats(data, shape), data: req.mode === 'full' ? data : undefined };
+          return {
+            name: l.name,
+            op: l.op,
+            shape: [1, ...shape.slice(1)],
+            channels: channelStats(data, shape),
+            data: req.mode === 'full' ? data : undefined,
+          };
         }),
       };
     },

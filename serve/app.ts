@@ -57,8 +57,11 @@ export async function createApp(options: ServeOptions): Promise<ServeApp> {
   const log = options.log ?? jsonLogger;
   const maxBatchImages = options.maxBatchImages ?? 64;
   const metrics = createMetrics();
-  if (!options.models && !options.runs && !options.references?.length) throw new Error('give --models DIR, --runs DIR or --reference CARD (any of them together)');
-  const served = options.models ? await discoverModels(options.models) : { root: '', entries: [], defaultName: '', skipped: [] };
+  if (!options.models && !options.runs && !options.references?.length)
+    throw new Error('give --models DIR, --runs DIR or --reference CARD (any of them together)');
+  const served = options.models
+    ? await discoverModels(options.models)
+    : { root: '', entries: [], defaultName: '', skipped: [] };
   const repo = await addReferences(served, options.references ?? []);
   for (const reason of repo.skipped) log({ level: 'warn', msg: 'model skipped', reason });
   const models = await loadRegistry(repo, {
@@ -70,7 +73,8 @@ export async function createApp(options: ServeOptions): Promise<ServeApp> {
       metrics.batchImages.observe({ model, kind }, images);
     },
   });
-  for (const b of models.broken) log({ level: 'error', msg: 'model not loaded', model: b.name, path: b.path, error: b.error });
+  for (const b of models.broken)
+    log({ level: 'error', msg: 'model not loaded', model: b.name, path: b.path, error: b.error });
   let ready = true;
   const maxJsonBytes = options.maxJsonBytes ?? 16 << 20;
   const app = express();
@@ -81,13 +85,25 @@ export async function createApp(options: ServeOptions): Promise<ServeApp> {
   app.use(securityHeaders, requestLog(log), metricsMiddleware(metrics));
   app.get('/v2/health/live', (_req, res) => void res.json({ live: true }));
   // Ready while at least one model serves; models that failed to load are listed so a probe or operator sees them.
-  app.get('/v2/health/ready', (_req, res) => void res.status(ready ? 200 : 503).json({ ready, ...(models.broken.length ? { broken: models.broken.map(({ name, error }) => ({ name, error })) } : {}) }));
+  app.get(
+    '/v2/health/ready',
+    (_req, res) =>
+      void res.status(ready ? 200 : 503).json({
+        ready,
+        ...(models.broken.length ? { broken: models.broken.map(({ name, error }) => ({ name, error })) } : {}),
+      }),
+  );
   app.use(pageRoutes());
   app.use(requireToken(options.token));
   const runs = options.runs ? runsRoutes({ ...options.runs, log }) : null;
   if (runs) app.use(runs.router);
   app.use(v2Routes(models, { maxJsonBytes, maxBatchImages }, () => ready));
-  app.use(classifyRoutes(models, { maxImageBytes: options.maxImageBytes ?? 8 << 20, maxImagePixels: options.maxImagePixels ?? 25_000_000 }));
+  app.use(
+    classifyRoutes(models, {
+      maxImageBytes: options.maxImageBytes ?? 8 << 20,
+      maxImagePixels: options.maxImagePixels ?? 25_000_000,
+    }),
+  );
   app.use(modelFileRoutes(models));
   app.get('/metrics', async (_req, res) => {
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());

@@ -17,16 +17,23 @@ export interface DecodedImage {
 
 /** The magic numbers are checked first so any other bytes get a clear 415 instead of a libvips message. */
 function sniff(bytes: Buffer): 'png' | 'jpeg' | 'webp' | null {
-  if (bytes.length >= 8 && bytes.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) return 'png';
+  if (bytes.length >= 8 && bytes.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])))
+    return 'png';
   if (bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'jpeg';
   // RIFF <size> WEBP: the probe reads .webp folders, so the server takes the same files.
-  if (bytes.length >= 12 && bytes.toString('latin1', 0, 4) === 'RIFF' && bytes.toString('latin1', 8, 12) === 'WEBP') return 'webp';
+  if (bytes.length >= 12 && bytes.toString('latin1', 0, 4) === 'RIFF' && bytes.toString('latin1', 8, 12) === 'WEBP')
+    return 'webp';
   return null;
 }
 
 /** Training's default when a model carries no preprocessing: bytes scaled to [0, 1]. */
 export function defaultPreprocessing(channels: number): Preprocessing {
-  return { scale: 1 / 255, mean: new Array<number>(channels).fill(0), std: new Array<number>(channels).fill(1), channelOrder: channels === 1 ? 'L' : 'RGB' };
+  return {
+    scale: 1 / 255,
+    mean: new Array<number>(channels).fill(0),
+    std: new Array<number>(channels).fill(1),
+    channelOrder: channels === 1 ? 'L' : 'RGB',
+  };
 }
 
 export async function decodeImage(
@@ -38,12 +45,17 @@ export async function decodeImage(
   crop: { shorterSide: number } | null = null,
 ): Promise<DecodedImage> {
   const format = sniff(bytes);
-  if (!format) throw unsupportedMedia(`the image is neither PNG nor JPEG nor WebP (first bytes ${bytes.subarray(0, 8).toString('hex') || 'none'})`);
+  if (!format)
+    throw unsupportedMedia(
+      `the image is neither PNG nor JPEG nor WebP (first bytes ${bytes.subarray(0, 8).toString('hex') || 'none'})`,
+    );
   const [channels, height, width] = dims;
   // Header only, with sharp's own pixel limit off so the check below can quote the size.
-  const meta = await sharp(bytes, { limitInputPixels: false }).metadata().catch((err: Error) => {
-    throw unprocessable(`cannot read the ${format} header: ${firstLine(err)}`);
-  });
+  const meta = await sharp(bytes, { limitInputPixels: false })
+    .metadata()
+    .catch((err: Error) => {
+      throw unprocessable(`cannot read the ${format} header: ${firstLine(err)}`);
+    });
   const w = meta.width ?? 0;
   const h = meta.height ?? 0;
   // Checked before decoding: a 60-byte PNG can claim 100000×100000 pixels (a decompression bomb).
@@ -53,18 +65,29 @@ export async function decodeImage(
   // EXIF orientations 5–8 swap width and height, so such an image is resized whatever its stored size.
   const swapped = (meta.orientation ?? 1) >= 5;
   if (crop) img = img.resize({ width: crop.shorterSide, height: crop.shorterSide, fit: 'outside' });
-  else if (w !== width || h !== height || swapped) img = img.resize({ width, height, fit: 'cover', position: 'centre' });
+  else if (w !== width || h !== height || swapped)
+    img = img.resize({ width, height, fit: 'cover', position: 'centre' });
   img = img.removeAlpha().toColourspace(channels === 1 ? 'b-w' : 'srgb');
-  const { data, info } = await img.raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true }).catch((err: Error) => {
-    throw unprocessable(`cannot decode the ${format} image: ${firstLine(err)}`);
-  });
-  if (info.channels !== channels) throw unprocessable(`image decoded to ${info.channels} channels; the model needs ${channels}`);
-  const pixels = crop ? centreCrop(data, info.width, info.height, { width, height, channels: channels as 1 | 3 }) : data;
+  const { data, info } = await img
+    .raw({ depth: 'uchar' })
+    .toBuffer({ resolveWithObject: true })
+    .catch((err: Error) => {
+      throw unprocessable(`cannot decode the ${format} image: ${firstLine(err)}`);
+    });
+  if (info.channels !== channels)
+    throw unprocessable(`image decoded to ${info.channels} channels; the model needs ${channels}`);
+  const pixels = crop
+    ? centreCrop(data, info.width, info.height, { width, height, channels: channels as 1 | 3 })
+    : data;
   return { tensor: normalize(pixels, dims, pre), source: { width: w, height: h, format } };
 }
 
 /** HWC uint8 → NCHW float32 with the model's scale, mean, std and channel order. */
-export function normalize(hwc: Uint8Array, [channels, height, width]: readonly [number, number, number], pre: Preprocessing): Float32Array {
+export function normalize(
+  hwc: Uint8Array,
+  [channels, height, width]: readonly [number, number, number],
+  pre: Preprocessing,
+): Float32Array {
   const plane = height * width;
   const out = new Float32Array(channels * plane);
   for (let c = 0; c < channels; c++) {

@@ -58,21 +58,91 @@ export interface SettingDoc {
 
 /** The README table's rows, in its order. */
 export const SETTING_DOCS: readonly SettingDoc[] = [
-  { variable: 'ACTPROBE_DATA', field: 'dataDir', default: '—', effect: 'folder searched first for data sets (`fashion-mnist/` inside it, or the files themselves)' },
-  { variable: 'XDG_CACHE_HOME', field: 'userCacheHome', default: '`~/.cache`', effect: 'user cache root: data sets go to `actprobe/fashion-mnist/`, references to `actprobe/reference/`' },
-  { variable: 'ACTPROBE_REFERENCE_CACHE', field: 'referenceCacheDir', default: '`$XDG_CACHE_HOME/actprobe/reference`', effect: 'where `npm run fetch-reference` keeps pretrained models' },
-  { variable: 'ACTPROBE_CACHE', field: 'cacheDir', default: '`.cache` in the project', effect: 'project cache: compiled native kernels, the wasm worker script' },
-  { variable: 'ACTPROBE_NATIVE', field: 'native', default: 'auto', effect: '`0` wasm kernels only; `1` force the native kernels where auto would not use them (non-x86 CPUs)' },
-  { variable: 'ACTPROBE_NATIVE_THREADS', field: 'nativeThreads', default: 'every core', effect: 'threads of the native kernels' },
-  { variable: 'ACTPROBE_NATIVE_CACHE', field: 'nativeCacheDir', default: '`$ACTPROBE_CACHE/native`', effect: 'where the compiled addon is kept' },
+  {
+    variable: 'ACTPROBE_DATA',
+    field: 'dataDir',
+    default: '—',
+    effect: 'folder searched first for data sets (`fashion-mnist/` inside it, or the files themselves)',
+  },
+  {
+    variable: 'XDG_CACHE_HOME',
+    field: 'userCacheHome',
+    default: '`~/.cache`',
+    effect: 'user cache root: data sets go to `actprobe/fashion-mnist/`, references to `actprobe/reference/`',
+  },
+  {
+    variable: 'ACTPROBE_REFERENCE_CACHE',
+    field: 'referenceCacheDir',
+    default: '`$XDG_CACHE_HOME/actprobe/reference`',
+    effect: 'where `npm run fetch-reference` keeps pretrained models',
+  },
+  {
+    variable: 'ACTPROBE_CACHE',
+    field: 'cacheDir',
+    default: '`.cache` in the project',
+    effect: 'project cache: compiled native kernels, the wasm worker script',
+  },
+  {
+    variable: 'ACTPROBE_NATIVE',
+    field: 'native',
+    default: 'auto',
+    effect: '`0` wasm kernels only; `1` force the native kernels where auto would not use them (non-x86 CPUs)',
+  },
+  {
+    variable: 'ACTPROBE_NATIVE_THREADS',
+    field: 'nativeThreads',
+    default: 'every core',
+    effect: 'threads of the native kernels',
+  },
+  {
+    variable: 'ACTPROBE_NATIVE_CACHE',
+    field: 'nativeCacheDir',
+    default: '`$ACTPROBE_CACHE/native`',
+    effect: 'where the compiled addon is kept',
+  },
   { variable: 'CXX', field: 'cxx', default: '`g++`', effect: 'the compiler of the native kernels' },
-  { variable: 'TFJS_WASM_THREADS', field: 'wasmThreads', default: '1 with native kernels, else every core (≤ 8)', effect: 'pthreads of the wasm backend' },
-  { variable: 'ACTPROBE_DECODED_CACHE', field: 'decodedCacheDir', default: '`$XDG_CACHE_HOME/actprobe/decoded`', effect: 'where `npm run prepare-data` keeps decoded image folders' },
-  { variable: 'UV_THREADPOOL_SIZE', field: 'uvThreadPoolSize', default: 'one per logical CPU (≥ 4)', effect: "Node's thread pool, where sharp decodes images (train, pipeline, prepare-data)" },
-  { variable: 'ACTPROBE_TOKEN', field: 'serveToken', default: '—', effect: '`npm run serve`: bearer token when `--token` is not given' },
-  { variable: 'BENCH_SECONDS', field: 'benchSeconds', default: '10', effect: 'seconds per throughput measurement (`npm run bench`, `train/backend/bench/`)' },
-  { variable: 'BENCH_ONLY', field: 'benchOnly', default: '`train,inference,probe,server,browser,loader`', effect: 'sections of `npm run bench`' },
-  { variable: 'BENCH_REPS', field: 'benchReps', default: '9', effect: 'calls per kernel in `train/backend/bench/kernels.ts`' },
+  {
+    variable: 'TFJS_WASM_THREADS',
+    field: 'wasmThreads',
+    default: '1 with native kernels, else every core (≤ 8)',
+    effect: 'pthreads of the wasm backend',
+  },
+  {
+    variable: 'ACTPROBE_DECODED_CACHE',
+    field: 'decodedCacheDir',
+    default: '`$XDG_CACHE_HOME/actprobe/decoded`',
+    effect: 'where `npm run prepare-data` keeps decoded image folders',
+  },
+  {
+    variable: 'UV_THREADPOOL_SIZE',
+    field: 'uvThreadPoolSize',
+    default: 'one per logical CPU (≥ 4)',
+    effect: "Node's thread pool, where sharp decodes images (train, pipeline, prepare-data)",
+  },
+  {
+    variable: 'ACTPROBE_TOKEN',
+    field: 'serveToken',
+    default: '—',
+    effect: '`npm run serve`: bearer token when `--token` is not given',
+  },
+  {
+    variable: 'BENCH_SECONDS',
+    field: 'benchSeconds',
+    default: '10',
+    effect: 'seconds per throughput measurement (`npm run bench`, `train/backend/bench/`)',
+  },
+  {
+    variable: 'BENCH_ONLY',
+    field: 'benchOnly',
+    default: '`train,inference,probe,server,browser,loader`',
+    effect: 'sections of `npm run bench`',
+  },
+  {
+    variable: 'BENCH_REPS',
+    field: 'benchReps',
+    default: '9',
+    effect: 'calls per kernel in `train/backend/bench/kernels.ts`',
+  },
 ];
 
 function text(env: Env, name: string): string | undefined {
@@ -122,7 +192,10 @@ export function readSettings(env: Env): Settings {
     uvThreadPoolSize: positiveInt(env, 'UV_THREADPOOL_SIZE'),
     serveToken: text(env, 'ACTPROBE_TOKEN'),
     benchSeconds: positiveNumber(env, 'BENCH_SECONDS', 10),
-    benchOnly: (text(env, 'BENCH_ONLY') ?? 'train,inference,probe,server,browser,loader').split(',').map((s) => s.trim()).filter((s) => s !== ''),
+    benchOnly: (text(env, 'BENCH_ONLY') ?? 'train,inference,probe,server,browser,loader')
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s !== ''),
     benchReps: positiveInt(env, 'BENCH_REPS') ?? 9,
   };
 }
@@ -142,13 +215,30 @@ export function settings(): Settings {
  * unless the user set the variable.
  */
 export function sizeThreadPool(): void {
-  if (settings().uvThreadPoolSize === undefined) process.env.UV_THREADPOOL_SIZE = String(Math.max(4, availableParallelism()));
+  if (settings().uvThreadPoolSize === undefined)
+    process.env.UV_THREADPOOL_SIZE = String(Math.max(4, availableParallelism()));
 }
 
 /** The variables a child may need to run at all (find programs, a home, a temp folder, a locale, a proxy). */
 const BASE_VARIABLES = [
-  'PATH', 'HOME', 'USER', 'LOGNAME', 'LANG', 'LC_ALL', 'TMPDIR', 'TMP', 'TEMP', 'SYSTEMROOT', 'COMSPEC', 'PATHEXT',
-  'HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY', 'http_proxy', 'https_proxy', 'no_proxy',
+  'PATH',
+  'HOME',
+  'USER',
+  'LOGNAME',
+  'LANG',
+  'LC_ALL',
+  'TMPDIR',
+  'TMP',
+  'TEMP',
+  'SYSTEMROOT',
+  'COMSPEC',
+  'PATHEXT',
+  'HTTP_PROXY',
+  'HTTPS_PROXY',
+  'NO_PROXY',
+  'http_proxy',
+  'https_proxy',
+  'no_proxy',
 ];
 
 /**

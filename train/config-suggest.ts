@@ -10,12 +10,15 @@ import { z } from 'zod';
 export function editDistance(a: string, b: string): number {
   const rows = a.length + 1;
   const cols = b.length + 1;
-  const d: number[][] = Array.from({ length: rows }, (_, i) => Array.from({ length: cols }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  const d: number[][] = Array.from({ length: rows }, (_, i) =>
+    Array.from({ length: cols }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+  );
   for (let i = 1; i < rows; i++) {
     for (let j = 1; j < cols; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
       d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
     }
   }
   return d[rows - 1][cols - 1];
@@ -43,7 +46,13 @@ export function closestName(word: string, known: readonly string[], maxDistance 
 function unwrap(schema: z.ZodType): z.ZodType {
   let s = schema;
   for (;;) {
-    if (s instanceof z.ZodDefault || s instanceof z.ZodPrefault || s instanceof z.ZodOptional || s instanceof z.ZodNullable) s = s.unwrap() as z.ZodType;
+    if (
+      s instanceof z.ZodDefault ||
+      s instanceof z.ZodPrefault ||
+      s instanceof z.ZodOptional ||
+      s instanceof z.ZodNullable
+    )
+      s = s.unwrap() as z.ZodType;
     else if (s instanceof z.ZodPipe) s = s.in as z.ZodType;
     else return s;
   }
@@ -75,10 +84,15 @@ function schemaAt(schema: z.ZodType, path: readonly PropertyKey[], raw: unknown)
   for (const key of path) {
     const inner = unwrap(s);
     const next: z.ZodType | undefined =
-      inner instanceof z.ZodArray ? (inner.element as z.ZodType)
-        : inner instanceof z.ZodTuple ? (inner.def.items[Number(key)] as z.ZodType | undefined)
-          : inner instanceof z.ZodRecord ? (inner.valueType as z.ZodType)
-            : objectsOf(inner, value).map((o) => o.shape[String(key)] as z.ZodType | undefined).find((f) => f !== undefined);
+      inner instanceof z.ZodArray
+        ? (inner.element as z.ZodType)
+        : inner instanceof z.ZodTuple
+          ? (inner.def.items[Number(key)] as z.ZodType | undefined)
+          : inner instanceof z.ZodRecord
+            ? (inner.valueType as z.ZodType)
+            : objectsOf(inner, value)
+                .map((o) => o.shape[String(key)] as z.ZodType | undefined)
+                .find((f) => f !== undefined);
     if (next === undefined) return null;
     s = next;
     value = typeof value === 'object' && value !== null ? (value as Record<PropertyKey, unknown>)[key] : undefined;
@@ -93,17 +107,31 @@ function schemaAt(schema: z.ZodType, path: readonly PropertyKey[], raw: unknown)
 export function knownFields(schema: z.ZodType, path: readonly PropertyKey[], raw?: unknown): string[] | null {
   const at = schemaAt(schema, path, raw);
   if (at === null) return null;
-  const value = path.reduce<unknown>((v, k) => (typeof v === 'object' && v !== null ? (v as Record<PropertyKey, unknown>)[k] : undefined), raw);
+  const value = path.reduce<unknown>(
+    (v, k) => (typeof v === 'object' && v !== null ? (v as Record<PropertyKey, unknown>)[k] : undefined),
+    raw,
+  );
   const objects = objectsOf(at, value);
   return objects.length === 0 ? null : [...new Set(objects.flatMap((o) => Object.keys(o.shape)))];
 }
 
 /** " — did you mean "alexnet"?" for a misspelt choice (a preset, an optimizer kind, an enum value). */
 function valueHint(issue: z.core.$ZodIssue, raw: unknown): string {
-  const choices = issue.code === 'invalid_value' ? issue.values : issue.code === 'invalid_union' && 'options' in issue ? (issue.options as unknown[]) : [];
-  const given = issue.path.reduce<unknown>((v, k) => (typeof v === 'object' && v !== null ? (v as Record<PropertyKey, unknown>)[k] : undefined), raw);
+  const choices =
+    issue.code === 'invalid_value'
+      ? issue.values
+      : issue.code === 'invalid_union' && 'options' in issue
+        ? (issue.options as unknown[])
+        : [];
+  const given = issue.path.reduce<unknown>(
+    (v, k) => (typeof v === 'object' && v !== null ? (v as Record<PropertyKey, unknown>)[k] : undefined),
+    raw,
+  );
   if (typeof given !== 'string') return '';
-  const guess = closestName(given, choices.filter((c): c is string => typeof c === 'string'));
+  const guess = closestName(
+    given,
+    choices.filter((c): c is string => typeof c === 'string'),
+  );
   return guess !== null ? ` (got "${given}"; did you mean "${guess}"?)` : '';
 }
 
@@ -116,7 +144,12 @@ export function describeIssues(schema: z.ZodType, error: z.ZodError, raw: unknow
     return issue.keys.map((key) => {
       const field = where ? `${where}.${key}` : key;
       const guess = closestName(key, known);
-      const hint = guess !== null ? `did you mean "${guess}"?` : known.length > 0 ? `known fields here: ${known.join(', ')}` : 'remove it';
+      const hint =
+        guess !== null
+          ? `did you mean "${guess}"?`
+          : known.length > 0
+            ? `known fields here: ${known.join(', ')}`
+            : 'remove it';
       return `${field}: unknown field; ${hint}`;
     });
   });

@@ -46,7 +46,8 @@ export interface FieldDifference {
 
 /** Leaf-by-leaf differences between two JSON values (arrays of one length compared element by element). */
 export function diffConfigs(recorded: unknown, given: unknown, path = ''): FieldDifference[] {
-  const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+  const isObject = (v: unknown): v is Record<string, unknown> =>
+    typeof v === 'object' && v !== null && !Array.isArray(v);
   if (isObject(recorded) && isObject(given)) {
     const keys = [...new Set([...Object.keys(recorded), ...Object.keys(given)])];
     return keys.flatMap((k) => diffConfigs(recorded[k], given[k], path ? `${path}.${k}` : k));
@@ -72,12 +73,15 @@ export async function startRun<C extends { miniEpochs: number }>(req: StartReque
   const { out } = req;
   const log = req.log ?? (() => undefined);
   const kind = await kindOf(out);
-  if (kind === 'other') throw new Error(`--out ${out} is a file, not a run folder: name a folder (new, or a run to --resume)`);
+  if (kind === 'other')
+    throw new Error(`--out ${out} is a file, not a run folder: name a folder (new, or a run to --resume)`);
   if (!req.resume) {
     const done = kind === 'folder' ? await listCheckpoints(out) : [];
     const manifest = kind === 'folder' ? await readManifest(out).catch(() => 'unreadable' as const) : null;
     if (done.length > 0 || manifest !== null) {
-      throw new Error(`${out} already holds a run (${done.length > 0 ? `checkpoints ${done.join(', ')}` : 'a manifest.json'}): pass --resume to continue it, or choose another --out`);
+      throw new Error(
+        `${out} already holds a run (${done.length > 0 ? `checkpoints ${done.join(', ')}` : 'a manifest.json'}): pass --resume to continue it, or choose another --out`,
+      );
     }
     const config = req.given?.config ?? (await req.defaults());
     await mkdir(out, { recursive: true });
@@ -85,9 +89,15 @@ export async function startRun<C extends { miniEpochs: number }>(req: StartReque
     return { config, resumed: false, finished: false, lastCheckpoint: null, manifest: null, lock };
   }
 
-  if (kind === 'missing') throw new Error(`--resume: ${out} does not exist, so there is no run to resume; drop --resume to start a new run there`);
+  if (kind === 'missing')
+    throw new Error(
+      `--resume: ${out} does not exist, so there is no run to resume; drop --resume to start a new run there`,
+    );
   const manifest = await readManifest(out);
-  if (manifest === null) throw new Error(`--resume: ${out} holds no manifest.json, so it is not a run folder (nothing to resume); drop --resume to start a new run there, or check the path`);
+  if (manifest === null)
+    throw new Error(
+      `--resume: ${out} holds no manifest.json, so it is not a run folder (nothing to resume); drop --resume to start a new run there, or check the path`,
+    );
   const recorded = req.parseRecorded(manifest.config, `the config recorded in ${runPaths(out).manifest}`);
   const differences = req.given ? diffConfigs(recorded, req.given.config) : [];
   if (differences.length > 0 && !req.allowConfigChange) {
@@ -106,7 +116,9 @@ export async function startRun<C extends { miniEpochs: number }>(req: StartReque
     if (differences.length > 0 && !finished) {
       const change: ConfigChange = { at: new Date().toISOString(), fromCheckpoint: last ?? 0, fields: differences };
       await updateManifest(out, { config, configChanges: [...(manifest.configChanges ?? []), change] });
-      log(`resuming with a changed config (recorded in manifest.json): ${differences.map((d) => `${d.path} ${show(d.recorded)} → ${show(d.given)}`).join(', ')}`);
+      log(
+        `resuming with a changed config (recorded in manifest.json): ${differences.map((d) => `${d.path} ${show(d.recorded)} → ${show(d.given)}`).join(', ')}`,
+      );
     }
     return { config, resumed: true, finished, lastCheckpoint: last, manifest, lock };
   } catch (e) {

@@ -7,7 +7,13 @@ import type { ActivationName } from './config.js';
  * the layer's own name for an Activation layer). Returns the output value; 'linear' adds nothing.
  * Softmax works on the last Keras axis, which is ONNX axis 1 for NCHW tensors.
  */
-export function emitActivation(g: GraphBuilder, nodeName: string, input: string, activation: ActivationName, rank: number): string {
+export function emitActivation(
+  g: GraphBuilder,
+  nodeName: string,
+  input: string,
+  activation: ActivationName,
+  rank: number,
+): string {
   switch (activation) {
     case 'linear':
       return input;
@@ -44,8 +50,14 @@ export function emitActivation(g: GraphBuilder, nodeName: string, input: string,
     }
     case 'gelu': {
       // tfjs' exact form x · ½(1 + erf(x/√2)) (not the tanh approximation, which is 'gelu_new').
-      const scaled = g.node('Div', `${nodeName}/div`, [input, g.floats(`${nodeName}/sqrt2`, [], Float32Array.of(Math.SQRT2))]);
-      const cdf = g.node('Add', `${nodeName}/add`, [g.node('Erf', `${nodeName}/erf`, [scaled]), g.floats(`${nodeName}/one`, [], Float32Array.of(1))]);
+      const scaled = g.node('Div', `${nodeName}/div`, [
+        input,
+        g.floats(`${nodeName}/sqrt2`, [], Float32Array.of(Math.SQRT2)),
+      ]);
+      const cdf = g.node('Add', `${nodeName}/add`, [
+        g.node('Erf', `${nodeName}/erf`, [scaled]),
+        g.floats(`${nodeName}/one`, [], Float32Array.of(1)),
+      ]);
       const half = g.node('Mul', `${nodeName}/half`, [cdf, g.floats(`${nodeName}/0.5`, [], Float32Array.of(0.5))]);
       return g.node('Mul', nodeName, [input, half]);
     }

@@ -17,7 +17,10 @@ export const batchNormalization = defineEmitter('BatchNormalization', schema, (c
   const x = only(ctx);
   const rank = requireRank(ctx, x, [2, 4]);
   const axis = c.axis < 0 ? c.axis + rank : c.axis;
-  if (axis !== rank - 1) throw new Error(`layer ${ctx.name} (BatchNormalization): axis ${c.axis} is not the channel axis; only axis -1 (channels_last) is supported`);
+  if (axis !== rank - 1)
+    throw new Error(
+      `layer ${ctx.name} (BatchNormalization): axis ${c.axis} is not the channel axis; only axis -1 (channels_last) is supported`,
+    );
   const mean = ctx.weight('moving_mean');
   const variance = ctx.weight('moving_variance');
   const channels = mean.values.length;

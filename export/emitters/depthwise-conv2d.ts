@@ -15,4 +15,6 @@ const schema = z.object({
 });
 
 /** DepthwiseConv2D → Conv with group = input channels; the layout function orders the C·M output channels as TF does. */
-export const depthwiseConv2d = defineEmitter('DepthwiseConv2D', schema, (ctx, c) => emitConvNode(ctx, c, 'depthwise_kernel'));
+export const depthwiseConv2d = defineEmitter('DepthwiseConv2D', schema, (ctx, c) =>
+  emitConvNode(ctx, c, 'depthwise_kernel'),
+);

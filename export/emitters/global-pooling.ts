@@ -14,6 +14,9 @@ export function globalPoolingEmitter(className: string, opType: 'ReduceMean' | '
   return defineEmitter(className, schema, (ctx, c) => {
     const x = only(ctx);
     requireRank(ctx, x, [4]);
-    return ctx.graph.node(opType, ctx.name, [x.value], { axes: attr.ints([2, 3]), keepdims: attr.int(c.keepdims ? 1 : 0) });
+    return ctx.graph.node(opType, ctx.name, [x.value], {
+      axes: attr.ints([2, 3]),
+      keepdims: attr.int(c.keepdims ? 1 : 0),
+    });
   });
 }

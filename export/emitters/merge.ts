@@ -2,10 +2,14 @@ import type { EmitContext, KTensor } from './types.js';
 
 /** Inputs of a merge layer, checked to share one rank (NCHW broadcasting then matches Keras'). */
 export function mergeInputs(ctx: EmitContext): KTensor[] {
-  if (ctx.inputs.length < 2) throw new Error(`layer ${ctx.name} (${ctx.className}): needs at least 2 inputs, got ${ctx.inputs.length}`);
+  if (ctx.inputs.length < 2)
+    throw new Error(`layer ${ctx.name} (${ctx.className}): needs at least 2 inputs, got ${ctx.inputs.length}`);
   const rank = ctx.inputs[0].shape.length;
   const odd = ctx.inputs.find((t) => t.shape.length !== rank);
-  if (odd) throw new Error(`layer ${ctx.name} (${ctx.className}): inputs of different ranks ([${ctx.inputs[0].shape.join(', ')}] and [${odd.shape.join(', ')}]) are not supported`);
+  if (odd)
+    throw new Error(
+      `layer ${ctx.name} (${ctx.className}): inputs of different ranks ([${ctx.inputs[0].shape.join(', ')}] and [${odd.shape.join(', ')}]) are not supported`,
+    );
   return ctx.inputs;
 }
 

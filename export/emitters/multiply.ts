@@ -6,4 +6,10 @@ import { defineEmitter } from './types.js';
  * Multiply: the SE gate [N, 1, 1, C] is [N, C, 1, 1] in NCHW, which numpy-broadcasts against [N, C, H, W]
  * exactly as Keras' NHWC operands do.
  */
-export const multiply = defineEmitter('Multiply', z.object({}), (ctx) => foldBinary(ctx, 'Mul', mergeInputs(ctx).map((t) => t.value)));
+export const multiply = defineEmitter('Multiply', z.object({}), (ctx) =>
+  foldBinary(
+    ctx,
+    'Mul',
+    mergeInputs(ctx).map((t) => t.value),
+  ),
+);

@@ -6,7 +6,14 @@ import { concatenate } from './concatenate.js';
 import { conv2d } from './conv2d.js';
 import { dense } from './dense.js';
 import { depthwiseConv2d } from './depthwise-conv2d.js';
-import { alphaDropout, dropout, gaussianDropout, gaussianNoise, spatialDropout1d, spatialDropout2d } from './dropout.js';
+import {
+  alphaDropout,
+  dropout,
+  gaussianDropout,
+  gaussianNoise,
+  spatialDropout1d,
+  spatialDropout2d,
+} from './dropout.js';
 import { elu } from './elu.js';
 import { flatten } from './flatten.js';
 import { globalAveragePooling2d } from './global-average-pooling2d.js';
@@ -26,9 +33,32 @@ import { zeroPadding2d } from './zero-padding2d.js';
  * name, which minifiers and subclasses change). InputLayer is the graph input, handled by the converter.
  */
 const emitters: readonly Emitter[] = [
-  activation, add, alphaDropout, averagePooling2d, batchNormalization, concatenate, conv2d, dense, depthwiseConv2d,
-  dropout, elu, flatten, gaussianDropout, gaussianNoise, globalAveragePooling2d, globalMaxPooling2d, leakyRelu,
-  localResponseNormalization, maxPooling2d, multiply, relu, reshape, softmax, spatialDropout1d, spatialDropout2d, zeroPadding2d,
+  activation,
+  add,
+  alphaDropout,
+  averagePooling2d,
+  batchNormalization,
+  concatenate,
+  conv2d,
+  dense,
+  depthwiseConv2d,
+  dropout,
+  elu,
+  flatten,
+  gaussianDropout,
+  gaussianNoise,
+  globalAveragePooling2d,
+  globalMaxPooling2d,
+  leakyRelu,
+  localResponseNormalization,
+  maxPooling2d,
+  multiply,
+  relu,
+  reshape,
+  softmax,
+  spatialDropout1d,
+  spatialDropout2d,
+  zeroPadding2d,
 ];
 
 const registry = new Map(emitters.map((e) => [e.className, e]));
@@ -42,6 +72,9 @@ export function hasEmitter(className: string): boolean {
 /** The emitter for a class; an unknown class is an error naming the layer, its class and what is supported. */
 export function emitterFor(layerName: string, className: string): Emitter {
   const e = registry.get(className);
-  if (!e) throw new Error(`layer ${layerName}: Keras class ${className} has no ONNX emitter; supported classes: ${supportedClasses.join(', ')}`);
+  if (!e)
+    throw new Error(
+      `layer ${layerName}: Keras class ${className} has no ONNX emitter; supported classes: ${supportedClasses.join(', ')}`,
+    );
   return e;
 }

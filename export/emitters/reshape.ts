@@ -12,7 +12,10 @@ export const reshape = defineEmitter('Reshape', z.object({ target_shape: z.array
   const x = only(ctx);
   const g = ctx.graph;
   const out = ctx.outputShape;
-  if (out.slice(1).some((d) => d === null)) throw new Error(`layer ${ctx.name} (Reshape): output shape [${out.join(', ')}] has unknown sizes besides the batch; give the model a fixed input size`);
+  if (out.slice(1).some((d) => d === null))
+    throw new Error(
+      `layer ${ctx.name} (Reshape): output shape [${out.join(', ')}] has unknown sizes besides the batch; give the model a fixed input size`,
+    );
   const dims = out.slice(1) as number[];
   let value = x.value;
   if (x.shape.length === 4 && !transposeIsNoop(onnxShape(x.shape), NCHW_TO_NHWC)) {

@@ -30,7 +30,11 @@ export interface Emitter {
  * Binds a config schema to an emitter so each emitter sees its config typed; a config the schema rejects
  * is reported with the layer, its class and the offending field.
  */
-export function defineEmitter<S extends z.ZodType>(className: string, schema: S, emit: (ctx: EmitContext, config: z.infer<S>) => string): Emitter {
+export function defineEmitter<S extends z.ZodType>(
+  className: string,
+  schema: S,
+  emit: (ctx: EmitContext, config: z.infer<S>) => string,
+): Emitter {
   return {
     className,
     emit(ctx, rawConfig) {
@@ -46,13 +50,16 @@ export function defineEmitter<S extends z.ZodType>(className: string, schema: S,
 
 /** The single input of a one-input layer. */
 export function only(ctx: EmitContext): KTensor {
-  if (ctx.inputs.length !== 1) throw new Error(`layer ${ctx.name} (${ctx.className}): expected 1 input, got ${ctx.inputs.length}`);
+  if (ctx.inputs.length !== 1)
+    throw new Error(`layer ${ctx.name} (${ctx.className}): expected 1 input, got ${ctx.inputs.length}`);
   return ctx.inputs[0];
 }
 
 export function requireRank(ctx: EmitContext, t: KTensor, ranks: number[]): number {
   if (!ranks.includes(t.shape.length)) {
-    throw new Error(`layer ${ctx.name} (${ctx.className}): input of rank ${t.shape.length} (shape [${t.shape.join(', ')}]) is not supported; accepted ranks: ${ranks.join(', ')}`);
+    throw new Error(
+      `layer ${ctx.name} (${ctx.className}): input of rank ${t.shape.length} (shape [${t.shape.join(', ')}]) is not supported; accepted ranks: ${ranks.join(', ')}`,
+    );
   }
   return t.shape.length;
 }

@@ -17,7 +17,18 @@ export const zeroPadding2d = defineEmitter('ZeroPadding2D', schema, (ctx, c) => 
   const x = only(ctx);
   requireRank(ctx, x, [4]);
   const p = c.padding;
-  const [[top, bottom], [left, right]] = typeof p === 'number' ? [[p, p], [p, p]] : isPairOfPairs(p) ? p : [[p[0], p[0]], [p[1], p[1]]];
+  const [[top, bottom], [left, right]] =
+    typeof p === 'number'
+      ? [
+          [p, p],
+          [p, p],
+        ]
+      : isPairOfPairs(p)
+        ? p
+        : [
+            [p[0], p[0]],
+            [p[1], p[1]],
+          ];
   const pads = ctx.graph.int64s(`${ctx.name}/pads`, [0, 0, top, left, 0, 0, bottom, right]);
   return ctx.graph.node('Pad', ctx.name, [x.value, pads]);
 });

@@ -10,7 +10,9 @@ export interface ConstValue {
 }
 
 /** An operand: a runtime tensor in the ONNX graph (rank-4 values stored NCHW) or a Const not yet written. */
-export type Operand = { kind: 'value'; value: string; shape: KerasShape } | { kind: 'const'; name: string; constant: ConstValue };
+export type Operand =
+  | { kind: 'value'; value: string; shape: KerasShape }
+  | { kind: 'const'; name: string; constant: ConstValue };
 
 export interface OpContext {
   node: GraphNode;
@@ -43,7 +45,8 @@ export function floats(c: ConstValue): Float32Array {
 export function broadcastConst(ctx: OpContext, name: string, c: ConstValue, otherRank: number): string {
   const values = floats(c);
   if (otherRank !== 4 || c.shape.length === 0) return ctx.graph.floats(`${name}/const`, c.shape, values);
-  if (c.shape.length > 4) throw opError(ctx, `a rank-${c.shape.length} constant cannot broadcast against a rank-4 tensor`);
+  if (c.shape.length > 4)
+    throw opError(ctx, `a rank-${c.shape.length} constant cannot broadcast against a rank-4 tensor`);
   const padded = [...new Array<number>(4 - c.shape.length).fill(1), ...c.shape];
   const nchw = toOnnxLayout('activation', values, padded);
   return ctx.graph.floats(`${name}/const`, nchw.shape, nchw.values);
@@ -53,12 +56,16 @@ export function broadcastConst(ctx: OpContext, name: string, c: ConstValue, othe
 export function binaryOperands(ctx: OpContext): [string, string] {
   const a = ctx.operand(0);
   const b = ctx.operand(1);
-  if (a.kind === 'const' && b.kind === 'const') throw opError(ctx, 'both operands are constants; fold them before export');
+  if (a.kind === 'const' && b.kind === 'const')
+    throw opError(ctx, 'both operands are constants; fold them before export');
   const rank = Math.max(...[a, b].map((o) => (o.kind === 'value' ? o.shape.length : 0)));
   const resolve = (o: Operand, i: number): string => {
     if (o.kind === 'const') return broadcastConst(ctx, `${ctx.node.name}/${i}`, o.constant, rank);
     if (rank === 4 && o.shape.length !== 4 && o.shape.length !== 0) {
-      throw opError(ctx, `operands of rank 4 and ${o.shape.length} (shape [${o.shape.join(', ')}]); reshape to rank 4 first (as an SE block does)`);
+      throw opError(
+        ctx,
+        `operands of rank 4 and ${o.shape.length} (shape [${o.shape.join(', ')}]); reshape to rank 4 first (as an SE block does)`,
+      );
     }
     return o.value;
   };

@@ -11,17 +11,25 @@ import type { GraphSource } from './source.js';
 
 /** Graph node inputs are `name`, `name:k` (output k) or `^name` (control edge, irrelevant to dataflow). */
 function dataInputs(node: GraphNode): string[] {
-  return node.input.filter((i) => !i.startsWith('^')).map((i) => {
-    const [name, index] = i.split(':');
-    if (index !== undefined && index !== '0') throw new Error(`graph node ${node.name} (${node.op}): uses output ${index} of ${name}; only first outputs are supported`);
-    return name;
-  });
+  return node.input
+    .filter((i) => !i.startsWith('^'))
+    .map((i) => {
+      const [name, index] = i.split(':');
+      if (index !== undefined && index !== '0')
+        throw new Error(
+          `graph node ${node.name} (${node.op}): uses output ${index} of ${name}; only first outputs are supported`,
+        );
+      return name;
+    });
 }
 
 /** Throws, listing every node whose op has no mapping, before anything is loaded or run. */
 export function checkGraphOps(nodes: GraphNode[], where: string): void {
   const bad = nodes.filter((n) => !hasOpHandler(n.op));
-  if (bad.length > 0) throw new Error(`${where}: ops without an ONNX mapping: ${bad.map((n) => `${n.name} (${n.op})`).join(', ')}; supported ops: ${supportedOps.join(', ')}`);
+  if (bad.length > 0)
+    throw new Error(
+      `${where}: ops without an ONNX mapping: ${bad.map((n) => `${n.name} (${n.op})`).join(', ')}; supported ops: ${supportedOps.join(', ')}`,
+    );
 }
 
 /** Converts a TF graph (NHWC) to an NCHW ONNX graph node by node; layer outputs are the TF nodes' outputs. */
@@ -35,10 +43,15 @@ export function convertGraph(src: GraphSource): ConvertedGraph {
   const written = new Map<string, string>();
   const layers: LayerOutput[] = [];
   let pending = src.nodes.filter((n) => n.op !== 'Const' && n.name !== src.inputName);
-  for (const n of src.nodes) if (n.op === 'Const' && !src.constants.has(n.name)) throw new Error(`graph node ${n.name} (Const): has no data in the weights manifest`);
+  for (const n of src.nodes)
+    if (n.op === 'Const' && !src.constants.has(n.name))
+      throw new Error(`graph node ${n.name} (Const): has no data in the weights manifest`);
   while (pending.length > 0) {
     const ready = pending.filter((n) => dataInputs(n).every((i) => operands.has(i)));
-    if (ready.length === 0) throw new Error(`graph model ${src.name}: nodes ${pending.map((n) => n.name).join(', ')} wait for inputs no node produces`);
+    if (ready.length === 0)
+      throw new Error(
+        `graph model ${src.name}: nodes ${pending.map((n) => n.name).join(', ')} wait for inputs no node produces`,
+      );
     for (const node of ready) {
       const ins = dataInputs(node).map((i) => operands.get(i) as Operand);
       if (node.op === 'Identity' && ins[0]?.kind === 'const') {
@@ -69,7 +82,10 @@ export function convertGraph(src: GraphSource): ConvertedGraph {
         },
         constant: (i) => {
           const o = at(i);
-          if (o.kind !== 'const') throw new Error(`graph node ${node.name} (${node.op}): input ${i} must be a constant (weights), but it is computed at run time`);
+          if (o.kind !== 'const')
+            throw new Error(
+              `graph node ${node.name} (${node.op}): input ${i} must be a constant (weights), but it is computed at run time`,
+            );
           return o.constant;
         },
         shape: (i) => {
@@ -84,9 +100,14 @@ export function convertGraph(src: GraphSource): ConvertedGraph {
     pending = pending.filter((n) => !ready.includes(n));
   }
   const final = operands.get(src.outputName);
-  if (!final || final.kind !== 'value' || final.value === INPUT_NAME) throw new Error(`graph model ${src.name}: output ${src.outputName} computes nothing from the input`);
+  if (final?.kind !== 'value' || final.value === INPUT_NAME)
+    throw new Error(`graph model ${src.name}: output ${src.outputName} computes nothing from the input`);
   g.rename(final.value, OUTPUT_NAME);
   for (const l of layers) if (l.value === final.value) l.value = OUTPUT_NAME;
   const [, h, w, c] = inputShape as number[];
-  return { graph: g.build(src.name, [valueInfo(INPUT_NAME, inputShape)], [valueInfo(OUTPUT_NAME, final.shape)]), layers, inputSize: [h, w, c] };
+  return {
+    graph: g.build(src.name, [valueInfo(INPUT_NAME, inputShape)], [valueInfo(OUTPUT_NAME, final.shape)]),
+    layers,
+    inputSize: [h, w, c],
+  };
 }

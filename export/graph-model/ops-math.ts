@@ -9,12 +9,18 @@ import { attrBool, attrStrings } from './schema.js';
 function matrix(ctx: OpContext, i: number, transpose: boolean): string {
   const o = ctx.operand(i);
   if (o.kind === 'const') {
-    if (o.constant.shape.length !== 2) throw opError(ctx, `operand ${i} has shape [${o.constant.shape.join(', ')}]; only 2-D matrices are supported`);
-    const m = transpose ? permute(floats(o.constant), o.constant.shape, [1, 0]) : { values: floats(o.constant), shape: o.constant.shape };
+    if (o.constant.shape.length !== 2)
+      throw opError(ctx, `operand ${i} has shape [${o.constant.shape.join(', ')}]; only 2-D matrices are supported`);
+    const m = transpose
+      ? permute(floats(o.constant), o.constant.shape, [1, 0])
+      : { values: floats(o.constant), shape: o.constant.shape };
     return ctx.graph.floats(`${ctx.node.name}/${i === 0 ? 'a' : 'b'}`, m.shape, m.values);
   }
-  if (o.shape.length !== 2) throw opError(ctx, `operand ${i} has shape [${o.shape.join(', ')}]; only 2-D matrices are supported`);
-  return transpose ? ctx.graph.node('Transpose', `${ctx.node.name}/transpose_${i}`, [o.value], { perm: attr.ints([1, 0]) }) : o.value;
+  if (o.shape.length !== 2)
+    throw opError(ctx, `operand ${i} has shape [${o.shape.join(', ')}]; only 2-D matrices are supported`);
+  return transpose
+    ? ctx.graph.node('Transpose', `${ctx.node.name}/transpose_${i}`, [o.value], { perm: attr.ints([1, 0]) })
+    : o.value;
 }
 
 /** MatMul, and _FusedMatMul (+ bias as Gemm's C, + activation as `name/<Act>`). */
@@ -26,7 +32,11 @@ const matMul: OpHandler = (ctx) => {
   let out: string;
   if (fused.includes('BiasAdd')) {
     const bias = ctx.constant(2);
-    out = ctx.graph.node('Gemm', ctx.node.name, [a, b, ctx.graph.floats(`${ctx.node.name}/bias`, bias.shape, floats(bias))]);
+    out = ctx.graph.node('Gemm', ctx.node.name, [
+      a,
+      b,
+      ctx.graph.floats(`${ctx.node.name}/bias`, bias.shape, floats(bias)),
+    ]);
   } else out = ctx.graph.node('MatMul', ctx.node.name, [a, b]);
   return activation ? emitTfActivation(ctx, activation, `${ctx.node.name}/${activation}`, out, 2) : out;
 };
@@ -37,7 +47,8 @@ const activation =
     emitTfActivation(ctx, op, ctx.node.name, ctx.value(0), ctx.shape(0).length);
 
 /** TF's Softmax is over the last axis: the channel axis (1) of an NCHW tensor. */
-const softmax: OpHandler = (ctx) => ctx.graph.node('Softmax', ctx.node.name, [ctx.value(0)], { axis: attr.int(onnxAxis(-1, ctx.shape(0).length)) });
+const softmax: OpHandler = (ctx) =>
+  ctx.graph.node('Softmax', ctx.node.name, [ctx.value(0)], { axis: attr.int(onnxAxis(-1, ctx.shape(0).length)) });
 
 /**
  * Mean over NHWC axes → ReduceMean over the NCHW axes holding them. Without keep_dims the surviving axes must
@@ -52,9 +63,16 @@ const mean: OpHandler = (ctx) => {
   if (rank === 4 && !keep) {
     const tfOrder = [0, 1, 2, 3].filter((a) => !axes.includes(a));
     const onnxOrder = [0, 1, 2, 3].filter((j) => !onnxAxes.includes(j)).map((j) => NHWC_TO_NCHW[j]);
-    if (tfOrder.join() !== onnxOrder.join()) throw opError(ctx, `reducing NHWC axes [${axes.join(', ')}] without keep_dims leaves an order NCHW cannot match; only H/W (global pooling) or all-but-batch reductions are supported`);
+    if (tfOrder.join() !== onnxOrder.join())
+      throw opError(
+        ctx,
+        `reducing NHWC axes [${axes.join(', ')}] without keep_dims leaves an order NCHW cannot match; only H/W (global pooling) or all-but-batch reductions are supported`,
+      );
   }
-  return ctx.graph.node('ReduceMean', ctx.node.name, [ctx.value(0)], { axes: attr.ints(onnxAxes), keepdims: attr.int(keep ? 1 : 0) });
+  return ctx.graph.node('ReduceMean', ctx.node.name, [ctx.value(0)], {
+    axes: attr.ints(onnxAxes),
+    keepdims: attr.int(keep ? 1 : 0),
+  });
 };
 
 const binary =

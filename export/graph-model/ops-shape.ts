@@ -10,12 +10,14 @@ import type { OpHandler } from './context.js';
  */
 const reshape: OpHandler = (ctx) => {
   const out = ctx.outputShape;
-  if (out.slice(1).some((d) => d === null)) throw opError(ctx, `output shape [${out.join(', ')}] has unknown sizes besides the batch`);
+  if (out.slice(1).some((d) => d === null))
+    throw opError(ctx, `output shape [${out.join(', ')}] has unknown sizes besides the batch`);
   const g = ctx.graph;
   const name = ctx.node.name;
   const inShape = ctx.shape(0);
   let value = ctx.value(0);
-  if (inShape.length === 4 && !transposeIsNoop(onnxShape(inShape), NCHW_TO_NHWC)) value = g.node('Transpose', `${name}/to_nhwc`, [value], { perm: attr.ints(NCHW_TO_NHWC) });
+  if (inShape.length === 4 && !transposeIsNoop(onnxShape(inShape), NCHW_TO_NHWC))
+    value = g.node('Transpose', `${name}/to_nhwc`, [value], { perm: attr.ints(NCHW_TO_NHWC) });
   const back = out.length === 4 && !transposeIsNoop(out, NHWC_TO_NCHW);
   const dims = [0, ...(out.slice(1) as number[])];
   value = g.node('Reshape', name, [value, g.int64s(`${name}/shape`, back ? dims : onnxShape(dims))]);

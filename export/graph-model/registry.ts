@@ -10,7 +10,10 @@ export const supportedOps: readonly string[] = [...handlers.keys(), 'Const', 'Pl
 
 export function opHandler(nodeName: string, op: string): OpHandler {
   const h = handlers.get(op);
-  if (!h) throw new Error(`graph node ${nodeName}: TensorFlow op ${op} has no ONNX mapping; supported ops: ${supportedOps.join(', ')}`);
+  if (!h)
+    throw new Error(
+      `graph node ${nodeName}: TensorFlow op ${op} has no ONNX mapping; supported ops: ${supportedOps.join(', ')}`,
+    );
   return h;
 }
 

@@ -19,15 +19,21 @@ export function parseGraphTopology(raw: unknown, where: string): GraphNode[] {
   const parsed = graphTopologySchema.safeParse(raw);
   if (!parsed.success) {
     const i = parsed.error.issues[0];
-    throw new Error(`${where}: not a TensorFlow graph-model topology (at modelTopology.${i?.path.join('.')}: ${i?.message}); expected modelTopology.node[] with name and op`);
+    throw new Error(
+      `${where}: not a TensorFlow graph-model topology (at modelTopology.${i?.path.join('.')}: ${i?.message}); expected modelTopology.node[] with name and op`,
+    );
   }
   return parsed.data.node;
 }
 
-const listSchema = z.object({ list: z.object({ i: z.array(z.union([z.string(), z.number()])).optional(), s: z.array(z.string()).optional() }) });
+const listSchema = z.object({
+  list: z.object({ i: z.array(z.union([z.string(), z.number()])).optional(), s: z.array(z.string()).optional() }),
+});
 
 function fail(node: GraphNode, name: string, expected: string): never {
-  throw new Error(`graph node ${node.name} (${node.op}): attribute ${name} ${node.attr[name] === undefined ? 'is missing' : 'is malformed'}; expected ${expected}`);
+  throw new Error(
+    `graph node ${node.name} (${node.op}): attribute ${name} ${node.attr[name] === undefined ? 'is missing' : 'is malformed'}; expected ${expected}`,
+  );
 }
 
 function base64(s: string): string {

@@ -20,15 +20,30 @@ const strip = (t: string): string => t.replace(/:0$/, '');
  * cheaper and more faithful than a second shape-inference implementation.
  */
 export function graphSourceFromModel(model: tf.GraphModel, nodes: GraphNode[], name: string): GraphSource {
-  if (model.inputs.length !== 1 || model.outputs.length !== 1) throw new Error(`graph model ${name}: has ${model.inputs.length} inputs and ${model.outputs.length} outputs; the exporter needs exactly one of each`);
+  if (model.inputs.length !== 1 || model.outputs.length !== 1)
+    throw new Error(
+      `graph model ${name}: has ${model.inputs.length} inputs and ${model.outputs.length} outputs; the exporter needs exactly one of each`,
+    );
   const input = model.inputs[0];
   const shape = input.shape ?? [];
-  if (shape.length !== 4 || shape.slice(1).some((d) => d < 0)) throw new Error(`graph model ${name}: input ${input.name} has shape [${shape.join(', ')}]; the exporter needs [batch, height, width, channels] with fixed height, width and channels`);
+  if (shape.length !== 4 || shape.slice(1).some((d) => d < 0))
+    throw new Error(
+      `graph model ${name}: input ${input.name} has shape [${shape.join(', ')}]; the exporter needs [batch, height, width, channels] with fixed height, width and channels`,
+    );
   const constants = new Map<string, ConstValue>();
   for (const [k, tensors] of Object.entries(model.weights)) {
     const t = tensors[0];
-    if (t.dtype !== 'float32' && t.dtype !== 'int32') throw new Error(`graph model ${name}: constant ${k} is ${t.dtype}; only float32 and int32 constants are supported`);
-    constants.set(k, { shape: [...t.shape], data: t.dtype === 'float32' ? new Float32Array(t.dataSync() as Float32Array) : new Int32Array(t.dataSync() as Int32Array) });
+    if (t.dtype !== 'float32' && t.dtype !== 'int32')
+      throw new Error(
+        `graph model ${name}: constant ${k} is ${t.dtype}; only float32 and int32 constants are supported`,
+      );
+    constants.set(k, {
+      shape: [...t.shape],
+      data:
+        t.dtype === 'float32'
+          ? new Float32Array(t.dataSync() as Float32Array)
+          : new Int32Array(t.dataSync() as Int32Array),
+    });
   }
   const inputName = strip(input.name);
   const computed = nodes.filter((n) => n.op !== 'Const' && n.name !== inputName).map((n) => n.name);

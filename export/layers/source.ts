@@ -21,7 +21,10 @@ export function layersSourceFromModel(model: tf.LayersModel): LayersSource {
     weights(layerName) {
       const out = new Map<string, HostArray>();
       for (const v of model.getLayer(layerName).weights) {
-        if (v.dtype !== 'float32') throw new Error(`layer ${layerName}: weight ${v.originalName} is ${v.dtype}; only float32 weights can be exported`);
+        if (v.dtype !== 'float32')
+          throw new Error(
+            `layer ${layerName}: weight ${v.originalName} is ${v.dtype}; only float32 weights can be exported`,
+          );
         const key = v.originalName.slice(v.originalName.lastIndexOf('/') + 1);
         // No copy: weights can be hundreds of MB, tfjs never writes a variable's array in place (assign swaps it),
         // and emitters only read them.
@@ -35,7 +38,10 @@ export function layersSourceFromModel(model: tf.LayersModel): LayersSource {
       const shapes = inbound.outputShapes;
       const first = shapes[0];
       if (Array.isArray(first)) {
-        if (shapes.length !== 1) throw new Error(`layer ${layerName}: has ${shapes.length} outputs; only single-output layers can be exported`);
+        if (shapes.length !== 1)
+          throw new Error(
+            `layer ${layerName}: has ${shapes.length} outputs; only single-output layers can be exported`,
+          );
         return [...(first as KerasShape)];
       }
       return [...(shapes as KerasShape)];

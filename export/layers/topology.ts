@@ -33,7 +33,12 @@ const layerSchema = z.object({
 });
 const functionalSchema = z.object({
   class_name: z.enum(['Model', 'Functional']),
-  config: z.object({ name: z.string(), layers: z.array(layerSchema), input_layers: z.array(ref), output_layers: z.array(ref) }),
+  config: z.object({
+    name: z.string(),
+    layers: z.array(layerSchema),
+    input_layers: z.array(ref),
+    output_layers: z.array(ref),
+  }),
 });
 const sequentialSchema = z.object({
   class_name: z.literal('Sequential'),
@@ -51,16 +56,31 @@ function layerName(l: z.infer<typeof layerSchema>, index: number): string {
 
 /** Parses `modelTopology` (or its `model_config`, as Keras' own saver nests it); `where` names the file in errors. */
 export function parseKerasTopology(raw: unknown, where: string): KerasTopology {
-  const nested = typeof raw === 'object' && raw !== null && 'model_config' in raw ? (raw as { model_config: unknown }).model_config : raw;
+  const nested =
+    typeof raw === 'object' && raw !== null && 'model_config' in raw
+      ? (raw as { model_config: unknown }).model_config
+      : raw;
   const parsed = topologySchema.safeParse(nested);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new Error(`${where}: not a Keras layers-model topology (at ${issue?.path.join('.') || 'top level'}: ${issue?.message}); expected class_name Model, Functional or Sequential with config.layers`);
+    throw new Error(
+      `${where}: not a Keras layers-model topology (at ${issue?.path.join('.') || 'top level'}: ${issue?.message}); expected class_name Model, Functional or Sequential with config.layers`,
+    );
   }
   const t = parsed.data;
   if (t.class_name !== 'Sequential') {
-    const layers = t.config.layers.map((l, i) => ({ name: layerName(l, i), className: l.class_name, config: l.config, inbound: (l.inbound_nodes ?? []).map((n) => n.map(toRef)) }));
-    return { name: t.config.name, layers, inputs: t.config.input_layers.map(toRef), outputs: t.config.output_layers.map(toRef) };
+    const layers = t.config.layers.map((l, i) => ({
+      name: layerName(l, i),
+      className: l.class_name,
+      config: l.config,
+      inbound: (l.inbound_nodes ?? []).map((n) => n.map(toRef)),
+    }));
+    return {
+      name: t.config.name,
+      layers,
+      inputs: t.config.input_layers.map(toRef),
+      outputs: t.config.output_layers.map(toRef),
+    };
   }
   // Sequential: chain the layers; the input is the first layer's batch_input_shape (or an explicit InputLayer).
   const seq = t.config.layers.map((l, i) => ({ name: layerName(l, i), className: l.class_name, config: l.config }));
@@ -68,13 +88,27 @@ export function parseKerasTopology(raw: unknown, where: string): KerasTopology {
   const layers: KerasLayer[] = [];
   if (first.className !== 'InputLayer') {
     const batchInputShape = first.config.batch_input_shape;
-    if (!Array.isArray(batchInputShape)) throw new Error(`${where}: Sequential model's first layer ${first.name} has no batch_input_shape`);
-    layers.push({ name: `${first.name}_input`, className: 'InputLayer', config: { batch_input_shape: batchInputShape }, inbound: [] });
+    if (!Array.isArray(batchInputShape))
+      throw new Error(`${where}: Sequential model's first layer ${first.name} has no batch_input_shape`);
+    layers.push({
+      name: `${first.name}_input`,
+      className: 'InputLayer',
+      config: { batch_input_shape: batchInputShape },
+      inbound: [],
+    });
   }
   for (const l of seq) {
     const previous = layers[layers.length - 1];
-    layers.push({ ...l, inbound: l.className === 'InputLayer' ? [] : [[{ layer: previous.name, node: 0, tensor: 0 }]] });
+    layers.push({
+      ...l,
+      inbound: l.className === 'InputLayer' ? [] : [[{ layer: previous.name, node: 0, tensor: 0 }]],
+    });
   }
   const last = layers[layers.length - 1];
-  return { name: t.config.name ?? 'sequential', layers, inputs: [{ layer: layers[0].name, node: 0, tensor: 0 }], outputs: [{ layer: last.name, node: 0, tensor: 0 }] };
+  return {
+    name: t.config.name ?? 'sequential',
+    layers,
+    inputs: [{ layer: layers[0].name, node: 0, tensor: 0 }],
+    outputs: [{ layer: last.name, node: 0, tensor: 0 }],
+  };
 }

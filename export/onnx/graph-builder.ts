@@ -15,7 +15,10 @@ export class GraphBuilder {
   }
 
   private claim(name: string, what: string): void {
-    if (this.taken.has(name)) throw new Error(`ONNX value name "${name}" (${what}) is already used; Keras layer and weight names must be unique`);
+    if (this.taken.has(name))
+      throw new Error(
+        `ONNX value name "${name}" (${what}) is already used; Keras layer and weight names must be unique`,
+      );
     this.taken.add(name);
   }
 
@@ -28,7 +31,8 @@ export class GraphBuilder {
 
   floats(name: string, dims: number[], data: Float32Array): string {
     const count = dims.reduce((a, b) => a * b, 1);
-    if (count !== data.length) throw new Error(`initializer ${name}: dims [${dims.join(', ')}] hold ${count} values, got ${data.length}`);
+    if (count !== data.length)
+      throw new Error(`initializer ${name}: dims [${dims.join(', ')}] hold ${count} values, got ${data.length}`);
     this.claim(name, 'initializer');
     this.initializers.push({ name, type: 'float', dims, data });
     return name;

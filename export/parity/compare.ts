@@ -14,7 +14,8 @@ export interface Diff {
 }
 
 export function compareArrays(reference: Float32Array, actual: Float32Array): Diff {
-  if (reference.length !== actual.length) throw new Error(`compare: ${reference.length} reference values vs ${actual.length} actual`);
+  if (reference.length !== actual.length)
+    throw new Error(`compare: ${reference.length} reference values vs ${actual.length} actual`);
   let scale = 0;
   let finite = true;
   for (let i = 0; i < reference.length; i++) {

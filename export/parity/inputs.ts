@@ -36,7 +36,12 @@ function preprocess(bytes: ArrayLike<number>, channels: number, p: Preprocessing
 }
 
 /** Uniform random pixels (seeded, so a failing parity.json can be reproduced), preprocessed like real ones. */
-export function randomInputs(size: ImageSize, count: number, seed = 1, p: Preprocessing = DEFAULT_PREPROCESSING(size.channels)): ParityInput {
+export function randomInputs(
+  size: ImageSize,
+  count: number,
+  seed = 1,
+  p: Preprocessing = DEFAULT_PREPROCESSING(size.channels),
+): ParityInput {
   let s = seed >>> 0;
   const bytes = new Uint8Array(count * size.height * size.width * size.channels);
   for (let i = 0; i < bytes.length; i++) {
@@ -46,23 +51,46 @@ export function randomInputs(size: ImageSize, count: number, seed = 1, p: Prepro
     t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
     bytes[i] = ((t ^ (t >>> 14)) >>> 0) % 256;
   }
-  return { name: 'random', shape: [count, size.height, size.width, size.channels], nhwc: preprocess(bytes, size.channels, p) };
+  return {
+    name: 'random',
+    shape: [count, size.height, size.width, size.channels],
+    nhwc: preprocess(bytes, size.channels, p),
+  };
 }
 
 const IMAGE = /\.(png|jpe?g)$/i;
 
 /** Up to `limit` PNG/JPEG files of `dir` (and its class sub-folders), decoded and resized as training does. */
-export async function imageInputs(dir: string, size: ImageSize, p: Preprocessing = DEFAULT_PREPROCESSING(size.channels), limit = 16): Promise<ParityInput> {
+export async function imageInputs(
+  dir: string,
+  size: ImageSize,
+  p: Preprocessing = DEFAULT_PREPROCESSING(size.channels),
+  limit = 16,
+): Promise<ParityInput> {
   const files: string[] = [];
   for (const e of (await readdir(dir, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : 1))) {
     if (e.isFile() && IMAGE.test(e.name)) files.push(join(dir, e.name));
-    else if (e.isDirectory()) files.push(...(await readdir(join(dir, e.name))).filter((n) => IMAGE.test(n)).sort().map((n) => join(dir, e.name, n)));
+    else if (e.isDirectory())
+      files.push(
+        ...(await readdir(join(dir, e.name)))
+          .filter((n) => IMAGE.test(n))
+          .sort()
+          .map((n) => join(dir, e.name, n)),
+      );
   }
   const chosen = files.slice(0, limit);
   if (chosen.length === 0) throw new Error(`--images ${dir}: no .png/.jpg files there or in its sub-folders`);
-  if (size.channels !== 1 && size.channels !== 3) throw new Error(`--images: the model takes ${size.channels} channels; only 1 (greyscale) or 3 (RGB) can be decoded`);
+  if (size.channels !== 1 && size.channels !== 3)
+    throw new Error(
+      `--images: the model takes ${size.channels} channels; only 1 (greyscale) or 3 (RGB) can be decoded`,
+    );
   const pixels = size.height * size.width * size.channels;
   const bytes = new Uint8Array(chosen.length * pixels);
-  for (let i = 0; i < chosen.length; i++) bytes.set(await decodeImage(chosen[i], size.height, size.width, size.channels), i * pixels);
-  return { name: 'images', shape: [chosen.length, size.height, size.width, size.channels], nhwc: preprocess(bytes, size.channels, p) };
+  for (let i = 0; i < chosen.length; i++)
+    bytes.set(await decodeImage(chosen[i], size.height, size.width, size.channels), i * pixels);
+  return {
+    name: 'images',
+    shape: [chosen.length, size.height, size.width, size.channels],
+    nhwc: preprocess(bytes, size.channels, p),
+  };
 }

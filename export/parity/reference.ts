@@ -13,7 +13,9 @@ export interface ReferenceRunner {
 function readAll(keys: string[], tensors: tf.Tensor[]): Map<string, HostArray> {
   const out = new Map<string, HostArray>();
   // Read outside tf.tidy: tidy scanning a returned typed array is very slow (docs/DESIGN.md, Measurements).
-  keys.forEach((k, i) => out.set(k, { shape: [...tensors[i].shape], values: new Float32Array(tensors[i].dataSync() as Float32Array) }));
+  keys.forEach((k, i) =>
+    out.set(k, { shape: [...tensors[i].shape], values: new Float32Array(tensors[i].dataSync() as Float32Array) }),
+  );
   tf.dispose(tensors);
   return out;
 }
@@ -22,7 +24,8 @@ function readAll(keys: string[], tensors: tf.Tensor[]): Map<string, HostArray> {
 export function layersReference(model: tf.LayersModel, layers: LayerOutput[]): ReferenceRunner {
   const outputs = layers.map((l) => {
     const o = model.getLayer(l.layer).getOutputAt(l.node);
-    if (Array.isArray(o)) throw new Error(`layer ${l.layer}: has several outputs; parity compares single-output layers`);
+    if (Array.isArray(o))
+      throw new Error(`layer ${l.layer}: has several outputs; parity compares single-output layers`);
     return o;
   });
   const probe = tf.model({ inputs: model.inputs, outputs });
@@ -45,7 +48,10 @@ export function graphReference(model: tf.GraphModel, inputName: string, layers: 
     backend: tf.getBackend(),
     run(input) {
       const x = tf.tensor4d(input.nhwc, input.shape);
-      const y = model.execute({ [inputName]: x }, layers.map((l) => l.layer));
+      const y = model.execute(
+        { [inputName]: x },
+        layers.map((l) => l.layer),
+      );
       x.dispose();
       return readAll(keys, Array.isArray(y) ? y : [y]);
     },

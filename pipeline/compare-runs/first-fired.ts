@@ -14,17 +14,27 @@ export interface FirstFired {
 }
 
 export function firstFired(history: TrainingHistory, probes: ProbeResult[], classes: number | undefined): FirstFired[] {
-  const ks = [...new Set([...history.epochs.map((e) => e.miniEpoch), ...history.nonFinite.map((e) => e.miniEpoch), ...probes.map((p) => p.miniEpoch ?? 0)])].sort((a, b) => a - b);
+  const ks = [
+    ...new Set([
+      ...history.epochs.map((e) => e.miniEpoch),
+      ...history.nonFinite.map((e) => e.miniEpoch),
+      ...probes.map((p) => p.miniEpoch ?? 0),
+    ]),
+  ].sort((a, b) => a - b);
   const seen = new Map<string, FirstFired>();
   for (const k of ks) {
     const prefix = {
-      history: { epochs: history.epochs.filter((e) => e.miniEpoch <= k), nonFinite: history.nonFinite.filter((e) => e.miniEpoch <= k) },
+      history: {
+        epochs: history.epochs.filter((e) => e.miniEpoch <= k),
+        nonFinite: history.nonFinite.filter((e) => e.miniEpoch <= k),
+      },
       probes: probes.filter((p) => (p.miniEpoch ?? 0) <= k),
       classes,
     };
     const findings = diagnose(prefix).findings;
     const now = new Set(findings.map((f) => f.rule));
-    for (const f of findings) if (!seen.has(f.rule)) seen.set(f.rule, { rule: f.rule, title: f.title, miniEpoch: k, stillFiring: true });
+    for (const f of findings)
+      if (!seen.has(f.rule)) seen.set(f.rule, { rule: f.rule, title: f.title, miniEpoch: k, stillFiring: true });
     // After the last prefix, `stillFiring` says whether the rule holds for the run as it stands.
     for (const v of seen.values()) v.stillFiring = now.has(v.rule);
   }

@@ -39,7 +39,8 @@ const emptyHistory: TrainingHistory = { epochs: [], nonFinite: [] };
 export async function loadRunSummary(dir: string, name = basename(dir), now = Date.now()): Promise<RunSummary> {
   const run = await loadRunInputs(dir);
   const problems: string[] = [];
-  for (const l of [run.manifest, run.metrics, run.activations, run.diagnosis]) if (l.status === 'invalid') problems.push(`${l.file}: ${l.error.split('\n')[0]}`);
+  for (const l of [run.manifest, run.metrics, run.activations, run.diagnosis])
+    if (l.status === 'invalid') problems.push(`${l.file}: ${l.error.split('\n')[0]}`);
   const manifest = run.manifest.status === 'ok' ? run.manifest.value : null;
   const epochs = run.metrics.status === 'ok' ? run.metrics.value.epochs : [];
   const probes: ProbeResult[] = run.activations.status === 'ok' ? run.activations.value : [];
@@ -54,7 +55,8 @@ export async function loadRunSummary(dir: string, name = basename(dir), now = Da
       layers.get(l.name)?.push({ miniEpoch: p.miniEpoch ?? 0, std: l.summary.std, p99: l.summary.p99 });
     }
   }
-  const history = run.metrics.status === 'ok' ? await readMetrics(`${dir}/metrics.jsonl`).catch(() => emptyHistory) : emptyHistory;
+  const history =
+    run.metrics.status === 'ok' ? await readMetrics(`${dir}/metrics.jsonl`).catch(() => emptyHistory) : emptyHistory;
   const classes = manifest?.data?.classes;
   const last = epochs[epochs.length - 1];
   const diagnosis = run.diagnosis.status === 'ok' ? run.diagnosis.value : null;
@@ -62,7 +64,12 @@ export async function loadRunSummary(dir: string, name = basename(dir), now = Da
   return {
     name,
     dir,
-    status: await runStatus(dir, manifest?.status, history.epochs.map((e) => ({ seconds: typeof e.seconds === 'number' ? e.seconds : null })), now),
+    status: await runStatus(
+      dir,
+      manifest?.status,
+      history.epochs.map((e) => ({ seconds: typeof e.seconds === 'number' ? e.seconds : null })),
+      now,
+    ),
     config: full?.config ?? null,
     classes,
     epochs,
@@ -73,7 +80,9 @@ export async function loadRunSummary(dir: string, name = basename(dir), now = Da
     // Stage times are written as each stage ends: 0 means none has ended yet.
     seconds: manifest ? Object.values(manifest.stages).reduce((a, b) => a + b, 0) || null : null,
     // The run's own diagnosis when written; while it trains, the rules' findings so far.
-    headlines: diagnosis ? diagnosis.findings.map((f) => `${f.title}${f.where ? ` (${f.where})` : ''}`) : fired.map((f) => `${f.title} (so far)`),
+    headlines: diagnosis
+      ? diagnosis.findings.map((f) => `${f.title}${f.where ? ` (${f.where})` : ''}`)
+      : fired.map((f) => `${f.title} (so far)`),
     fired,
     problems,
   };

@@ -45,31 +45,72 @@ ${opts.columns.map((c) => html`<td class="setting">${c.values[i]}</td>`)}
 }
 
 function layerPoints(runs: RunSummary[], layer: string, field: keyof Omit<LayerPoint, 'miniEpoch'>): Point[] {
-  return runs.flatMap((r) => (r.layers.get(layer) ?? []).flatMap((p) => (isFiniteNumber(p[field]) ? [{ miniEpoch: p.miniEpoch, series: r.name, value: p[field] as number }] : [])));
+  return runs.flatMap((r) =>
+    (r.layers.get(layer) ?? []).flatMap((p) =>
+      isFiniteNumber(p[field]) ? [{ miniEpoch: p.miniEpoch, series: r.name, value: p[field] as number }] : [],
+    ),
+  );
 }
 
-const slug = (s: string): string => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'x';
+const slug = (s: string): string =>
+  s
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '') || 'x';
 
 async function curves(runs: RunSummary[], opts: ComparisonOptions): Promise<Html> {
   const order = runs.map((r) => r.name);
   const series = (pick: (e: RunSummary['epochs'][number]) => number | null | undefined): Point[] =>
-    runs.flatMap((r) => r.epochs.flatMap((e) => {
-      const v = pick(e);
-      return isFiniteNumber(v) ? [{ miniEpoch: e.miniEpoch, series: r.name, value: v }] : [];
-    }));
+    runs.flatMap((r) =>
+      r.epochs.flatMap((e) => {
+        const v = pick(e);
+        return isFiniteNumber(v) ? [{ miniEpoch: e.miniEpoch, series: r.name, value: v }] : [];
+      }),
+    );
   const classes = runs.find((r) => r.classes)?.classes;
   const plots: Html[] = [];
   const loss = series((e) => e.testLoss ?? e.trainLoss);
-  if (loss.length) plots.push(await plot('cmp-loss', seriesChart({ title: 'Test loss', yTitle: 'cross-entropy', points: loss, order })));
+  if (loss.length)
+    plots.push(
+      await plot('cmp-loss', seriesChart({ title: 'Test loss', yTitle: 'cross-entropy', points: loss, order })),
+    );
   const acc = series((e) => e.testAccuracy);
-  if (acc.length) plots.push(await plot('cmp-accuracy', seriesChart({ title: 'Test accuracy', yTitle: 'accuracy', points: acc, order, domain: [0, 1], ...(classes ? { rule: { value: 1 / classes, label: `chance (1/${classes})` } } : {}) })));
+  if (acc.length)
+    plots.push(
+      await plot(
+        'cmp-accuracy',
+        seriesChart({
+          title: 'Test accuracy',
+          yTitle: 'accuracy',
+          points: acc,
+          order,
+          domain: [0, 1],
+          ...(classes ? { rule: { value: 1 / classes, label: `chance (1/${classes})` } } : {}),
+        }),
+      ),
+    );
   const layers = chooseLayers(runs, opts.layers);
   const layerPlots: Html[] = [];
   for (const layer of layers) {
-    for (const [field, label] of [['std', 'activation std'], ['p99', 'activation p99']] as const) {
+    for (const [field, label] of [
+      ['std', 'activation std'],
+      ['p99', 'activation p99'],
+    ] as const) {
       const points = layerPoints(runs, layer, field);
       if (points.length === 0) continue;
-      layerPlots.push(await plot(`cmp-${field}-${slug(layer)}`, seriesChart({ title: `${layer}: ${label}`, yTitle: label, points, order, log: points.every((p) => p.value > 0), width: 340 })));
+      layerPlots.push(
+        await plot(
+          `cmp-${field}-${slug(layer)}`,
+          seriesChart({
+            title: `${layer}: ${label}`,
+            yTitle: label,
+            points,
+            order,
+            log: points.every((p) => p.value > 0),
+            width: 340,
+          }),
+        ),
+      );
     }
   }
   return html`<div class="row">${plots.length ? plots : note('No metrics yet.')}</div>

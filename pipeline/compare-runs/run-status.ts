@@ -21,18 +21,33 @@ export const STALL_FLOOR_SECONDS = 120;
 
 const mtime = async (p: string): Promise<number | null> => (await stat(p).catch(() => null))?.mtimeMs ?? null;
 
-export async function runStatus(dir: string, manifestStatus: string | undefined, epochs: ReadonlyArray<{ seconds?: number | null }> | null, now = Date.now(), stallFloor = STALL_FLOOR_SECONDS): Promise<RunStatus> {
+export async function runStatus(
+  dir: string,
+  manifestStatus: string | undefined,
+  epochs: ReadonlyArray<{ seconds?: number | null }> | null,
+  now = Date.now(),
+  stallFloor = STALL_FLOOR_SECONDS,
+): Promise<RunStatus> {
   const p = runPaths(dir);
-  const times = (await Promise.all([p.manifest, p.metrics, p.activations, p.report, p.failure].map(mtime))).filter((t): t is number => t !== null);
+  const times = (await Promise.all([p.manifest, p.metrics, p.activations, p.report, p.failure].map(mtime))).filter(
+    (t): t is number => t !== null,
+  );
   const lastWriteMs = times.length ? Math.max(...times) : null;
-  if ((await mtime(p.failure)) !== null) return { state: 'failed', lastWriteMs, detail: 'failure.json: training stopped on NaN/Inf' };
+  if ((await mtime(p.failure)) !== null)
+    return { state: 'failed', lastWriteMs, detail: 'failure.json: training stopped on NaN/Inf' };
   if (manifestStatus === 'failed') return { state: 'failed', lastWriteMs, detail: 'manifest.json says failed' };
-  if (manifestStatus === 'finished' && (await mtime(p.report)) !== null) return { state: 'finished', lastWriteMs, detail: 'report.html written' };
+  if (manifestStatus === 'finished' && (await mtime(p.report)) !== null)
+    return { state: 'finished', lastWriteMs, detail: 'report.html written' };
   if (lastWriteMs === null) return { state: 'not started', lastWriteMs, detail: 'no manifest.json yet' };
   const perEpoch = epochs?.map((e) => e.seconds ?? 0).filter((s) => s > 0) ?? [];
   const typical = perEpoch.length ? Math.max(...perEpoch) : 0;
   const limit = Math.max(stallFloor, 3 * typical);
   const quiet = (now - lastWriteMs) / 1000;
-  if (quiet > limit) return { state: 'stalled', lastWriteMs, detail: `nothing written for ${Math.round(quiet)} s (limit ${Math.round(limit)} s)` };
+  if (quiet > limit)
+    return {
+      state: 'stalled',
+      lastWriteMs,
+      detail: `nothing written for ${Math.round(quiet)} s (limit ${Math.round(limit)} s)`,
+    };
   return { state: 'running', lastWriteMs, detail: `last write ${Math.round(quiet)} s ago` };
 }

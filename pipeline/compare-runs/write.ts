@@ -17,10 +17,16 @@ const toHref = (path: string): string => path.split(/[\\/]/).map(encodeURICompon
 
 export async function renderSweepComparison(dir: string, opts: RenderOptions = {}): Promise<string> {
   const state = await readSweepState(dir);
-  if (!state) throw new Error(`${dir} holds no sweep.json (is it a sweep folder? for run folders, list them: npm run compare-runs -- RUN_A RUN_B)`);
+  if (!state)
+    throw new Error(
+      `${dir} holds no sweep.json (is it a sweep folder? for run folders, list them: npm run compare-runs -- RUN_A RUN_B)`,
+    );
   const now = opts.now ?? new Date();
   const runs = await Promise.all(state.variants.map((v) => loadRunSummary(join(dir, v.folder), v.name, now.getTime())));
-  const columns: Column[] = state.axes.map((a) => ({ name: a.name, values: state.variants.map((v) => v.settings[a.name] ?? '—') }));
+  const columns: Column[] = state.axes.map((a) => ({
+    name: a.name,
+    values: state.variants.map((v) => v.settings[a.name] ?? '—'),
+  }));
   const counts = new Map<string, number>();
   for (const r of runs) counts.set(r.status.state, (counts.get(r.status.state) ?? 0) + 1);
   return comparisonPage(runs, {
@@ -43,13 +49,16 @@ export async function renderRunsComparison(dirs: string[], outFile: string, opts
   const now = opts.now ?? new Date();
   const names = dirs.map((d) => basename(resolve(d)));
   // Two folders of the same name (a/run, b/run) are told apart by their parent.
-  const unique = names.map((n, i) => (names.indexOf(n) !== names.lastIndexOf(n) ? `${basename(dirname(resolve(dirs[i])))}/${n}` : n));
+  const unique = names.map((n, i) =>
+    names.indexOf(n) !== names.lastIndexOf(n) ? `${basename(dirname(resolve(dirs[i])))}/${n}` : n,
+  );
   const runs = await Promise.all(dirs.map((d, i) => loadRunSummary(d, unique[i], now.getTime())));
   return comparisonPage(runs, {
     title: `actprobe comparison — ${runs.length} runs`,
     subtitle: dirs.join(' · '),
     columns: differingColumns(runs.map((r) => r.config)),
-    reportHref: opts.reportHref ?? ((r) => toHref(relative(dirname(resolve(outFile)), join(resolve(r.dir), 'report.html')))),
+    reportHref:
+      opts.reportHref ?? ((r) => toHref(relative(dirname(resolve(outFile)), join(resolve(r.dir), 'report.html')))),
     layers: opts.layers,
     generatedAt: now,
   });

@@ -23,7 +23,12 @@ export interface SeriesChart {
 
 export function seriesChart(c: SeriesChart): TopLevelSpec {
   const order = c.order ?? [...new Set(c.points.map((p) => p.series))];
-  const x = { field: 'miniEpoch', type: 'quantitative', title: 'mini-epoch', axis: { tickMinStep: 1, format: 'd' } } as const;
+  const x = {
+    field: 'miniEpoch',
+    type: 'quantitative',
+    title: 'mini-epoch',
+    axis: { tickMinStep: 1, format: 'd' },
+  } as const;
   const scale = c.log ? { type: 'log' as const } : c.domain ? { domain: c.domain } : { zero: false };
   return {
     title: c.title,
@@ -36,16 +41,32 @@ export function seriesChart(c: SeriesChart): TopLevelSpec {
         encoding: {
           x,
           y: { field: 'value', type: 'quantitative', title: c.yTitle, scale },
-          color: { field: 'series', type: 'nominal', title: null, sort: order, scale: order.length > 10 ? { scheme: 'tableau20' } : {} },
+          color: {
+            field: 'series',
+            type: 'nominal',
+            title: null,
+            sort: order,
+            scale: order.length > 10 ? { scheme: 'tableau20' } : {},
+          },
         },
       },
-      ...(c.rule ? [{
-        data: { values: [c.rule] },
-        layer: [
-          { mark: { type: 'rule' as const, strokeDash: [4, 4], color: '#888' }, encoding: { y: { field: 'value', type: 'quantitative' as const } } },
-          { mark: { type: 'text' as const, align: 'left' as const, dx: 3, dy: -6, x: 0, color: '#666' }, encoding: { y: { field: 'value', type: 'quantitative' as const }, text: { field: 'label' } } },
-        ],
-      }] : []),
+      ...(c.rule
+        ? [
+            {
+              data: { values: [c.rule] },
+              layer: [
+                {
+                  mark: { type: 'rule' as const, strokeDash: [4, 4], color: '#888' },
+                  encoding: { y: { field: 'value', type: 'quantitative' as const } },
+                },
+                {
+                  mark: { type: 'text' as const, align: 'left' as const, dx: 3, dy: -6, x: 0, color: '#666' },
+                  encoding: { y: { field: 'value', type: 'quantitative' as const }, text: { field: 'label' } },
+                },
+              ],
+            },
+          ]
+        : []),
     ],
   };
 }

@@ -8,10 +8,12 @@ export function fmt(v: number | null | undefined, digits = 3): string {
   return a >= 1e4 || a < 1e-3 ? v.toExponential(digits - 1) : Number(v.toPrecision(digits)).toString();
 }
 
-export const pct = (v: number | null | undefined): string => (v === null || v === undefined || !Number.isFinite(v) ? '—' : `${(v * 100).toFixed(1)}%`);
+export const pct = (v: number | null | undefined): string =>
+  v === null || v === undefined || !Number.isFinite(v) ? '—' : `${(v * 100).toFixed(1)}%`;
 
 /** Finite numbers only: JSON writes NaN as null and parity writes "Infinity"; plots must not see either. */
-export const isFiniteNumber = (v: number | null | undefined): v is number => typeof v === 'number' && Number.isFinite(v);
+export const isFiniteNumber = (v: number | null | undefined): v is number =>
+  typeof v === 'number' && Number.isFinite(v);
 
 export function finiteMin(values: ReadonlyArray<number | null>): number | null {
   let m: number | null = null;

@@ -35,4 +35,5 @@ export function html(strings: TemplateStringsArray, ...values: HtmlValue[]): Htm
 export const trusted = (markup: string): Html => new Html(markup);
 
 /** The short message a section shows instead of its plots. */
-export const note = (text: HtmlValue, kind: 'note' | 'error' = 'note'): Html => html`<div class="${kind}">${text}</div>`;
+export const note = (text: HtmlValue, kind: 'note' | 'error' = 'note'): Html =>
+  html`<div class="${kind}">${text}</div>`;

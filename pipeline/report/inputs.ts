@@ -10,8 +10,16 @@ import { readActivations } from '../../probe/run/activations-log.js';
 import type { ProbeResult } from '../../probe/schema.js';
 import { runPaths } from '../../run-folder/run-folder.js';
 import {
-  diagnosisSchema, manifestSchema, metricsLineSchema, nonFiniteLineSchema, paritySchema,
-  type DiagnosisFile, type ManifestSummary, type MetricsLine, type NonFiniteLine, type ParityFile,
+  diagnosisSchema,
+  manifestSchema,
+  metricsLineSchema,
+  nonFiniteLineSchema,
+  paritySchema,
+  type DiagnosisFile,
+  type ManifestSummary,
+  type MetricsLine,
+  type NonFiniteLine,
+  type ParityFile,
 } from './schemas.js';
 
 export type Loaded<T> =
@@ -45,11 +53,18 @@ async function load<T>(path: string, read: (path: string) => Promise<T>): Promis
   try {
     return { status: 'ok', file, value: await read(path) };
   } catch (err) {
-    return { status: 'invalid', file, error: err instanceof z.ZodError ? z.prettifyError(err) : (err as Error).message };
+    return {
+      status: 'invalid',
+      file,
+      error: err instanceof z.ZodError ? z.prettifyError(err) : (err as Error).message,
+    };
   }
 }
 
-const json = <T>(schema: z.ZodType<T>) => async (path: string): Promise<T> => schema.parse(JSON.parse(await readFile(path, 'utf8')));
+const json =
+  <T>(schema: z.ZodType<T>) =>
+  async (path: string): Promise<T> =>
+    schema.parse(JSON.parse(await readFile(path, 'utf8')));
 
 function parseMetrics(text: string, source: string): Metrics {
   const out: Metrics = { epochs: [], nonFinite: [] };

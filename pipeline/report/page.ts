@@ -13,7 +13,8 @@ export interface RenderedSection {
 
 function meta(run: RunInputs): Html {
   const m = run.manifest;
-  if (m.status !== 'ok') return html`<p class="meta">${m.status === 'missing' ? 'No manifest.json.' : `manifest.json unreadable: ${m.error}`}</p>`;
+  if (m.status !== 'ok')
+    return html`<p class="meta">${m.status === 'missing' ? 'No manifest.json.' : `manifest.json unreadable: ${m.error}`}</p>`;
   const v = m.value;
   const seconds = Object.values(v.stages).reduce((a, b) => a + b, 0);
   return html`<p class="meta">${v.data ? `${v.data.name} (${v.data.classes} classes) · ` : ''}test accuracy <strong>${pct(v.testAccuracy)}</strong>
@@ -31,9 +32,11 @@ export function page(run: RunInputs, sections: RenderedSection[], generatedAt: D
 </head><body>
 <header><h1>${title}</h1>${meta(run)}
 <nav>${sections.map((s) => html`<a href="#${s.id}">${s.title}</a>`)}</nav></header>
-${sections.map((s) => html`<section id="${s.id}"><h2>${s.title}</h2>
+${sections.map(
+  (s) => html`<section id="${s.id}"><h2>${s.title}</h2>
 ${s.body}
-</section>`)}
+</section>`,
+)}
 <footer class="note">Generated ${generatedAt.toISOString()} from ${run.dir}.</footer>
 </body></html>
 `;

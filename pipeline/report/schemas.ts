@@ -24,7 +24,9 @@ export const metricsLineSchema = z.object({
   testAccuracy: num,
   testTop5: num.optional(),
   lr: num.optional(),
-  layers: z.array(z.object({ layer: z.string(), gradNorm: num, weightNorm: num.optional(), updateRatio: num.optional() })).default([]),
+  layers: z
+    .array(z.object({ layer: z.string(), gradNorm: num, weightNorm: num.optional(), updateRatio: num.optional() }))
+    .default([]),
 });
 
 export const nonFiniteLineSchema = z.object({
@@ -36,10 +38,26 @@ export const nonFiniteLineSchema = z.object({
 });
 
 export const diagnosisSchema = z.object({
-  findings: z.array(z.object({
-    rule: z.string(), severity: z.enum(['warning', 'error']), title: z.string(), evidence: z.string(), suggestion: z.string(), where: z.string().optional(),
-  })),
-  checked: z.array(z.object({ rule: z.string(), describes: z.string(), result: z.enum(['triggered', 'clear', 'skipped']), why: z.string().optional() })).default([]),
+  findings: z.array(
+    z.object({
+      rule: z.string(),
+      severity: z.enum(['warning', 'error']),
+      title: z.string(),
+      evidence: z.string(),
+      suggestion: z.string(),
+      where: z.string().optional(),
+    }),
+  ),
+  checked: z
+    .array(
+      z.object({
+        rule: z.string(),
+        describes: z.string(),
+        result: z.enum(['triggered', 'clear', 'skipped']),
+        why: z.string().optional(),
+      }),
+    )
+    .default([]),
 });
 
 // writeParityReport turns non-finite numbers into the strings "Infinity", "-Infinity", "NaN".
@@ -53,10 +71,20 @@ export const paritySchema = z.object({
   onnxruntime: z.string(),
   inputs: z.array(z.object({ name: z.string(), images: z.number() })),
   worst: z.object({ layer: z.string(), relToScale: parityNum }).nullable(),
-  layers: z.array(z.object({
-    layer: z.string(), className: z.string(), onnxValue: z.string(), shape: z.array(z.number()),
-    maxAbsDiff: parityNum, maxRelDiff: parityNum, scale: parityNum, relToScale: parityNum, passed: z.boolean(), worstInput: z.string(),
-  })),
+  layers: z.array(
+    z.object({
+      layer: z.string(),
+      className: z.string(),
+      onnxValue: z.string(),
+      shape: z.array(z.number()),
+      maxAbsDiff: parityNum,
+      maxRelDiff: parityNum,
+      scale: parityNum,
+      relToScale: parityNum,
+      passed: z.boolean(),
+      worstInput: z.string(),
+    }),
+  ),
 });
 
 export type ManifestSummary = z.output<typeof manifestSchema>;

@@ -11,7 +11,7 @@ export async function renderReport(runDir: string, now = new Date()): Promise<st
   const run = await loadRunInputs(runDir);
   const rendered: RenderedSection[] = [];
   for (const s of SECTIONS) {
-    let body;
+    let body: Awaited<ReturnType<typeof s.render>>;
     try {
       body = await s.render(run);
     } catch (err) {

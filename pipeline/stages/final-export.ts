@@ -1,6 +1,12 @@
-import * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs';
 import { writeFileAtomic } from '../../run-folder/fs-atomic.js';
-import { checkParity, exportLayersModel, layersReference, randomInputs, writeParityReport } from '../../export/index.js';
+import {
+  checkParity,
+  exportLayersModel,
+  layersReference,
+  randomInputs,
+  writeParityReport,
+} from '../../export/index.js';
 import type { ParityInput, ParityReport } from '../../export/index.js';
 import type { DataSource } from '../../data/index.js';
 import { readManifest, runPaths } from '../../train/index.js';
@@ -10,7 +16,12 @@ import { exportOptionsFrom } from './export-options.js';
  * The final model: DIR/model.onnx, proven layer by layer against tfjs on random pixels and on the run's
  * watch images (parity.json). A failed proof is reported, not thrown: the report shows which layer drifted.
  */
-export async function exportFinal(runDir: string, model: tf.LayersModel, data: DataSource, images: number): Promise<ParityReport> {
+export async function exportFinal(
+  runDir: string,
+  model: tf.LayersModel,
+  data: DataSource,
+  images: number,
+): Promise<ParityReport> {
   const paths = runPaths(runDir);
   const manifest = await readManifest(runDir);
   const exported = exportLayersModel(model, exportOptionsFrom(manifest, runDir));

@@ -12,7 +12,11 @@ import { exportOptionsFrom } from './export-options.js';
  * The hook the trainer calls after each checkpoint: export it to `checkpoints/<k>/model.onnx` and probe it
  * on the run's probe set, appending one line to activations.jsonl. Returns the seconds it took.
  */
-export function probeEachCheckpoint(runDir: string, config: PipelineConfig, log: (line: string) => void): { hook: (e: CheckpointEvent) => Promise<void>; seconds: () => number; provider: () => string | null } {
+export function probeEachCheckpoint(
+  runDir: string,
+  config: PipelineConfig,
+  log: (line: string) => void,
+): { hook: (e: CheckpointEvent) => Promise<void>; seconds: () => number; provider: () => string | null } {
   let seconds = 0;
   let provider: string | null = null;
   const hook = async (e: CheckpointEvent): Promise<void> => {
@@ -37,7 +41,9 @@ export function probeEachCheckpoint(runDir: string, config: PipelineConfig, log:
     }
     const took = (performance.now() - started) / 1000;
     seconds += took;
-    log(`probe: checkpoint ${e.miniEpoch} exported and probed (${result.layers.length} layers, ${result.images} images, onnxruntime ${result.executionProvider}) in ${took.toFixed(1)} s`);
+    log(
+      `probe: checkpoint ${e.miniEpoch} exported and probed (${result.layers.length} layers, ${result.images} images, onnxruntime ${result.executionProvider}) in ${took.toFixed(1)} s`,
+    );
   };
   return { hook, seconds: () => seconds, provider: () => provider };
 }

@@ -14,7 +14,8 @@ export interface ReferenceChoice {
   why: string;
 }
 
-const loadCard = (arg: string): Promise<ModelCard> => (arg.endsWith('.json') ? readCardFile(arg) : Promise.resolve(builtinCard(arg)));
+const loadCard = (arg: string): Promise<ModelCard> =>
+  arg.endsWith('.json') ? readCardFile(arg) : Promise.resolve(builtinCard(arg));
 
 export async function chooseReference(configured: string, cacheDir?: string): Promise<ReferenceChoice> {
   const unavailable: string[] = [];
@@ -23,13 +24,20 @@ export async function chooseReference(configured: string, cacheDir?: string): Pr
     try {
       const modelPath = await referenceModelPath(card, cacheDir);
       const source = card.shipped ? 'shipped with the project' : 'from the reference cache';
-      const why = k === 0 ? `the config's reference ${card.name} (${source})` : `${card.name} (${source}), because ${unavailable.join('; ')}`;
+      const why =
+        k === 0
+          ? `the config's reference ${card.name} (${source})`
+          : `${card.name} (${source}), because ${unavailable.join('; ')}`;
       return { card, modelPath, why };
     } catch (err) {
       // A damaged shipped file is not a reason to move on quietly: it is the last resort and must be repaired.
       if (card.shipped) throw err;
       const message = (err as Error).message;
-      unavailable.push(/not in the cache/.test(message) ? `${card.name} is not in the cache (npm run fetch-reference -- ${card.name})` : `${card.name} is unusable: ${message.replace(/\.$/, '')}`);
+      unavailable.push(
+        /not in the cache/.test(message)
+          ? `${card.name} is not in the cache (npm run fetch-reference -- ${card.name})`
+          : `${card.name} is unusable: ${message.replace(/\.$/, '')}`,
+      );
     }
   }
   throw new Error(`No reference model is available: ${unavailable.join('; ')}.`);

@@ -1,6 +1,6 @@
 import { writeFileAtomic } from '../../run-folder/fs-atomic.js';
 import { compareProbes, formatCompare, photosSource, probeModel, readActivations } from '../../probe/index.js';
-import type { CompareResult, ImageSource, ModelCard, ProbeResult } from '../../probe/index.js';
+import type { CompareResult, ImageSource, ProbeResult } from '../../probe/index.js';
 import { hasBatchNorm } from '../../probe/compare/batch-norm.js';
 import { depthProfile } from '../../probe/compare/depth-profile.js';
 import { magnitudeVerdict } from '../../probe/compare/magnitude-verdict.js';
@@ -19,7 +19,12 @@ export interface ReferenceOutcome {
  * reference on both inputs) and the magnitude verdict. `configured: null` (config `reference: null`) turns
  * the comparison off, and says so.
  */
-export async function compareWithReference(runDir: string, configured: string | null, images: ImageSource, log: (line: string) => void): Promise<ReferenceOutcome> {
+export async function compareWithReference(
+  runDir: string,
+  configured: string | null,
+  images: ImageSource,
+  log: (line: string) => void,
+): Promise<ReferenceOutcome> {
   if (configured === null) {
     log('reference: off (the config sets reference: null)');
     return { result: null, line: 'off (config reference: null)' };
@@ -31,7 +36,7 @@ export async function compareWithReference(runDir: string, configured: string | 
     log('reference: not compared — no probe of our model to compare with');
     return { result: null, line: 'not compared (no probe of our model)' };
   }
-  let choice;
+  let choice: Awaited<ReturnType<typeof chooseReference>>;
   try {
     choice = await chooseReference(configured);
   } catch (err) {
@@ -45,7 +50,12 @@ export async function compareWithReference(runDir: string, configured: string | 
   const onPhotos = await probeModel({ model: modelPath, card, source: await photosSource(), watch: 0 });
   const oursBatchNorm = await hasBatchNorm(runPaths(runDir).model);
   const referenceBatchNorm = await hasBatchNorm(modelPath, card);
-  const result = compareProbes(ours, onOurs, { pretrained: card.pretrained, oursBatchNorm, referenceBatchNorm, why: choice.why });
+  const result = compareProbes(ours, onOurs, {
+    pretrained: card.pretrained,
+    oursBatchNorm,
+    referenceBatchNorm,
+    why: choice.why,
+  });
   const refName = card.name;
   const last = depthProfile(ours, `ours, mini-epoch ${ours.miniEpoch ?? probes.length - 1}`);
   const reference = depthProfile(onPhotos, `${refName} (its photos)`);
@@ -54,19 +64,30 @@ export async function compareWithReference(runDir: string, configured: string | 
     reference,
     referenceOnOurs: depthProfile(onOurs, `${refName} (our images)`),
     verdict: magnitudeVerdict({
-      last, history: probes as ProbeResult[], reference, referenceName: refName, referencePretrained: card.pretrained,
-      oursBatchNorm, referenceBatchNorm, seLogits: seLogits(ours),
+      last,
+      history: probes as ProbeResult[],
+      reference,
+      referenceName: refName,
+      referencePretrained: card.pretrained,
+      oursBatchNorm,
+      referenceBatchNorm,
+      seLogits: seLogits(ours),
     }),
   };
   await writeFileAtomic(runPaths(runDir).compare, `${JSON.stringify(result, null, 2)}\n`);
   log(formatCompare(result));
-  return { result, line: `${card.pretrained ? 'pretrained' : 'structure only, not pretrained'}: ${choice.why} (compare.json)` };
+  return {
+    result,
+    line: `${card.pretrained ? 'pretrained' : 'structure only, not pretrained'}: ${choice.why} (compare.json)`,
+  };
 }
 
 /** Largest |pre-sigmoid| per SE excitation tap. */
 function seLogits(p: ProbeResult): Array<{ layer: string; maxAbs: number }> {
-  return p.layers.filter((l) => l.role === 'se-excite').map((l) => ({
-    layer: l.name,
-    maxAbs: Math.max(Math.abs(l.summary.min ?? 0), Math.abs(l.summary.max ?? 0)),
-  }));
+  return p.layers
+    .filter((l) => l.role === 'se-excite')
+    .map((l) => ({
+      layer: l.name,
+      maxAbs: Math.max(Math.abs(l.summary.min ?? 0), Math.abs(l.summary.max ?? 0)),
+    }));
 }

@@ -28,7 +28,10 @@ export const ALIASES: Record<string, Alias> = {
     describes: 'squeeze-and-excitation blocks: off, or on (ratio 4, no regulariser)',
     values: { off: null, on: { ratio: 4, nearOneWeight: 0 } },
   },
-  nearOne: { path: 'model.se.nearOneWeight', describes: 'weight of the near-one regulariser on the SE gates (0 = off)' },
+  nearOne: {
+    path: 'model.se.nearOneWeight',
+    describes: 'weight of the near-one regulariser on the SE gates (0 = off)',
+  },
   width: { path: 'model.width', describes: 'channel width multiplier' },
   dropout: { path: 'model.dropout', describes: 'dropout rate' },
   preset: { path: 'model.preset', describes: 'model preset' },

@@ -21,7 +21,10 @@ export async function startPipeline(args: string[], logPath: string, env: NodeJS
   const log = await open(logPath, 'a');
   // Same process group as the sweep: Ctrl-C in the terminal reaches every variant even if the sweep itself
   // cannot pass it on; a `kill` of the sweep alone is passed on by the runner.
-  const child = spawn(process.execPath, ['--import', TSX_LOADER, PIPELINE_CLI, ...args], { stdio: ['ignore', log.fd, log.fd], env });
+  const child = spawn(process.execPath, ['--import', TSX_LOADER, PIPELINE_CLI, ...args], {
+    stdio: ['ignore', log.fd, log.fd],
+    env,
+  });
   const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve, reject) => {
     child.once('error', reject);
     child.once('exit', (code, signal) => resolve({ code, signal }));

@@ -5,10 +5,13 @@ export type Json = unknown;
 
 const isContainer = (v: unknown): v is Record<string, unknown> | unknown[] => typeof v === 'object' && v !== null;
 
-export function getAt(root: Json, segments: readonly string[]): { found: true; value: Json } | { found: false; at: number } {
+export function getAt(
+  root: Json,
+  segments: readonly string[],
+): { found: true; value: Json } | { found: false; at: number } {
   let cur: Json = root;
   for (let i = 0; i < segments.length; i++) {
-    if (!isContainer(cur) || !Object.prototype.hasOwnProperty.call(cur, segments[i])) return { found: false, at: i };
+    if (!isContainer(cur) || !Object.hasOwn(cur, segments[i])) return { found: false, at: i };
     cur = (cur as Record<string, unknown>)[segments[i]];
   }
   return { found: true, value: cur };
@@ -25,13 +28,22 @@ export function setAt(root: Json, segments: readonly string[], value: Json, desc
     const next = isContainer(cur) ? (cur as Record<string, unknown>)[segments[i]] : undefined;
     if (!isContainer(next)) {
       const where = segments.slice(0, i + 1).join('.');
-      if (next === null) throw new Error(`${describe}: ${where} is null in this variant, so ${segments.slice(i + 1).join('.')} cannot be set inside it`);
+      if (next === null)
+        throw new Error(
+          `${describe}: ${where} is null in this variant, so ${segments.slice(i + 1).join('.')} cannot be set inside it`,
+        );
       throw new Error(`${describe}: unknown config path ${segments.join('.')}: ${unknownKey(cur, segments, i)}`);
     }
     cur = next;
   }
-  if (Array.isArray(cur) && !/^\d+$/.test(segments[segments.length - 1])) throw new Error(`${describe}: ${segments.slice(0, -1).join('.')} is a list; index it with a number (e.g. ${segments.slice(0, -1).join('.')}.0)`);
-  if (Array.isArray(cur) && Number(segments[segments.length - 1]) >= cur.length) throw new Error(`${describe}: ${segments.slice(0, -1).join('.')} has ${cur.length} entries; index ${segments[segments.length - 1]} does not exist`);
+  if (Array.isArray(cur) && !/^\d+$/.test(segments[segments.length - 1]))
+    throw new Error(
+      `${describe}: ${segments.slice(0, -1).join('.')} is a list; index it with a number (e.g. ${segments.slice(0, -1).join('.')}.0)`,
+    );
+  if (Array.isArray(cur) && Number(segments[segments.length - 1]) >= cur.length)
+    throw new Error(
+      `${describe}: ${segments.slice(0, -1).join('.')} has ${cur.length} entries; index ${segments[segments.length - 1]} does not exist`,
+    );
   (cur as Record<string, unknown>)[segments[segments.length - 1]] = value;
   return copy;
 }

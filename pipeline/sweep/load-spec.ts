@@ -28,8 +28,18 @@ export async function specFromArgs(config: string, vary: string[], design: Desig
   // A base given by file name is found beside the sweep file.
   const baseSource = typeof file.base === 'string' ? resolve(dirname(config), file.base) : `${config} (inline base)`;
   const base = typeof file.base === 'string' ? await readJson(baseSource, 'base config') : file.base;
-  return { base, baseSource: typeof file.base === 'string' ? file.base : baseSource, axes: [...axesOfFile(file), ...extra], design: design ?? file.design };
+  return {
+    base,
+    baseSource: typeof file.base === 'string' ? file.base : baseSource,
+    axes: [...axesOfFile(file), ...extra],
+    design: design ?? file.design,
+  };
 }
 
 /** `--resume` without `--config`: the sweep as sweep.json recorded it. */
-export const specFromState = (s: SweepState): SweepSpec => ({ base: s.base.config, baseSource: s.base.source, axes: s.axes, design: s.design });
+export const specFromState = (s: SweepState): SweepSpec => ({
+  base: s.base.config,
+  baseSource: s.base.source,
+  axes: s.axes,
+  design: s.design,
+});

@@ -15,7 +15,8 @@ import { sweepPaths, type SweepState } from './state.js';
 const PROJECT_ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const q = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
 /** Kubernetes names: lowercase alphanumerics and '-', at most 63 characters. */
-const k8sName = (s: string): string => `actprobe-sweep-${s.toLowerCase().replace(/[^a-z0-9-]+/g, '-')}`.slice(0, 63).replace(/-+$/, '');
+const k8sName = (s: string): string =>
+  `actprobe-sweep-${s.toLowerCase().replace(/[^a-z0-9-]+/g, '-')}`.slice(0, 63).replace(/-+$/, '');
 
 export interface PlanFiles {
   commands: string;
@@ -27,7 +28,12 @@ export interface PlanFiles {
 export function planFiles(dir: string, state: SweepState, backend: string): PlanFiles {
   const abs = resolve(dir);
   const names = state.variants.map((v) => v.name);
-  const commands = state.variants.map((v) => `npm run pipeline -- --config ${q(join(abs, v.config))} --out ${q(join(abs, v.folder))} --backend ${backend}`).join('\n');
+  const commands = state.variants
+    .map(
+      (v) =>
+        `npm run pipeline -- --config ${q(join(abs, v.config))} --out ${q(join(abs, v.folder))} --backend ${backend}`,
+    )
+    .join('\n');
   const script = `#!/usr/bin/env bash
 # Runs one variant of the sweep in ${abs}: \`run-variant.sh I\` (I = 0..${names.length - 1}), or I from
 # JOB_COMPLETION_INDEX (Kubernetes Indexed Job) / SLURM_ARRAY_TASK_ID (Slurm array).
@@ -92,7 +98,12 @@ export async function writePlan(dir: string, state: SweepState, backend: string)
   const out = sweepPaths(dir).plan;
   await mkdir(out, { recursive: true });
   const f = planFiles(dir, state, backend);
-  const written: Array<[string, string]> = [['commands.txt', f.commands], ['run-variant.sh', f.script], ['job.yaml', f.job], ['slurm.sh', f.slurm]];
+  const written: Array<[string, string]> = [
+    ['commands.txt', f.commands],
+    ['run-variant.sh', f.script],
+    ['job.yaml', f.job],
+    ['slurm.sh', f.slurm],
+  ];
   for (const [name, text] of written) await writeFile(join(out, name), text);
   await chmod(join(out, 'run-variant.sh'), 0o755);
   await chmod(join(out, 'slurm.sh'), 0o755);

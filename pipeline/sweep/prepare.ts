@@ -10,7 +10,11 @@ import type { SweepSpec } from './spec.js';
 import { readSweepState, sweepPaths, type SweepState, type VariantStatus } from './state.js';
 import type { Variant } from './validate.js';
 
-const exists = (p: string): Promise<boolean> => access(p).then(() => true, () => false);
+const exists = (p: string): Promise<boolean> =>
+  access(p).then(
+    () => true,
+    () => false,
+  );
 
 function isAlive(pid: number): boolean {
   try {
@@ -29,18 +33,30 @@ export async function runFolderStatus(runDir: string): Promise<VariantStatus> {
   return manifest ? 'interrupted' : 'pending';
 }
 
-export async function prepareSweep(dir: string, spec: SweepSpec, variants: Variant[], resume: boolean): Promise<SweepState> {
+export async function prepareSweep(
+  dir: string,
+  spec: SweepSpec,
+  variants: Variant[],
+  resume: boolean,
+): Promise<SweepState> {
   const paths = sweepPaths(dir);
   const stored = await readSweepState(dir);
-  if (stored && !resume) throw new Error(`${dir} already holds a sweep (sweep.json): pass --resume to continue it, or choose another --out`);
+  if (stored && !resume)
+    throw new Error(`${dir} already holds a sweep (sweep.json): pass --resume to continue it, or choose another --out`);
   if (stored) {
     const want = variants.map((v) => v.name).join('\n');
     const have = stored.variants.map((v) => v.name).join('\n');
-    if (want !== have) throw new Error(`--resume: ${paths.state} holds other variants (${stored.variants.map((v) => v.name).join('; ')}) than this spec (${variants.map((v) => v.name).join('; ')}); resume without --config/--vary to continue the stored sweep`);
+    if (want !== have)
+      throw new Error(
+        `--resume: ${paths.state} holds other variants (${stored.variants.map((v) => v.name).join('; ')}) than this spec (${variants.map((v) => v.name).join('; ')}); resume without --config/--vary to continue the stored sweep`,
+      );
   }
   // A sweep killed outright (SIGKILL) leaves its variants running; a second writer would corrupt their folders.
   const alive = stored?.variants.filter((v) => v.status === 'running' && v.pid !== undefined && isAlive(v.pid)) ?? [];
-  if (alive.length > 0) throw new Error(`--resume: ${alive.map((v) => `${v.name} (pid ${v.pid})`).join(', ')} still running from the earlier sweep; wait for it or stop it, then resume`);
+  if (alive.length > 0)
+    throw new Error(
+      `--resume: ${alive.map((v) => `${v.name} (pid ${v.pid})`).join(', ')} still running from the earlier sweep; wait for it or stop it, then resume`,
+    );
   await mkdir(paths.configs, { recursive: true });
   await mkdir(paths.logs, { recursive: true });
   const now = new Date().toISOString();

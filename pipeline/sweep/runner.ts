@@ -27,7 +27,8 @@ export interface SweepOutcome {
 export async function runSweep(dir: string, state: SweepState, opts: RunSweepOptions): Promise<SweepOutcome> {
   const todo = state.variants.filter((v) => v.status !== 'finished' && v.status !== 'failed');
   const skipped = state.variants.filter((v) => !todo.includes(v)).map((v) => v.name);
-  for (const name of skipped) opts.log(`sweep: ${name} already ${state.variants.find((v) => v.name === name)?.status}; not run again`);
+  for (const name of skipped)
+    opts.log(`sweep: ${name} already ${state.variants.find((v) => v.name === name)?.status}; not run again`);
   // One writer of sweep.json, in order: parallel variants finishing together must not interleave writes.
   let writing = Promise.resolve();
   const save = (): Promise<void> => (writing = writing.then(() => writeSweepState(dir, state)));
@@ -48,8 +49,14 @@ export async function runSweep(dir: string, state: SweepState, opts: RunSweepOpt
 
   // Native kernel threads split between the variants that run at once (2 cores, 2 variants → 1 thread each).
   const threads = Math.max(1, Math.floor(availableParallelism() / opts.parallel));
-  if (opts.parallel > availableParallelism()) opts.log(`sweep: --parallel ${opts.parallel} on ${availableParallelism()} cores: the variants will share cores and each run slower`);
-  const env = childEnv(opts.parallel > 1 && settings().nativeThreads === undefined ? { ACTPROBE_NATIVE_THREADS: String(threads) } : {}, { withSettings: true });
+  if (opts.parallel > availableParallelism())
+    opts.log(
+      `sweep: --parallel ${opts.parallel} on ${availableParallelism()} cores: the variants will share cores and each run slower`,
+    );
+  const env = childEnv(
+    opts.parallel > 1 && settings().nativeThreads === undefined ? { ACTPROBE_NATIVE_THREADS: String(threads) } : {},
+    { withSettings: true },
+  );
   const ran: string[] = [];
   const queue = [...todo];
 
@@ -57,10 +64,19 @@ export async function runSweep(dir: string, state: SweepState, opts: RunSweepOpt
     const runDir = join(dir, v.folder);
     const resume = (await runFolderStatus(runDir)) !== 'pending';
     const started = performance.now();
-    Object.assign(v, { status: 'running', startedAt: new Date().toISOString(), finishedAt: undefined, exitCode: undefined });
+    Object.assign(v, {
+      status: 'running',
+      startedAt: new Date().toISOString(),
+      finishedAt: undefined,
+      exitCode: undefined,
+    });
     await save();
     opts.log(`sweep: ${v.name} ${resume ? 'resuming' : 'starting'} (log ${join(dir, v.log ?? '')})`);
-    const r = await startPipeline(pipelineArgs(join(dir, v.config), runDir, opts.backend, resume), join(dir, v.log ?? `${v.name}.log`), env);
+    const r = await startPipeline(
+      pipelineArgs(join(dir, v.config), runDir, opts.backend, resume),
+      join(dir, v.log ?? `${v.name}.log`),
+      env,
+    );
     running.add(r);
     v.pid = r.child.pid;
     await save();
@@ -73,7 +89,9 @@ export async function runSweep(dir: string, state: SweepState, opts: RunSweepOpt
     v.finishedAt = new Date().toISOString();
     v.seconds = (v.seconds && resume ? v.seconds : 0) + (performance.now() - started) / 1000;
     ran.push(v.name);
-    opts.log(`sweep: ${v.name} ${v.status}${signal ? ` (${signal})` : code ? ` (exit ${code})` : ''} after ${v.seconds.toFixed(0)} s`);
+    opts.log(
+      `sweep: ${v.name} ${v.status}${signal ? ` (${signal})` : code ? ` (exit ${code})` : ''} after ${v.seconds.toFixed(0)} s`,
+    );
     await save();
     await opts.onVariantDone?.();
   };

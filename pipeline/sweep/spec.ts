@@ -56,7 +56,10 @@ function parseToken(axis: string, token: string): AxisValue {
   try {
     return { label: token, value: JSON.parse(token) };
   } catch {
-    if (named) throw new Error(`--vary ${axis}: unknown value "${token}"; its named values are ${Object.keys(named).join(', ')} (or give JSON)`);
+    if (named)
+      throw new Error(
+        `--vary ${axis}: unknown value "${token}"; its named values are ${Object.keys(named).join(', ')} (or give JSON)`,
+      );
     return { label: token, value: token };
   }
 }
@@ -86,8 +89,9 @@ export function parseVary(flag: string): Axis {
   if (eq <= 0) throw new Error(`--vary ${flag}: expected PATH=V1,V2,… (e.g. --vary lr=1e-3,2e-4)`);
   const { name, path } = resolveAxisName(flag.slice(0, eq).trim());
   const tokens = flag.slice(eq + 1).trim() === '' ? [] : splitValues(flag.slice(eq + 1));
-  if (tokens.length === 0) throw new Error(`--vary ${name}: empty value list; give at least one value (--vary ${name}=V1,V2)`);
-  const empty = tokens.findIndex((t) => t === '');
+  if (tokens.length === 0)
+    throw new Error(`--vary ${name}: empty value list; give at least one value (--vary ${name}=V1,V2)`);
+  const empty = tokens.indexOf('');
   if (empty >= 0) throw new Error(`--vary ${name}: value ${empty + 1} of "${flag.slice(eq + 1)}" is empty`);
   return { name, path, values: tokens.map((t) => parseToken(name, t)) };
 }
@@ -102,7 +106,10 @@ export type SweepFile = z.output<typeof sweepFileSchema>;
 
 export function parseSweepFile(raw: unknown, source: string): SweepFile {
   const r = sweepFileSchema.safeParse(raw);
-  if (!r.success) throw new Error(`sweep file ${source} is invalid:\n  ${r.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('\n  ')}`);
+  if (!r.success)
+    throw new Error(
+      `sweep file ${source} is invalid:\n  ${r.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('\n  ')}`,
+    );
   return r.data;
 }
 

@@ -7,7 +7,11 @@ import type { Design } from './spec.js';
 export const variantStatuses = ['pending', 'running', 'finished', 'failed', 'interrupted'] as const;
 export type VariantStatus = (typeof variantStatuses)[number];
 
-const axisSchema = z.object({ name: z.string(), path: z.string(), values: z.array(z.object({ label: z.string(), value: z.unknown() })) });
+const axisSchema = z.object({
+  name: z.string(),
+  path: z.string(),
+  values: z.array(z.object({ label: z.string(), value: z.unknown() })),
+});
 
 export const sweepStateSchema = z.object({
   version: z.literal(1),
@@ -16,24 +20,26 @@ export const sweepStateSchema = z.object({
   base: z.object({ source: z.string(), config: z.unknown() }),
   design: z.enum(['grid', 'one-at-a-time']),
   axes: z.array(axisSchema),
-  variants: z.array(z.object({
-    name: z.string(),
-    /** Run folder, relative to the sweep folder. */
-    folder: z.string(),
-    /** Axis name → value label, in axis order. */
-    settings: z.record(z.string(), z.string()),
-    /** The full config this variant runs, relative to the sweep folder. */
-    config: z.string(),
-    status: z.enum(variantStatuses),
-    startedAt: z.string().optional(),
-    finishedAt: z.string().optional(),
-    seconds: z.number().optional(),
-    exitCode: z.number().nullable().optional(),
-    /** Process id of the pipeline while it runs (a resumed sweep refuses to start a second writer). */
-    pid: z.number().optional(),
-    /** The pipeline's output, relative to the sweep folder. */
-    log: z.string().optional(),
-  })),
+  variants: z.array(
+    z.object({
+      name: z.string(),
+      /** Run folder, relative to the sweep folder. */
+      folder: z.string(),
+      /** Axis name → value label, in axis order. */
+      settings: z.record(z.string(), z.string()),
+      /** The full config this variant runs, relative to the sweep folder. */
+      config: z.string(),
+      status: z.enum(variantStatuses),
+      startedAt: z.string().optional(),
+      finishedAt: z.string().optional(),
+      seconds: z.number().optional(),
+      exitCode: z.number().nullable().optional(),
+      /** Process id of the pipeline while it runs (a resumed sweep refuses to start a second writer). */
+      pid: z.number().optional(),
+      /** The pipeline's output, relative to the sweep folder. */
+      log: z.string().optional(),
+    }),
+  ),
 });
 export type SweepState = z.output<typeof sweepStateSchema>;
 export type VariantRecord = SweepState['variants'][number];
@@ -56,7 +62,10 @@ export async function readSweepState(dir: string): Promise<SweepState | null> {
     throw e;
   }
   const r = sweepStateSchema.safeParse(JSON.parse(text));
-  if (!r.success) throw new Error(`${sweepPaths(dir).state} is not a sweep file this version reads:\n  ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('\n  ')}`);
+  if (!r.success)
+    throw new Error(
+      `${sweepPaths(dir).state} is not a sweep file this version reads:\n  ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('\n  ')}`,
+    );
   return r.data;
 }
 

@@ -15,7 +15,10 @@ export const cardSchema = z.strictObject({
   label: z.string().optional(),
   file: z.string().optional(),
   url: z.url().optional(),
-  sha256: z.string().regex(/^[0-9a-f]{64}$/).optional(),
+  sha256: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .optional(),
   bytes: z.int().positive().optional(),
   /** How to obtain the file when there is no URL (e.g. an export command). */
   obtain: z.string().optional(),
@@ -51,11 +54,14 @@ export type ModelCardInput = z.input<typeof cardSchema>;
 
 export function parseCard(raw: unknown, source: string): ModelCard {
   const r = cardSchema.safeParse(raw);
-  if (!r.success) throw new Error(`Model card ${source} is invalid:\n  ${describeIssues(cardSchema, r.error, raw).join('\n  ')}`);
+  if (!r.success)
+    throw new Error(`Model card ${source} is invalid:\n  ${describeIssues(cardSchema, r.error, raw).join('\n  ')}`);
   const c = r.data;
   for (const field of ['mean', 'std'] as const) {
     if (c.input[field].length !== c.input.channels) {
-      throw new Error(`Model card ${source}: input.${field} has ${c.input[field].length} values but input.channels is ${c.input.channels}; give one per channel in the model's channel order.`);
+      throw new Error(
+        `Model card ${source}: input.${field} has ${c.input[field].length} values but input.channels is ${c.input.channels}; give one per channel in the model's channel order.`,
+      );
     }
   }
   return c;

@@ -3,7 +3,7 @@
  * renamed into place only when the checksum matches) and a lookup that says how to fill the cache.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createWriteStream } from 'node:fs';
 import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable, Transform } from 'node:stream';
@@ -32,8 +32,10 @@ export async function fetchReference(card: ModelCard, opts: FetchOptions = {}): 
   if (!card.file) throw new Error(`Card "${card.name}" names no file to fetch.`);
   const dest = join(dir, card.file);
   const url = opts.url ?? card.url;
-  if (!url) throw new Error(`Card "${card.name}" has no download URL. ${card.obtain ?? ''} Cache folder: ${dir}`.trim());
-  if (!card.sha256) throw new Error(`Card "${card.name}" has no sha256; refusing to download a file that cannot be verified.`);
+  if (!url)
+    throw new Error(`Card "${card.name}" has no download URL. ${card.obtain ?? ''} Cache folder: ${dir}`.trim());
+  if (!card.sha256)
+    throw new Error(`Card "${card.name}" has no sha256; refusing to download a file that cannot be verified.`);
   const log = opts.log ?? ((line: string) => void process.stderr.write(`${line}\n`));
   if (await exists(dest)) {
     if ((await sha256File(dest)) === card.sha256) return dest;
@@ -53,11 +55,21 @@ export async function fetchReference(card: ModelCard, opts: FetchOptions = {}): 
         `(sha256 ${card.sha256}), or point ACTPROBE_REFERENCE_CACHE at a folder that holds it.`,
     );
   }
-  if (!res.ok || !res.body) throw new Error(`Cannot download ${card.name}: GET ${url} answered HTTP ${res.status} ${res.statusText}.`);
+  if (!res.ok || !res.body)
+    throw new Error(`Cannot download ${card.name}: GET ${url} answered HTTP ${res.status} ${res.statusText}.`);
   const hash = createHash('sha256');
-  const tee = new Transform({ transform(chunk: Buffer, _enc, done) { hash.update(chunk); done(null, chunk); } });
+  const tee = new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      hash.update(chunk);
+      done(null, chunk);
+    },
+  });
   try {
-    await pipeline(Readable.fromWeb(res.body as import('node:stream/web').ReadableStream<Uint8Array>), tee, createWriteStream(tmp));
+    await pipeline(
+      Readable.fromWeb(res.body as import('node:stream/web').ReadableStream<Uint8Array>),
+      tee,
+      createWriteStream(tmp),
+    );
     const actual = hash.digest('hex');
     if (actual !== card.sha256) {
       throw new ChecksumMismatchError(
@@ -79,10 +91,15 @@ export async function cachedReference(card: ModelCard, cacheDir = referenceCache
   if (!(await exists(path))) throw new Error(`Reference model ${card.name} is not in the cache (${path}); ${how}.`);
   // Checked on every use (≈ 0.3 s for the 233 MB AlexNet): a file damaged after its download would
   // otherwise fail deep inside onnxruntime, or worse, load and give other numbers.
-  const again = card.url ? `Delete it and run \`npm run fetch-reference -- ${card.name}\` again.` : `Replace it: ${how}.`;
+  const again = card.url
+    ? `Delete it and run \`npm run fetch-reference -- ${card.name}\` again.`
+    : `Replace it: ${how}.`;
   return verifyReferenceFile(card, path, again);
 }
 
 async function exists(path: string): Promise<boolean> {
-  return stat(path).then((s) => s.isFile(), () => false);
+  return stat(path).then(
+    (s) => s.isFile(),
+    () => false,
+  );
 }

@@ -29,7 +29,12 @@ const preprocessingSchema = z.object({
 });
 
 export async function resolveCard(arg: string | undefined, model: OnnxModel, modelPath: string): Promise<ModelCard> {
-  const card = arg === undefined ? cardFromModel(model, modelPath) : arg.endsWith('.json') || existsSync(arg) ? await readCardFile(arg) : builtinCard(arg);
+  const card =
+    arg === undefined
+      ? cardFromModel(model, modelPath)
+      : arg.endsWith('.json') || existsSync(arg)
+        ? await readCardFile(arg)
+        : builtinCard(arg);
   checkCardFits(card, model, modelPath);
   return card;
 }
@@ -40,42 +45,70 @@ export function cardFromModel(model: OnnxModel, modelPath: string): ModelCard {
   const shape = input.shape ?? [];
   const [, c, h, w] = shape;
   if (shape.length !== 4 || typeof c !== 'number' || typeof h !== 'number' || typeof w !== 'number') {
-    throw new Error(`${modelPath}: input "${input.name}" has shape [${shape.join(', ')}], not [N, C, H, W] with fixed C, H, W; pass --card with its size and preprocessing.`);
+    throw new Error(
+      `${modelPath}: input "${input.name}" has shape [${shape.join(', ')}], not [N, C, H, W] with fixed C, H, W; pass --card with its size and preprocessing.`,
+    );
   }
-  if (c !== 1 && c !== 3) throw new Error(`${modelPath}: input "${input.name}" has ${c} channels; the probe feeds images (1 or 3 channels).`);
-  const meta = (keys: readonly string[]): string | undefined => keys.map((k) => model.metadata[k]).find((v) => v !== undefined);
-  const pre = parseJson(meta(METADATA_KEYS.preprocessing), preprocessingSchema, `${modelPath} metadata "preprocessing"`) ?? {};
+  if (c !== 1 && c !== 3)
+    throw new Error(`${modelPath}: input "${input.name}" has ${c} channels; the probe feeds images (1 or 3 channels).`);
+  const meta = (keys: readonly string[]): string | undefined =>
+    keys.map((k) => model.metadata[k]).find((v) => v !== undefined);
+  const pre =
+    parseJson(meta(METADATA_KEYS.preprocessing), preprocessingSchema, `${modelPath} metadata "preprocessing"`) ?? {};
   const perChannel = (v: number | number[] | undefined, fallback: number): number[] =>
     Array.isArray(v) ? v : Array.from({ length: c }, () => v ?? fallback);
   const labelsRaw = meta(METADATA_KEYS.labels);
-  const labels = labelsRaw === undefined ? undefined : labelsRaw.trim().startsWith('[') ? (parseJson(labelsRaw, z.array(z.string()), `${modelPath} metadata "labels"`) ?? []) : labelsRaw.split(',');
+  const labels =
+    labelsRaw === undefined
+      ? undefined
+      : labelsRaw.trim().startsWith('[')
+        ? (parseJson(labelsRaw, z.array(z.string()), `${modelPath} metadata "labels"`) ?? [])
+        : labelsRaw.split(',');
   const output = model.outputs[0]?.name ?? 'output';
   const classes = model.outputs[0]?.shape?.[1];
-  return parseCard({
-    name: basename(modelPath),
-    description: pre.scale !== undefined ? 'preprocessing from the model metadata' : 'identity preprocessing ([0, 1] pixels, as actprobe trains)',
-    pretrained: false,
-    input: {
-      name: input.name, height: h, width: w, channels: c,
-      channelOrder: pre.channelOrder === 'L' || (pre.channelOrder === undefined && c === 1) ? 'gray' : pre.channelOrder ?? 'RGB',
-      scale: pre.scale === undefined ? 1 : pre.scale * 255, mean: perChannel(pre.mean, 0), std: perChannel(pre.std, 1),
+  return parseCard(
+    {
+      name: basename(modelPath),
+      description:
+        pre.scale !== undefined
+          ? 'preprocessing from the model metadata'
+          : 'identity preprocessing ([0, 1] pixels, as actprobe trains)',
+      pretrained: false,
+      input: {
+        name: input.name,
+        height: h,
+        width: w,
+        channels: c,
+        channelOrder:
+          pre.channelOrder === 'L' || (pre.channelOrder === undefined && c === 1)
+            ? 'gray'
+            : (pre.channelOrder ?? 'RGB'),
+        scale: pre.scale === undefined ? 1 : pre.scale * 255,
+        mean: perChannel(pre.mean, 0),
+        std: perChannel(pre.std, 1),
+      },
+      output: { name: output, kind: output === 'probabilities' ? 'probabilities' : 'logits' },
+      classes: typeof classes === 'number' && classes > 0 ? classes : labels?.length || 1,
+      labels,
     },
-    output: { name: output, kind: output === 'probabilities' ? 'probabilities' : 'logits' },
-    classes: typeof classes === 'number' && classes > 0 ? classes : labels?.length || 1,
-    labels,
-  }, `${modelPath} (from its metadata)`);
+    `${modelPath} (from its metadata)`,
+  );
 }
 
 function checkCardFits(card: ModelCard, model: OnnxModel, modelPath: string): void {
   const input = model.inputs.find((i) => i.name === card.input.name);
   if (!input) {
-    throw new Error(`Card "${card.name}" names input "${card.input.name}" but ${modelPath} has inputs: ${model.inputs.map((i) => i.name).join(', ') || 'none'}. Pass the card that belongs to this model.`);
+    throw new Error(
+      `Card "${card.name}" names input "${card.input.name}" but ${modelPath} has inputs: ${model.inputs.map((i) => i.name).join(', ') || 'none'}. Pass the card that belongs to this model.`,
+    );
   }
   const [, c, h, w] = input.shape ?? [];
   const want = [card.input.channels, card.input.height, card.input.width];
   [c, h, w].forEach((d, k) => {
     if (typeof d === 'number' && d !== want[k]) {
-      throw new Error(`Card "${card.name}" expects input [N, ${want.join(', ')}] but ${modelPath} declares [${(input.shape ?? []).join(', ')}] for "${input.name}".`);
+      throw new Error(
+        `Card "${card.name}" expects input [N, ${want.join(', ')}] but ${modelPath} declares [${(input.shape ?? []).join(', ')}] for "${input.name}".`,
+      );
     }
   });
 }

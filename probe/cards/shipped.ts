@@ -23,10 +23,21 @@ export const shippedPath = (file: string): string => `${SHIPPED_DIR}${file}`;
 export async function shippedReference(card: ModelCard): Promise<string> {
   if (!card.shipped) throw new Error(`Card "${card.name}" is not shipped with the project.`);
   const path = shippedPath(card.shipped);
-  if (!(await stat(path).then((s) => s.isFile(), () => false))) {
-    throw new Error(`Reference model ${card.name} should ship at ${path} but is missing; restore it with \`git checkout -- assets/reference/${card.shipped}\`.`);
+  if (
+    !(await stat(path).then(
+      (s) => s.isFile(),
+      () => false,
+    ))
+  ) {
+    throw new Error(
+      `Reference model ${card.name} should ship at ${path} but is missing; restore it with \`git checkout -- assets/reference/${card.shipped}\`.`,
+    );
   }
-  return verifyReferenceFile(card, path, `Restore the shipped copy with \`git checkout -- assets/reference/${card.shipped}\` (or a fresh clone).`);
+  return verifyReferenceFile(
+    card,
+    path,
+    `Restore the shipped copy with \`git checkout -- assets/reference/${card.shipped}\` (or a fresh clone).`,
+  );
 }
 
 /** Class names from a shipped labels file, one a line. */
@@ -36,9 +47,15 @@ export function readShippedLabels(file: string, classes: number): string[] {
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
-    throw new Error(`Cannot read the labels ${path}: ${(err as Error).message}. Restore it with \`git checkout -- assets/reference/${file}\`.`);
+    throw new Error(
+      `Cannot read the labels ${path}: ${(err as Error).message}. Restore it with \`git checkout -- assets/reference/${file}\`.`,
+    );
   }
-  const labels = text.split('\n').map((l) => l.trim()).filter((l) => l.length > 0);
-  if (labels.length !== classes) throw new Error(`${path} holds ${labels.length} labels; the card says ${classes} classes.`);
+  const labels = text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l.length > 0);
+  if (labels.length !== classes)
+    throw new Error(`${path} holds ${labels.length} labels; the card says ${classes} classes.`);
   return labels;
 }

@@ -28,7 +28,10 @@ export async function verifyReferenceFile(card: ModelCard, path: string, howToRe
     throw new Error(`Reference model ${card.name}: cannot read ${path}: ${(err as Error).message}. ${howToRestore}`);
   }
   if (actual !== card.sha256) {
-    const bytes = card.bytes !== undefined && size !== card.bytes ? ` and ${size} bytes instead of ${card.bytes} (truncated or damaged)` : '';
+    const bytes =
+      card.bytes !== undefined && size !== card.bytes
+        ? ` and ${size} bytes instead of ${card.bytes} (truncated or damaged)`
+        : '';
     throw new ChecksumMismatchError(
       `Reference model ${card.name} at ${path} is damaged: sha256 ${actual}${bytes}, expected ${card.sha256}. It was not used. ${howToRestore}`,
     );

@@ -31,11 +31,18 @@ export type DepthProfile = z.infer<typeof depthProfileSchema>;
 export function depthProfile(p: ProbeResult, who: string): DepthProfile {
   const convs = p.layers.filter((l) => l.role === 'conv');
   return {
-    who, source: p.source, images: p.images, ...(p.miniEpoch !== undefined ? { miniEpoch: p.miniEpoch } : {}),
+    who,
+    source: p.source,
+    images: p.images,
+    ...(p.miniEpoch !== undefined ? { miniEpoch: p.miniEpoch } : {}),
     inputStd: p.input.summary.std,
     points: convs.map((l, i) => ({
-      layer: l.name, relativeDepth: (i + 0.5) / convs.length,
-      max: l.summary.max, p99: l.summary.p99, std: l.summary.std, zeroFraction: l.summary.zeroFraction,
+      layer: l.name,
+      relativeDepth: (i + 0.5) / convs.length,
+      max: l.summary.max,
+      p99: l.summary.p99,
+      std: l.summary.std,
+      zeroFraction: l.summary.zeroFraction,
     })),
   };
 }
@@ -43,6 +50,7 @@ export function depthProfile(p: ProbeResult, who: string): DepthProfile {
 /** The profile's point nearest to relative depth d. */
 export function pointAt(profile: DepthProfile, d: number): DepthPoint | null {
   let best: DepthPoint | null = null;
-  for (const q of profile.points) if (!best || Math.abs(q.relativeDepth - d) < Math.abs(best.relativeDepth - d)) best = q;
+  for (const q of profile.points)
+    if (!best || Math.abs(q.relativeDepth - d) < Math.abs(best.relativeDepth - d)) best = q;
   return best;
 }

@@ -39,7 +39,14 @@ export interface VerdictInput {
   seLogits?: Array<{ layer: string; maxAbs: number }>;
 }
 
-const n = (v: number | null | undefined): string => (v === null || v === undefined ? '—' : Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 10 ? v.toFixed(1) : v.toPrecision(2));
+const n = (v: number | null | undefined): string =>
+  v === null || v === undefined
+    ? '—'
+    : Math.abs(v) >= 100
+      ? v.toFixed(0)
+      : Math.abs(v) >= 10
+        ? v.toFixed(1)
+        : v.toPrecision(2);
 const span = (p: DepthProfile, k: 'max' | 'p99' | 'std'): string => {
   const first = p.points[0]?.[k];
   const last = p.points[p.points.length - 1]?.[k];
@@ -49,7 +56,8 @@ const span = (p: DepthProfile, k: 'max' | 'p99' | 'std'): string => {
 
 export function magnitudeVerdict(v: VerdictInput): MagnitudeVerdict {
   const ref = `${v.referenceName}${v.referencePretrained ? ' (pretrained)' : ' (structure only, not pretrained)'}`;
-  const range = `Ours at mini-epoch ${v.last.miniEpoch ?? '?'}, first → deepest conv: max ${span(v.last, 'max')}, p99 ${span(v.last, 'p99')}, std ${span(v.last, 'std')} (input std ${n(v.last.inputStd)}). ` +
+  const range =
+    `Ours at mini-epoch ${v.last.miniEpoch ?? '?'}, first → deepest conv: max ${span(v.last, 'max')}, p99 ${span(v.last, 'p99')}, std ${span(v.last, 'std')} (input std ${n(v.last.inputStd)}). ` +
     `${ref} on ${v.reference.source}: max ${span(v.reference, 'max')}, p99 ${span(v.reference, 'p99')}, std ${span(v.reference, 'std')} (input std ${n(v.reference.inputStd)}).`;
   const flagged: MagnitudeVerdict['flagged'] = [];
   const refFirst = v.reference.points[0]?.std ?? null;
@@ -66,10 +74,15 @@ export function magnitudeVerdict(v: VerdictInput): MagnitudeVerdict {
     for (const q of v.last.points) {
       const r = pointAt(v.reference, q.relativeDepth);
       if (!r || q.std === null || r.std === null || !v.last.inputStd || !v.reference.inputStd) continue;
-      const ratio = (q.std / v.last.inputStd) / (r.std / v.reference.inputStd);
-      if (ratio < SAME_KIND_SMALL) flagged.push({ layer: q.layer, reason: `std/σin ${n(q.std / v.last.inputStd)} against ${n(r.std / v.reference.inputStd)} for ${r.layer} at the same depth (ratio ${n(ratio)})` });
+      const ratio = q.std / v.last.inputStd / (r.std / v.reference.inputStd);
+      if (ratio < SAME_KIND_SMALL)
+        flagged.push({
+          layer: q.layer,
+          reason: `std/σin ${n(q.std / v.last.inputStd)} against ${n(r.std / v.reference.inputStd)} for ${r.layer} at the same depth (ratio ${n(ratio)})`,
+        });
     }
-    if (flagged.length) architecture += ` Much smaller than the reference at the same depth: ${flagged.map((f) => `${f.layer} (${f.reason})`).join('; ')}.`;
+    if (flagged.length)
+      architecture += ` Much smaller than the reference at the same depth: ${flagged.map((f) => `${f.layer} (${f.reason})`).join('; ')}.`;
   }
   const sameKindFlags = flagged.length;
   // Training: every conv layer of ours against its own peak over the probed checkpoints.
@@ -84,23 +97,38 @@ export function magnitudeVerdict(v: VerdictInput): MagnitudeVerdict {
     if (q.std === null || peak.std === 0) continue;
     const share = q.std / peak.std;
     if (!weakest || share < weakest.share) weakest = { layer: q.layer, share };
-    if (q.std * STD_COLLAPSE.factor < peak.std) shrunk.push({ layer: q.layer, peak: peak.std, peakAt: peak.at, now: q.std });
+    if (q.std * STD_COLLAPSE.factor < peak.std)
+      shrunk.push({ layer: q.layer, peak: peak.std, peakAt: peak.at, now: q.std });
   }
-  for (const s of shrunk) flagged.push({ layer: s.layer, reason: `std ${n(s.peak)} at mini-epoch ${s.peakAt} → ${n(s.now)} now (own history)` });
-  const training = v.history.length < 2
-    ? 'Training: only one checkpoint was probed, so no layer can be compared with its own history.'
-    : shrunk.length
-      ? `Training: ${shrunk.map((s) => `${s.layer} shrank from std ${n(s.peak)} (mini-epoch ${s.peakAt}) to ${n(s.now)}`).join('; ')} — more than ${STD_COLLAPSE.factor}× below its own peak: this is the collapse to look at.`
-      : `Training: no conv layer fell more than ${STD_COLLAPSE.factor}× below its own peak over ${v.history.length} checkpoints${weakest ? ` (lowest now/peak std: ${weakest.layer} at ${n(weakest.share)})` : ''}.`;
+  for (const s of shrunk)
+    flagged.push({
+      layer: s.layer,
+      reason: `std ${n(s.peak)} at mini-epoch ${s.peakAt} → ${n(s.now)} now (own history)`,
+    });
+  const training =
+    v.history.length < 2
+      ? 'Training: only one checkpoint was probed, so no layer can be compared with its own history.'
+      : shrunk.length
+        ? `Training: ${shrunk.map((s) => `${s.layer} shrank from std ${n(s.peak)} (mini-epoch ${s.peakAt}) to ${n(s.now)}`).join('; ')} — more than ${STD_COLLAPSE.factor}× below its own peak: this is the collapse to look at.`
+        : `Training: no conv layer fell more than ${STD_COLLAPSE.factor}× below its own peak over ${v.history.length} checkpoints${weakest ? ` (lowest now/peak std: ${weakest.layer} at ${n(weakest.share)})` : ''}.`;
   const se = v.seLogits?.length
     ? `SE excitations, read before the sigmoid: largest |z| ${v.seLogits.map((s) => `${s.layer} ${n(s.maxAbs)}`).join(', ')}${v.seLogits.some((s) => s.maxAbs > 10) ? ' (above 10 the gate is pinned at 0 or 1)' : ''}.`
     : undefined;
-  const status: MagnitudeVerdict['status'] = shrunk.length ? 'collapse' : sameKindFlags ? 'much smaller than the reference' : !sameKind && v.oursBatchNorm ? 'smaller by design' : 'in range';
+  const status: MagnitudeVerdict['status'] = shrunk.length
+    ? 'collapse'
+    : sameKindFlags
+      ? 'much smaller than the reference'
+      : !sameKind && v.oursBatchNorm
+        ? 'smaller by design'
+        : 'in range';
   const oursMax = Math.max(...v.last.points.map((q) => q.max ?? -Infinity));
   const refMax = Math.max(...v.reference.points.map((q) => q.max ?? -Infinity));
   const headline = {
     collapse: `collapse: ${shrunk.map((s) => s.layer).join(', ')} shrank > ${STD_COLLAPSE.factor}× against its own earlier checkpoints`,
-    'much smaller than the reference': `much smaller than ${v.referenceName} at the same depth: ${flagged.slice(0, sameKindFlags).map((f) => f.layer).join(', ')}`,
+    'much smaller than the reference': `much smaller than ${v.referenceName} at the same depth: ${flagged
+      .slice(0, sameKindFlags)
+      .map((f) => f.layer)
+      .join(', ')}`,
     'smaller by design': `ours max ${n(oursMax)} vs ${v.referenceName} ${n(refMax)}: expected (batch norm in ours, none in the reference); no layer shrank against its own history`,
     'in range': `ours max ${n(oursMax)} vs ${v.referenceName} ${n(refMax)}: in range; no layer shrank against its own history`,
   }[status];

@@ -21,7 +21,11 @@ export function matchLayers(ours: ProbeLayer[], ref: ProbeLayer[]): LayerMatch[]
     if (l.role === 'conv' && refConvs.length > 0) {
       const i = convs.indexOf(l);
       const pos = (i + 0.5) / convs.length;
-      return { ours: l, reference: refConvs[Math.min(refConvs.length - 1, Math.floor(pos * refConvs.length))], relativeDepth: pos };
+      return {
+        ours: l,
+        reference: refConvs[Math.min(refConvs.length - 1, Math.floor(pos * refConvs.length))],
+        relativeDepth: pos,
+      };
     }
     if (l.role === 'fc' && refFcs.length > 0) {
       const fromEnd = fcs.length - 1 - fcs.indexOf(l);

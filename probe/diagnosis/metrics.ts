@@ -12,7 +12,9 @@ export const miniEpochLineSchema = z.looseObject({
   testAccuracy: z.number(),
   lr: z.number(),
   batchSize: z.int().positive(),
-  layers: z.array(z.looseObject({ layer: z.string(), gradNorm: z.number(), weightNorm: z.number(), updateRatio: z.number() })).default([]),
+  layers: z
+    .array(z.looseObject({ layer: z.string(), gradNorm: z.number(), weightNorm: z.number(), updateRatio: z.number() }))
+    .default([]),
 });
 
 export const nonFiniteLineSchema = z.looseObject({

@@ -9,7 +9,16 @@ import { stdCollapse } from './rules/std-collapse.js';
 import { stuckAtChance } from './rules/stuck-at-chance.js';
 import { vanishingGradients } from './rules/vanishing-gradients.js';
 
-export const RULES: readonly Rule[] = [nonFinite, stuckAtChance, accuracyCollapse, vanishingGradients, stdCollapse, deadChannels, seSaturation, seExcitation];
+export const RULES: readonly Rule[] = [
+  nonFinite,
+  stuckAtChance,
+  accuracyCollapse,
+  vanishingGradients,
+  stdCollapse,
+  deadChannels,
+  seSaturation,
+  seExcitation,
+];
 
 export interface Diagnosis {
   findings: Finding[];
@@ -22,7 +31,8 @@ export function diagnose(input: DiagnosisInput, rules: readonly Rule[] = RULES):
   for (const rule of rules) {
     const r = rule.check(input);
     if (r === null) checked.push({ rule: rule.id, describes: rule.describes, result: 'clear' });
-    else if ('skipped' in r) checked.push({ rule: rule.id, describes: rule.describes, result: 'skipped', why: r.skipped });
+    else if ('skipped' in r)
+      checked.push({ rule: rule.id, describes: rule.describes, result: 'skipped', why: r.skipped });
     else {
       findings.push(r);
       checked.push({ rule: rule.id, describes: rule.describes, result: 'triggered' });

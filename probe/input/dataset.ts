@@ -12,20 +12,34 @@ import { DEFAULT_WATCH_SEED, type WatchChoice } from './watch-choice.js';
 export const PROBE_DATASETS = ['fashion-mnist', 'synthetic', 'photos'] as const;
 
 export function photosSource(count = Infinity): Promise<ImageSource> {
-  return folderSource(SHIPPED_PHOTOS_DIR, Number.isFinite(count) ? count : undefined, 'dataset:photos (photographs shipped in assets/reference/photos)');
+  return folderSource(
+    SHIPPED_PHOTOS_DIR,
+    Number.isFinite(count) ? count : undefined,
+    'dataset:photos (photographs shipped in assets/reference/photos)',
+  );
 }
 
-export async function datasetSource(name: string, count: number, watch: number, choice: WatchChoice | number = DEFAULT_WATCH_SEED): Promise<ImageSource> {
+export async function datasetSource(
+  name: string,
+  count: number,
+  watch: number,
+  choice: WatchChoice | number = DEFAULT_WATCH_SEED,
+): Promise<ImageSource> {
   if (!(PROBE_DATASETS as readonly string[]).includes(name)) {
-    throw new Error(`--dataset ${name} is not supported by the probe; use one of ${PROBE_DATASETS.join(', ')}, or --images DIR.`);
+    throw new Error(
+      `--dataset ${name} is not supported by the probe; use one of ${PROBE_DATASETS.join(', ')}, or --images DIR.`,
+    );
   }
   if (name === 'photos') return photosSource(count);
   const source = await createDataSource({ name } as DataSpec);
   const { info } = source;
   const n = Math.min(count, info.testCount);
-  const chosenBy: WatchChoice = typeof choice === 'number' ? { kind: 'seed', seed: choice, from: `seed ${choice}` } : choice;
+  const chosenBy: WatchChoice =
+    typeof choice === 'number' ? { kind: 'seed', seed: choice, from: `seed ${choice}` } : choice;
   const watchIdx =
-    chosenBy.kind === 'indices' ? chosenBy.indices.filter((i) => i < info.testCount).slice(0, Math.min(watch, n)) : await watchSetForSource(source, Math.min(watch, n), chosenBy.seed);
+    chosenBy.kind === 'indices'
+      ? chosenBy.indices.filter((i) => i < info.testCount).slice(0, Math.min(watch, n))
+      : await watchSetForSource(source, Math.min(watch, n), chosenBy.seed);
   const chosen = new Set(watchIdx);
   const order = [...watchIdx];
   for (let i = 0; order.length < n && i < info.testCount; i++) if (!chosen.has(i)) order.push(i);
@@ -36,7 +50,14 @@ export async function datasetSource(name: string, count: number, watch: number, 
       for (let i = 0; i < order.length; i += batchSize) {
         const idx = order.slice(i, i + batchSize);
         const b = await source.read('test', idx);
-        yield { pixels: b.images, count: b.count, height: info.height, width: info.width, channels: info.channels, ids: idx.map((k) => `test[${k}]`) };
+        yield {
+          pixels: b.images,
+          count: b.count,
+          height: info.height,
+          width: info.width,
+          channels: info.channels,
+          ids: idx.map((k) => `test[${k}]`),
+        };
       }
       await source.close?.();
     },

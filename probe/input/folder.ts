@@ -50,7 +50,14 @@ export async function folderSource(dir: string, limit?: number, describe?: strin
         decoded.forEach((d, k) => {
           for (let j = 0; j < per; j++) pixels[k * per + j] = d[j] / 255;
         });
-        const batch: ImageBatch = { pixels, count: chunk.length, height: size.height, width: size.width, channels: size.channels, ids: chunk.map((f) => relative(dir, f)) };
+        const batch: ImageBatch = {
+          pixels,
+          count: chunk.length,
+          height: size.height,
+          width: size.width,
+          channels: size.channels,
+          ids: chunk.map((f) => relative(dir, f)),
+        };
         yield batch;
       }
     },
@@ -61,10 +68,13 @@ async function decode(file: string, size: TargetSize): Promise<Uint8Array> {
   try {
     let img = sharp(file).rotate().removeAlpha();
     // Squash to the model size, or (a card's crop) scale the shorter side and cut the centre out below.
-    img = size.crop ? img.resize({ width: size.crop.shorterSide, height: size.crop.shorterSide, fit: 'outside' }) : img.resize(size.width, size.height, { fit: 'fill' });
+    img = size.crop
+      ? img.resize({ width: size.crop.shorterSide, height: size.crop.shorterSide, fit: 'outside' })
+      : img.resize(size.width, size.height, { fit: 'fill' });
     img = size.channels === 1 ? img.greyscale() : img.toColourspace('srgb');
     const { data, info } = await img.raw().toBuffer({ resolveWithObject: true });
-    if (info.channels !== size.channels) throw new Error(`decoded ${info.channels} channels, expected ${size.channels}`);
+    if (info.channels !== size.channels)
+      throw new Error(`decoded ${info.channels} channels, expected ${size.channels}`);
     return size.crop ? centreCrop(data, info.width, info.height, size) : data;
   } catch (err) {
     throw new Error(`Cannot decode image ${file}: ${(err as Error).message}. Remove it or convert it to PNG/JPEG.`);
@@ -73,11 +83,13 @@ async function decode(file: string, size: TargetSize): Promise<Uint8Array> {
 
 /** The centre height × width of an HWC image (offsets rounded down). */
 export function centreCrop(data: Uint8Array, w: number, h: number, size: TargetSize): Uint8Array {
-  if (w < size.width || h < size.height) throw new Error(`resized to ${w}×${h}, smaller than the ${size.width}×${size.height} crop`);
+  if (w < size.width || h < size.height)
+    throw new Error(`resized to ${w}×${h}, smaller than the ${size.width}×${size.height} crop`);
   const left = Math.floor((w - size.width) / 2);
   const top = Math.floor((h - size.height) / 2);
   const c = size.channels;
   const out = new Uint8Array(size.width * size.height * c);
-  for (let y = 0; y < size.height; y++) out.set(data.subarray(((top + y) * w + left) * c, ((top + y) * w + left + size.width) * c), y * size.width * c);
+  for (let y = 0; y < size.height; y++)
+    out.set(data.subarray(((top + y) * w + left) * c, ((top + y) * w + left + size.width) * c), y * size.width * c);
   return out;
 }

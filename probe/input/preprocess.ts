@@ -8,11 +8,15 @@ import type { ImageBatch } from './source.js';
 
 export function toModelInput(b: ImageBatch, card: ModelCard): Float32Array {
   const { height: H, width: W, channels: C, channelOrder, scale, mean, std } = card.input;
-  if (b.channels !== 1 && b.channels !== 3) throw new Error(`Probe images must have 1 or 3 channels, got ${b.channels} (${b.ids[0] ?? 'batch'}).`);
+  if (b.channels !== 1 && b.channels !== 3)
+    throw new Error(`Probe images must have 1 or 3 channels, got ${b.channels} (${b.ids[0] ?? 'batch'}).`);
   const out = new Float32Array(b.count * C * H * W);
   // Source pixels per model pixel and the window's offset: the whole image (squash), or with the card's crop
   // (and a source not already at the model size) the centre of the image scaled to the crop's shorter side.
-  const crop = card.input.crop && (b.height !== H || b.width !== W) ? card.input.crop.shorterSide / Math.min(b.height, b.width) : null;
+  const crop =
+    card.input.crop && (b.height !== H || b.width !== W)
+      ? card.input.crop.shorterSide / Math.min(b.height, b.width)
+      : null;
   const sy = crop ? 1 / crop : b.height / H;
   const sx = crop ? 1 / crop : b.width / W;
   const oy = crop ? Math.max(0, (b.height - H * sy) / 2) : 0;
@@ -39,7 +43,8 @@ export function toModelInput(b: ImageBatch, card: ModelCard): Float32Array {
         for (let k = 0; k < 3; k++) {
           const ch = b.channels === 1 ? 0 : k;
           const at = (yy: number, xx: number): number => b.pixels[base + (yy * b.width + xx) * b.channels + ch];
-          rgb[k] = (at(y0, x0) * (1 - wx) + at(y0, x1) * wx) * (1 - wy) + (at(y1, x0) * (1 - wx) + at(y1, x1) * wx) * wy;
+          rgb[k] =
+            (at(y0, x0) * (1 - wx) + at(y0, x1) * wx) * (1 - wy) + (at(y1, x0) * (1 - wx) + at(y1, x1) * wx) * wy;
         }
         for (let c = 0; c < C; c++) {
           out[n * C * plane + c * plane + y * W + x] = (pick(rgb, c) * scale - mean[c]) / std[c];

@@ -31,9 +31,18 @@ export interface TargetSize {
 }
 
 /** Images already in memory (tests and the bench). */
-export function arraySource(pixels: Float32Array, count: number, height: number, width: number, channels: number, describe = 'arrays'): ImageSource {
+export function arraySource(
+  pixels: Float32Array,
+  count: number,
+  height: number,
+  width: number,
+  channels: number,
+  describe = 'arrays',
+): ImageSource {
   if (pixels.length !== count * height * width * channels) {
-    throw new Error(`arraySource: ${pixels.length} values do not make ${count} images of ${height}×${width}×${channels}.`);
+    throw new Error(
+      `arraySource: ${pixels.length} values do not make ${count} images of ${height}×${width}×${channels}.`,
+    );
   }
   const size = height * width * channels;
   return {
@@ -43,7 +52,11 @@ export function arraySource(pixels: Float32Array, count: number, height: number,
       for (let i = 0; i < count; i += batchSize) {
         const n = Math.min(batchSize, count - i);
         yield {
-          pixels: pixels.subarray(i * size, (i + n) * size), count: n, height, width, channels,
+          pixels: pixels.subarray(i * size, (i + n) * size),
+          count: n,
+          height,
+          width,
+          channels,
           ids: Array.from({ length: n }, (_, k) => `${describe}[${i + k}]`),
         };
       }

@@ -20,22 +20,37 @@ export type WatchChoice =
 /** The run folder a model file lies in (its own folder or the run above checkpoints/<k>/), or null. */
 export function runFolderOf(modelPath: string): string | null {
   const dir = dirname(resolve(modelPath));
-  for (const candidate of [dir, join(dir, '..', '..')]) if (existsSync(join(candidate, 'manifest.json'))) return resolve(candidate);
+  for (const candidate of [dir, join(dir, '..', '..')])
+    if (existsSync(join(candidate, 'manifest.json'))) return resolve(candidate);
   return null;
 }
 
-export async function chooseWatchSet(modelPath: string, dataset: string, seed: number | undefined): Promise<WatchChoice> {
+export async function chooseWatchSet(
+  modelPath: string,
+  dataset: string,
+  seed: number | undefined,
+): Promise<WatchChoice> {
   if (seed !== undefined) return { kind: 'seed', seed, from: `--seed ${seed}` };
   const run = runFolderOf(modelPath);
   if (run) {
     const manifest = await readManifest(run);
-    if (!manifest) throw new Error(`${join(run, 'manifest.json')} cannot be read; pass --seed N to choose the watch set yourself.`);
+    if (!manifest)
+      throw new Error(`${join(run, 'manifest.json')} cannot be read; pass --seed N to choose the watch set yourself.`);
     const trainedOn = manifest.data?.name;
     if (manifest.watchSet && trainedOn === dataset) {
       return { kind: 'indices', indices: manifest.watchSet, from: `the watch set of run ${run} (manifest.json)` };
     }
     const configSeed = (manifest.config as { seed?: unknown } | null)?.seed;
-    if (typeof configSeed === 'number') return { kind: 'seed', seed: configSeed, from: `seed ${configSeed} of run ${run} (trained on ${trainedOn ?? 'unknown data'})` };
+    if (typeof configSeed === 'number')
+      return {
+        kind: 'seed',
+        seed: configSeed,
+        from: `seed ${configSeed} of run ${run} (trained on ${trainedOn ?? 'unknown data'})`,
+      };
   }
-  return { kind: 'seed', seed: DEFAULT_WATCH_SEED, from: `the training default seed ${DEFAULT_WATCH_SEED} (no run folder around the model; --seed N to choose)` };
+  return {
+    kind: 'seed',
+    seed: DEFAULT_WATCH_SEED,
+    from: `the training default seed ${DEFAULT_WATCH_SEED} (no run folder around the model; --seed N to choose)`,
+  };
 }

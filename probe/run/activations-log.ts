@@ -27,6 +27,9 @@ export async function readActivations(path: string): Promise<ProbeResult[]> {
   } catch (err) {
     throw new Error(`Cannot read activations log ${path}: ${(err as Error).message}`);
   }
-  return text.split('\n').filter((l) => l.trim()).map((l, i) => parseProbeResult(JSON.parse(l), `${path} line ${i + 1}`))
+  return text
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l, i) => parseProbeResult(JSON.parse(l), `${path} line ${i + 1}`))
     .sort((a, b) => (a.miniEpoch ?? 0) - (b.miniEpoch ?? 0));
 }

@@ -19,8 +19,14 @@ export function layerEntry(t: PlannedTap, acc: TapAccumulator, w: WatchRows, dep
     op: t.op,
     shape: t.shape,
     channels: {
-      min: finiteAll(ch.min), max: finiteAll(ch.max), mean: finiteAll(ch.mean), std: finiteAll(ch.std), zeroFraction: finiteAll(ch.zeroFraction),
-      ...(ch.lowFraction && ch.highFraction ? { lowFraction: finiteAll(ch.lowFraction), highFraction: finiteAll(ch.highFraction) } : {}),
+      min: finiteAll(ch.min),
+      max: finiteAll(ch.max),
+      mean: finiteAll(ch.mean),
+      std: finiteAll(ch.std),
+      zeroFraction: finiteAll(ch.zeroFraction),
+      ...(ch.lowFraction && ch.highFraction
+        ? { lowFraction: finiteAll(ch.lowFraction), highFraction: finiteAll(ch.highFraction) }
+        : {}),
     },
     node: t.node,
     head: t.head,
@@ -28,10 +34,19 @@ export function layerEntry(t: PlannedTap, acc: TapAccumulator, w: WatchRows, dep
     role: t.role,
     depth,
     summary: {
-      min: finite(s.min), max: finite(s.max), mean: finite(s.mean), std: finite(s.std),
-      p1: finite(s.p1), p50: finite(s.p50), p99: finite(s.p99), zeroFraction: finite(s.zeroFraction),
-      deadChannels: s.deadChannels, nonFiniteChannels: s.nonFiniteChannels,
-      ...(s.lowFraction !== undefined && s.highFraction !== undefined ? { lowFraction: finite(s.lowFraction), highFraction: finite(s.highFraction) } : {}),
+      min: finite(s.min),
+      max: finite(s.max),
+      mean: finite(s.mean),
+      std: finite(s.std),
+      p1: finite(s.p1),
+      p50: finite(s.p50),
+      p99: finite(s.p99),
+      zeroFraction: finite(s.zeroFraction),
+      deadChannels: s.deadChannels,
+      nonFiniteChannels: s.nonFiniteChannels,
+      ...(s.lowFraction !== undefined && s.highFraction !== undefined
+        ? { lowFraction: finite(s.lowFraction), highFraction: finite(s.highFraction) }
+        : {}),
     },
     watch: { min: w.min.map(finiteAll), max: w.max.map(finiteAll) },
   };

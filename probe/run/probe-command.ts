@@ -61,7 +61,9 @@ export interface ProbeCommandResult {
   diagnosis?: Diagnosis;
 }
 
-export async function makeSource(c: Pick<ProbeCommand, 'model' | 'images' | 'dataset' | 'seed' | 'count' | 'watch'>): Promise<ImageSource> {
+export async function makeSource(
+  c: Pick<ProbeCommand, 'model' | 'images' | 'dataset' | 'seed' | 'count' | 'watch'>,
+): Promise<ImageSource> {
   if (c.images && c.dataset) throw new Error('Give either --images DIR or --dataset NAME, not both.');
   if (c.images) return folderSource(c.images, c.count);
   if (c.dataset) return datasetSource(c.dataset, c.count, c.watch, await chooseWatchSet(c.model, c.dataset, c.seed));
@@ -87,7 +89,15 @@ export async function runProbeCommand(c: ProbeCommand): Promise<ProbeCommandResu
   const source = await makeSource(c);
   const common = { session: c.session, batchSize: c.batchSize, watch: c.watch, fullStatImages: c.fullStatImages };
   const target = await modelAndCard(c);
-  const probe = await probeModel({ ...target, source, taps: c.taps, label: c.label, miniEpoch: c.miniEpoch, ...common, log: c.log });
+  const probe = await probeModel({
+    ...target,
+    source,
+    taps: c.taps,
+    label: c.label,
+    miniEpoch: c.miniEpoch,
+    ...common,
+    log: c.log,
+  });
   await writeJson(c.json, probe);
   c.log(formatProbe(probe));
   for (const note of probe.notes) c.log(`note: ${note}`);
@@ -97,10 +107,19 @@ export async function runProbeCommand(c: ProbeCommand): Promise<ProbeCommandResu
     const model = c.referenceModel ?? (await referenceModelPath(card, c.cacheDir ?? referenceCacheDir()));
     const label = c.referenceLabel ?? (card.pretrained && !c.referenceModel ? undefined : card.label);
     c.log(`probe: reference ${card.name}${label ? ` (${label})` : ''} from ${model}`);
-    const ref = await probeModel({ model, source: await makeSource(c), card, label, ...common, fullStatImages: Infinity, log: c.log });
+    const ref = await probeModel({
+      model,
+      source: await makeSource(c),
+      card,
+      label,
+      ...common,
+      fullStatImages: Infinity,
+      log: c.log,
+    });
     out.compare = compareProbes(probe, ref, {
       pretrained: card.pretrained && label === undefined,
-      oursBatchNorm: await hasBatchNorm(probe.model), referenceBatchNorm: await hasBatchNorm(model, card),
+      oursBatchNorm: await hasBatchNorm(probe.model),
+      referenceBatchNorm: await hasBatchNorm(model, card),
     });
     await writeJson(c.compare ?? join(dirname(c.json), 'compare.json'), out.compare);
     c.log(formatCompare(out.compare));
@@ -108,9 +127,14 @@ export async function runProbeCommand(c: ProbeCommand): Promise<ProbeCommandResu
   if (c.metrics || c.diagnosis || c.history) {
     const history = c.metrics ? await readMetrics(c.metrics) : undefined;
     const earlier = c.history ? await readActivations(c.history) : [];
-    out.diagnosis = diagnose({ history, classes: c.classes ?? probe.layers[probe.layers.length - 1]?.channels.min.length, probes: [...earlier, probe as ProbeResult] });
+    out.diagnosis = diagnose({
+      history,
+      classes: c.classes ?? probe.layers[probe.layers.length - 1]?.channels.min.length,
+      probes: [...earlier, probe as ProbeResult],
+    });
     await writeJson(c.diagnosis ?? join(dirname(c.json), 'diagnosis.json'), out.diagnosis);
-    for (const f of out.diagnosis.findings) c.log(`${f.severity.toUpperCase()} ${f.title}: ${f.evidence} → ${f.suggestion}`);
+    for (const f of out.diagnosis.findings)
+      c.log(`${f.severity.toUpperCase()} ${f.title}: ${f.evidence} → ${f.suggestion}`);
     if (out.diagnosis.findings.length === 0) c.log('diagnosis: no rule triggered.');
   }
   return out;

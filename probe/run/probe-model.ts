@@ -25,7 +25,12 @@ export async function probeModel(opts: ProbeOptions): Promise<ProbeOutcome> {
   const runner = await prepareProbe(opts);
   try {
     const { channels: C, height: H, width: W, crop } = runner.card.input;
-    for await (const b of opts.source.batches(runner.batchSize, { height: H, width: W, channels: C, ...(crop ? { crop } : {}) })) {
+    for await (const b of opts.source.batches(runner.batchSize, {
+      height: H,
+      width: W,
+      channels: C,
+      ...(crop ? { crop } : {}),
+    })) {
       await runner.addBatch(toModelInput(b, runner.card), b.count, b.ids);
       opts.log?.(`probe: ${runner.images}/${opts.source.count} images`);
     }
@@ -36,7 +41,13 @@ export async function probeModel(opts: ProbeOptions): Promise<ProbeOutcome> {
   return assembleResult(runner, opts, (performance.now() - started) / 1000);
 }
 
-export function assembleResult(r: ProbeRunner, opts: Pick<ProbeOptions, 'model' | 'label' | 'miniEpoch' | 'samplesPerImage' | 'reservoirCapacity'> & { source: { describe: string } }, seconds: number): ProbeOutcome {
+export function assembleResult(
+  r: ProbeRunner,
+  opts: Pick<ProbeOptions, 'model' | 'label' | 'miniEpoch' | 'samplesPerImage' | 'reservoirCapacity'> & {
+    source: { describe: string };
+  },
+  seconds: number,
+): ProbeOutcome {
   const nodes = r.model.nodes.length;
   const depth = (index: number): number => (nodes > 1 ? index / (nodes - 1) : 0);
   const entries = r.taps.map((t, i) => layerEntry(t, r.accumulators[i], r.watch[i], i === 0 ? 0 : depth(t.index)));
@@ -57,12 +68,15 @@ export function assembleResult(r: ProbeRunner, opts: Pick<ProbeOptions, 'model' 
     watchImages: r.watchIds,
     coverage: {
       fullStatImages: r.accumulators[0].imagesFull,
-      note: r.accumulators[0].imagesFull === r.images
-        ? 'every statistic covers every image'
-        : `max and mean cover all ${r.images} images; min, std, zero and saturation fractions and percentiles cover the first ${r.accumulators[0].imagesFull}`,
+      note:
+        r.accumulators[0].imagesFull === r.images
+          ? 'every statistic covers every image'
+          : `max and mean cover all ${r.images} images; min, std, zero and saturation fractions and percentiles cover the first ${r.accumulators[0].imagesFull}`,
     },
     percentiles: {
-      method: 'reservoir', capacity, positionsPerImage: opts.samplesPerImage ?? PROBE_DEFAULTS.samplesPerImage,
+      method: 'reservoir',
+      capacity,
+      positionsPerImage: opts.samplesPerImage ?? PROBE_DEFAULTS.samplesPerImage,
       note: `p1/p50/p99 over all channels from a uniform reservoir of ${capacity} values drawn at fixed per-image positions; rank error ≈ sqrt(p(1-p)/${capacity}) (one sigma).`,
     },
     seconds,

@@ -35,7 +35,13 @@ export interface RunnerOptions {
 
 type Tunables = 'batchSize' | 'watch' | 'fullStatImages' | 'samplesPerImage' | 'reservoirCapacity';
 
-export const PROBE_DEFAULTS: Readonly<Required<Pick<RunnerOptions, Tunables>>> = { batchSize: 64, watch: 8, fullStatImages: Infinity, samplesPerImage: 64, reservoirCapacity: 4096 };
+export const PROBE_DEFAULTS: Readonly<Required<Pick<RunnerOptions, Tunables>>> = {
+  batchSize: 64,
+  watch: 8,
+  fullStatImages: Infinity,
+  samplesPerImage: 64,
+  reservoirCapacity: 4096,
+};
 
 export interface ProbeRunner {
   model: OnnxModel;
@@ -56,34 +62,66 @@ export interface ProbeRunner {
 }
 
 export async function prepareProbe(opts: RunnerOptions): Promise<ProbeRunner> {
-  const o = { ...PROBE_DEFAULTS, ...Object.fromEntries(Object.entries(opts).filter(([, v]) => v !== undefined)) } as RunnerOptions & Required<Pick<RunnerOptions, Tunables>>;
-  const bytes = new Uint8Array(await readFile(opts.model).catch((err: Error) => {
-    throw new Error(`Cannot read model ${opts.model}: ${err.message}`);
-  }));
+  const o = {
+    ...PROBE_DEFAULTS,
+    ...Object.fromEntries(Object.entries(opts).filter(([, v]) => v !== undefined)),
+  } as RunnerOptions & Required<Pick<RunnerOptions, Tunables>>;
+  const bytes = new Uint8Array(
+    await readFile(opts.model).catch((err: Error) => {
+      throw new Error(`Cannot read model ${opts.model}: ${err.message}`);
+    }),
+  );
   const model = decodeModel(bytes, opts.model);
   const card = typeof opts.card === 'object' ? opts.card : await resolveCard(opts.card, model, opts.model);
   const batchDim = model.inputs.find((i) => i.name === card.input.name)?.shape?.[0];
   if (typeof batchDim === 'number' && batchDim > 1) {
-    throw new Error(`${opts.model} fixes its batch size to ${batchDim}; the probe needs a dynamic batch dimension (or batch 1).`);
+    throw new Error(
+      `${opts.model} fixes its batch size to ${batchDim}; the probe needs a dynamic batch dimension (or batch 1).`,
+    );
   }
   const plan = await planGraph(bytes, model, card, selectTaps(model, opts.taps), opts.session ?? {}, o.samplesPerImage);
   const taps = [plan.input, ...plan.taps];
   // The full-statistics session runs only the first batches; it must not spin next to the light one.
   const onlyFull = o.fullStatImages === Infinity;
-  const full = await createSession(plan.fullBytes, { ...opts.session, spinning: onlyFull ? opts.session?.spinning : false });
+  const full = await createSession(plan.fullBytes, {
+    ...opts.session,
+    spinning: onlyFull ? opts.session?.spinning : false,
+  });
   let lightSession: ProbeSession | null = null;
   const { channels: C, height: H, width: W } = card.input;
-  const fresh = (): TapAccumulator[] => taps.map((t, i) => new TapAccumulator(t.channels, t.sigmoid, new Reservoir(o.reservoirCapacity, 0xace + i)));
+  const fresh = (): TapAccumulator[] =>
+    taps.map((t, i) => new TapAccumulator(t.channels, t.sigmoid, new Reservoir(o.reservoirCapacity, 0xace + i)));
   /** A Concat tap from its inputs' outputs, side by side (taps/concat-taps.ts). */
-  const addAssembled = (i: number, t: PlannedTap, out: ort.InferenceSession.OnnxValueMapType, count: number, isFull: boolean, keep: number): void => {
+  const addAssembled = (
+    i: number,
+    t: PlannedTap,
+    out: ort.InferenceSession.OnnxValueMapType,
+    count: number,
+    isFull: boolean,
+    keep: number,
+  ): void => {
     const parts = t.parts!.map((j) => taps[j]);
     const tier = (p: PlannedTap): TapOutputs => (isFull ? p.full : p.light);
     const fields = tier(t).fields ?? [];
-    const side = (name: 'totals' | 'stats') => parts.map((p) => ({ data: output(out, tier(p)[name], p), channels: p.channels }));
+    const side = (name: 'totals' | 'stats') =>
+      parts.map((p) => ({ data: output(out, tier(p)[name], p), channels: p.channels }));
     const sample = isFull
-      ? concatSamples(parts.map((p) => ({ sample: output(out, tier(p).sample, p), perImage: p.positions.length, size: p.channels * p.spatial })), count, t.positions.length)
+      ? concatSamples(
+          parts.map((p) => ({
+            sample: output(out, tier(p).sample, p),
+            perImage: p.positions.length,
+            size: p.channels * p.spatial,
+          })),
+          count,
+          t.positions.length,
+        )
       : undefined;
-    runner.accumulators[i].addTotals(count, t.spatial, { data: concatChannels(side('totals'), 2, fields.length), fields }, sample);
+    runner.accumulators[i].addTotals(
+      count,
+      t.spatial,
+      { data: concatChannels(side('totals'), 2, fields.length), fields },
+      sample,
+    );
     if (keep === 0) return;
     const packed: PackedStats = { data: concatChannels(side('stats'), count, fields.length), fields };
     for (let n = 0; n < keep; n++) {
@@ -101,7 +139,12 @@ export async function prepareProbe(opts: RunnerOptions): Promise<ProbeRunner> {
       const w = runner.watch[i];
       if (t === plan.input) {
         const r = reduceNchw(input, count, C, H * W, t.positions);
-        runner.accumulators[i].add(count, t.spatial, isFull ? r.values : pickFields(r.values, ['max', 'mean'], count, t.channels), isFull ? r.sample : undefined);
+        runner.accumulators[i].add(
+          count,
+          t.spatial,
+          isFull ? r.values : pickFields(r.values, ['max', 'mean'], count, t.channels),
+          isFull ? r.sample : undefined,
+        );
         for (let n = 0; n < keep; n++) {
           w.min.push(packedRow(r.values, 'min', n, t.channels));
           w.max.push(packedRow(r.values, 'max', n, t.channels));
@@ -110,7 +153,12 @@ export async function prepareProbe(opts: RunnerOptions): Promise<ProbeRunner> {
       }
       if (o.raw !== undefined) {
         const raw = output(out, o.raw, t);
-        runner.accumulators[i].addRaw(count, raw, isFull, isFull ? gatherRows(raw, count, t.channels, t.positions) : undefined);
+        runner.accumulators[i].addRaw(
+          count,
+          raw,
+          isFull,
+          isFull ? gatherRows(raw, count, t.channels, t.positions) : undefined,
+        );
         for (let n = 0; n < keep; n++) {
           w.min.push(row(raw, n, t.channels));
           w.max.push(row(raw, n, t.channels));
@@ -124,7 +172,12 @@ export async function prepareProbe(opts: RunnerOptions): Promise<ProbeRunner> {
       const packed: PackedStats = { data: output(out, o.stats, t), fields: o.fields ?? [] };
       const sample = o.sample === undefined ? undefined : output(out, o.sample, t);
       // The batch folds in from its totals (2 rows instead of N); the per-image rows serve the watch images.
-      runner.accumulators[i].addTotals(count, t.spatial, { data: output(out, o.totals, t), fields: packed.fields }, sample);
+      runner.accumulators[i].addTotals(
+        count,
+        t.spatial,
+        { data: output(out, o.totals, t), fields: packed.fields },
+        sample,
+      );
       for (let n = 0; n < keep; n++) {
         w.min.push(packedRow(packed, 'min', n, t.channels));
         w.max.push(packedRow(packed, 'max', n, t.channels));
@@ -134,7 +187,11 @@ export async function prepareProbe(opts: RunnerOptions): Promise<ProbeRunner> {
     runner.images += count;
   };
   const runner: ProbeRunner = {
-    model, card, plan, session: full, taps,
+    model,
+    card,
+    plan,
+    session: full,
+    taps,
     batchSize: batchDim === 1 ? 1 : o.batchSize,
     accumulators: fresh(),
     watch: taps.map(() => ({ min: [], max: [] })),
@@ -171,7 +228,9 @@ function row(a: ArrayLike<number>, n: number, c: number): number[] {
 function output(out: ort.InferenceSession.OnnxValueMapType, name: string | undefined, t: PlannedTap): Float32Array {
   const v = name === undefined ? undefined : out[name];
   if (!v || !(v.data instanceof Float32Array)) {
-    throw new Error(`onnxruntime returned no float32 "${name ?? '(unplanned output)'}" for tap ${t.name}; the patched graph lost an output.`);
+    throw new Error(
+      `onnxruntime returned no float32 "${name ?? '(unplanned output)'}" for tap ${t.name}; the patched graph lost an output.`,
+    );
   }
   return v.data;
 }

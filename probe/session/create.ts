@@ -88,7 +88,9 @@ export async function createSession(model: string | Uint8Array, cfg: SessionConf
         Object.assign(report, await readProfile(profileDir));
         await rm(profileDir, { recursive: true, force: true });
         if (requested === 'cuda' && report.used !== 'cuda') {
-          throw new Error(`--ep cuda was requested but onnxruntime ran most kernels on ${report.used} (${JSON.stringify(report.nodesByProvider)}).`);
+          throw new Error(
+            `--ep cuda was requested but onnxruntime ran most kernels on ${report.used} (${JSON.stringify(report.nodesByProvider)}).`,
+          );
         }
       }
       return out;
@@ -104,7 +106,11 @@ function open(model: string | Uint8Array, o: ort.InferenceSession.SessionOptions
   return typeof model === 'string' ? ort.InferenceSession.create(model, o) : ort.InferenceSession.create(model, o);
 }
 
-interface ProfileEvent { cat?: string; dur?: number; args?: { provider?: string } }
+interface ProfileEvent {
+  cat?: string;
+  dur?: number;
+  args?: { provider?: string };
+}
 
 async function readProfile(dir: string): Promise<Pick<ProviderReport, 'used' | 'nodesByProvider'>> {
   const files = (await readdir(dir)).filter((f) => f.endsWith('.json'));

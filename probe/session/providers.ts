@@ -25,7 +25,8 @@ export interface CudaAvailability {
 }
 
 export function cudaProviderLibrary(dir = onnxruntimeBinaryDir()): CudaAvailability {
-  if (process.platform !== 'linux') return { present: false, reason: `the CUDA provider is only wired for Linux here (platform ${process.platform})` };
+  if (process.platform !== 'linux')
+    return { present: false, reason: `the CUDA provider is only wired for Linux here (platform ${process.platform})` };
   const lib = join(dir, CUDA_PROVIDER_LIBRARY);
   if (existsSync(lib)) return { present: true, reason: `${lib} found` };
   return {

@@ -10,10 +10,18 @@ import { ZERO_GAIN, type PackedStats, type StatField } from './types.js';
 /** The fields `reduceNchw` packs per image, in this order. */
 export const INPUT_FIELDS: readonly StatField[] = ['max', 'mean', 'min', 'meanSq', 'pos'];
 
-export function reduceNchw(x: Float32Array, count: number, channels: number, spatial: number, positions: readonly number[]): { values: PackedStats; sample: Float32Array } {
+export function reduceNchw(
+  x: Float32Array,
+  count: number,
+  channels: number,
+  spatial: number,
+  positions: readonly number[],
+): { values: PackedStats; sample: Float32Array } {
   const size = count * channels;
   if (x.length !== size * spatial) {
-    throw new Error(`Input batch holds ${x.length} values, expected ${count} images × ${channels} channels × ${spatial} positions.`);
+    throw new Error(
+      `Input batch holds ${x.length} values, expected ${count} images × ${channels} channels × ${spatial} positions.`,
+    );
   }
   const k = INPUT_FIELDS.length;
   const data = new Float32Array(size * k);
@@ -33,7 +41,7 @@ export function reduceNchw(x: Float32Array, count: number, channels: number, spa
       sum += v;
       sumSq += v * v;
       const a = Math.abs(v) * ZERO_GAIN;
-      nonzero += a < 1 ? a : 1;
+      nonzero += Math.min(a, 1);
     }
     if (sum !== sum) {
       // A NaN in the row (or +∞ next to −∞): rescan it so that only a real NaN turns max and min into NaN.
@@ -50,6 +58,7 @@ export function reduceNchw(x: Float32Array, count: number, channels: number, spa
   }
   const per = channels * spatial;
   const sample = new Float32Array(count * positions.length);
-  for (let n = 0; n < count; n++) for (let k = 0; k < positions.length; k++) sample[n * positions.length + k] = x[n * per + positions[k]];
+  for (let n = 0; n < count; n++)
+    for (let k = 0; k < positions.length; k++) sample[n * positions.length + k] = x[n * per + positions[k]];
   return { values: { data, fields: INPUT_FIELDS }, sample };
 }

@@ -8,7 +8,8 @@ import type { PackedStats, StatField } from './types.js';
 export function packedRow(p: PackedStats, field: StatField, n: number, channels: number): number[] {
   const stored = field === 'min' && !p.fields.includes('min') ? 'negMin' : field;
   const f = p.fields.indexOf(stored);
-  if (f < 0) throw new Error(`Packed reductions lack "${field}" (fields: ${p.fields.join(', ')}); the graph lost an output.`);
+  if (f < 0)
+    throw new Error(`Packed reductions lack "${field}" (fields: ${p.fields.join(', ')}); the graph lost an output.`);
   const sign = stored === 'negMin' ? -1 : 1;
   const from = (n * p.fields.length + f) * channels;
   return Array.from(p.data.subarray(from, from + channels), (v) => sign * v);
@@ -24,7 +25,9 @@ export function pickFields(p: PackedStats, fields: readonly StatField[], count: 
   });
   const data = new Float32Array(count * fields.length * channels);
   for (let n = 0; n < count; n++) {
-    from.forEach((i, j) => data.set(p.data.subarray((n * k + i) * channels, (n * k + i + 1) * channels), (n * fields.length + j) * channels));
+    from.forEach((i, j) =>
+      data.set(p.data.subarray((n * k + i) * channels, (n * k + i + 1) * channels), (n * fields.length + j) * channels),
+    );
   }
   return { data, fields };
 }
@@ -34,12 +37,18 @@ export function pickFields(p: PackedStats, fields: readonly StatField[], count: 
  * row r side by side, field by field. Per-channel reductions of a concatenated map are exactly its inputs'
  * reductions, so no pass over the concatenated map is needed. All parts must carry the same fields.
  */
-export function concatChannels(parts: ReadonlyArray<{ data: Float32Array; channels: number }>, rows: number, fields: number): Float32Array {
+export function concatChannels(
+  parts: ReadonlyArray<{ data: Float32Array; channels: number }>,
+  rows: number,
+  fields: number,
+): Float32Array {
   const total = parts.reduce((n, p) => n + p.channels, 0);
   const out = new Float32Array(rows * fields * total);
   for (const p of parts) {
     if (p.data.length !== rows * fields * p.channels) {
-      throw new Error(`A concatenated tap's part holds ${p.data.length} values, expected ${rows} rows × ${fields} fields × ${p.channels} channels; the parts' fields differ.`);
+      throw new Error(
+        `A concatenated tap's part holds ${p.data.length} values, expected ${rows} rows × ${fields} fields × ${p.channels} channels; the parts' fields differ.`,
+      );
     }
   }
   let at = 0;
@@ -57,7 +66,11 @@ export function concatChannels(parts: ReadonlyArray<{ data: Float32Array; channe
  * of its values per image (evenly spaced through its own sorted random positions), so every element of the
  * concatenated map is about equally likely to be sampled.
  */
-export function concatSamples(parts: ReadonlyArray<{ sample: Float32Array; perImage: number; size: number }>, images: number, perImage: number): Float32Array {
+export function concatSamples(
+  parts: ReadonlyArray<{ sample: Float32Array; perImage: number; size: number }>,
+  images: number,
+  perImage: number,
+): Float32Array {
   const total = parts.reduce((n, p) => n + p.size, 0);
   const take = parts.map((p) => Math.min(p.perImage, Math.max(1, Math.round((perImage * p.size) / total))));
   const per = take.reduce((a, b) => a + b, 0);

@@ -18,7 +18,10 @@ export class Reservoir {
   /** xorshift32 state: slot choice only needs a fast, seeded, full-period generator. */
   private state: number;
 
-  constructor(readonly capacity = 4096, seed = 0x9e3779b9) {
+  constructor(
+    readonly capacity = 4096,
+    seed = 0x9e3779b9,
+  ) {
     this.values = new Float64Array(capacity);
     this.state = seed >>> 0 || 1;
   }

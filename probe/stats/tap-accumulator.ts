@@ -22,8 +22,15 @@ export const DEAD_CHANNEL_ZERO_FRACTION = 0.99;
 function fieldOffsets(fields: readonly StatField[], channels: number): Record<StatField, number> {
   const at = (f: StatField): number => (fields.includes(f) ? fields.indexOf(f) * channels : -1);
   return {
-    max: at('max'), mean: at('mean'), min: at('min'), negMin: at('negMin'), meanSq: at('meanSq'),
-    pos: at('pos'), neg: at('neg'), low: at('low'), high: at('high'),
+    max: at('max'),
+    mean: at('mean'),
+    min: at('min'),
+    negMin: at('negMin'),
+    meanSq: at('meanSq'),
+    pos: at('pos'),
+    neg: at('neg'),
+    low: at('low'),
+    high: at('high'),
   };
 }
 
@@ -45,7 +52,11 @@ export class TapAccumulator {
   private readonly sums: Float64Array;
   private readonly within: Float64Array;
 
-  constructor(readonly channels: number, sigmoid: boolean, readonly reservoir = new Reservoir()) {
+  constructor(
+    readonly channels: number,
+    sigmoid: boolean,
+    readonly reservoir = new Reservoir(),
+  ) {
     const f = (v = 0): Float64Array => new Float64Array(channels).fill(v);
     this.max = f(-Infinity);
     this.meanAll = f();
@@ -73,7 +84,9 @@ export class TapAccumulator {
     const o = fieldOffsets(fields, c);
     const { max: oMax, mean: oMean } = o;
     if (oMax < 0 || oMean < 0 || p.data.length !== batch * stride || o.negMin >= 0) {
-      throw new Error(`Tap reductions hold ${p.data.length} values for fields [${fields.join(', ')}], expected ${batch} images × ${fields.length} × ${c} channels including max and mean (and min, not negMin); the graph and the accumulator disagree.`);
+      throw new Error(
+        `Tap reductions hold ${p.data.length} values for fields [${fields.join(', ')}], expected ${batch} images × ${fields.length} × ${c} channels including max and mean (and min, not negMin); the graph and the accumulator disagree.`,
+      );
     }
     const { min: oMin, meanSq: oSq, pos: oPos, neg: oNeg } = o;
     const d = p.data;
@@ -150,7 +163,9 @@ export class TapAccumulator {
     const o = fieldOffsets(fields, c);
     const { max: oMax, mean: oMean } = o;
     if (oMax < 0 || oMean < 0 || t.data.length !== 2 * stride || o.min >= 0) {
-      throw new Error(`Tap totals hold ${t.data.length} values for fields [${fields.join(', ')}], expected 2 rows × ${fields.length} × ${c} channels including max and mean (and negMin, not min); the graph and the accumulator disagree.`);
+      throw new Error(
+        `Tap totals hold ${t.data.length} values for fields [${fields.join(', ')}], expected 2 rows × ${fields.length} × ${c} channels including max and mean (and negMin, not min); the graph and the accumulator disagree.`,
+      );
     }
     const d = t.data;
     const { max, min, sums, within, nonzero } = this;
@@ -185,7 +200,9 @@ export class TapAccumulator {
   addRaw(batch: number, raw: Float32Array, full: boolean, sample?: ArrayLike<number>): void {
     const c = this.channels;
     if (raw.length !== batch * c) {
-      throw new Error(`Tap output holds ${raw.length} values, expected ${batch} images × ${c} channels; the graph and the accumulator disagree.`);
+      throw new Error(
+        `Tap output holds ${raw.length} values, expected ${batch} images × ${c} channels; the graph and the accumulator disagree.`,
+      );
     }
     const { max, min, sums, nonzero, low, high } = this;
     const end = raw.length;
@@ -306,10 +323,14 @@ export class TapAccumulator {
       max: ch.max.reduce((a, v) => (Number.isNaN(v) || v > a ? v : a), -Infinity),
       mean: avg(ch.mean),
       std: Math.sqrt(Math.max(0, m2) / (this.countFull * c)),
-      p1, p50, p99,
+      p1,
+      p50,
+      p99,
       zeroFraction: avg(ch.zeroFraction),
       deadChannels: ch.zeroFraction.filter((z) => z >= DEAD_CHANNEL_ZERO_FRACTION).length,
-      nonFiniteChannels: ch.mean.filter((v, k) => !Number.isFinite(v) || !Number.isFinite(ch.std[k]) || !Number.isFinite(ch.max[k])).length,
+      nonFiniteChannels: ch.mean.filter(
+        (v, k) => !Number.isFinite(v) || !Number.isFinite(ch.std[k]) || !Number.isFinite(ch.max[k]),
+      ).length,
     };
     if (ch.lowFraction && ch.highFraction) {
       s.lowFraction = avg(ch.lowFraction);

@@ -26,8 +26,16 @@ export function concatParts(g: GraphIndex, taps: TapPoint[], plans: TapPlan[]): 
     if (from.length !== node.inputs.length || from.some((j) => j === undefined || j === 0)) return;
     const fits = (j: number): boolean => {
       const p = plans[j];
-      return p.shape.length === 4 && !isRawTap(p.shape) && p.shape[2] === plan.shape[2] && p.shape[3] === plan.shape[3] &&
-        p.nonNegative === plan.nonNegative && p.sigmoid === plan.sigmoid && !plan.sigmoid && !parts.has(j);
+      return (
+        p.shape.length === 4 &&
+        !isRawTap(p.shape) &&
+        p.shape[2] === plan.shape[2] &&
+        p.shape[3] === plan.shape[3] &&
+        p.nonNegative === plan.nonNegative &&
+        p.sigmoid === plan.sigmoid &&
+        !plan.sigmoid &&
+        !parts.has(j)
+      );
     };
     if ((from as number[]).every(fits)) parts.set(i, from as number[]);
   });

@@ -6,15 +6,47 @@
  * costs a full set of reductions; `--ops` adds them back (POOL_OPS).
  */
 export const DEFAULT_TAP_OPS = [
-  'Conv', 'ConvTranspose', 'Gemm', 'MatMul',
-  'Relu', 'LeakyRelu', 'Elu', 'Selu', 'Sigmoid', 'HardSigmoid', 'Tanh', 'Clip', 'PRelu', 'Softplus', 'HardSwish', 'Softmax',
-  'GlobalAveragePool', 'GlobalMaxPool', 'ReduceMean', 'LRN',
-  'Add', 'Mul', 'Concat', 'BatchNormalization',
+  'Conv',
+  'ConvTranspose',
+  'Gemm',
+  'MatMul',
+  'Relu',
+  'LeakyRelu',
+  'Elu',
+  'Selu',
+  'Sigmoid',
+  'HardSigmoid',
+  'Tanh',
+  'Clip',
+  'PRelu',
+  'Softplus',
+  'HardSwish',
+  'Softmax',
+  'GlobalAveragePool',
+  'GlobalMaxPool',
+  'ReduceMean',
+  'LRN',
+  'Add',
+  'Mul',
+  'Concat',
+  'BatchNormalization',
 ] as const;
 
 export const POOL_OPS = ['MaxPool', 'AveragePool'] as const;
 
-export const ACTIVATION_OPS = new Set(['Relu', 'LeakyRelu', 'Elu', 'Selu', 'Sigmoid', 'HardSigmoid', 'Tanh', 'Clip', 'PRelu', 'Softplus', 'HardSwish']);
+export const ACTIVATION_OPS = new Set([
+  'Relu',
+  'LeakyRelu',
+  'Elu',
+  'Selu',
+  'Sigmoid',
+  'HardSigmoid',
+  'Tanh',
+  'Clip',
+  'PRelu',
+  'Softplus',
+  'HardSwish',
+]);
 
 /**
  * Ops that continue a block: the tap goes after them so onnxruntime can still fuse Conv+BN+activation
@@ -29,12 +61,36 @@ export const SIGMOID_OPS = new Set(['Sigmoid', 'HardSigmoid']);
 
 /** Kind prefix for counter names (`conv2`, `fc1`); ops missing here use their lower-cased type. */
 export const KIND_OF_OP: Record<string, string> = {
-  Conv: 'conv', ConvTranspose: 'deconv', Gemm: 'fc', MatMul: 'fc', MaxPool: 'pool', AveragePool: 'avgpool',
-  GlobalAveragePool: 'gap', GlobalMaxPool: 'gmp', ReduceMean: 'gap', LRN: 'lrn', BatchNormalization: 'bn',
+  Conv: 'conv',
+  ConvTranspose: 'deconv',
+  Gemm: 'fc',
+  MatMul: 'fc',
+  MaxPool: 'pool',
+  AveragePool: 'avgpool',
+  GlobalAveragePool: 'gap',
+  GlobalMaxPool: 'gmp',
+  ReduceMean: 'gap',
+  LRN: 'lrn',
+  BatchNormalization: 'bn',
 };
 
 /** `se-excite`: an SE block's excitation pre-activations (the gate sigmoid's input). */
-export type Role = 'input' | 'conv' | 'fc' | 'pool' | 'gap' | 'norm' | 'activation' | 'se-gate' | 'se-excite' | 'se-fc' | 'add' | 'mul' | 'concat' | 'softmax' | 'other';
+export type Role =
+  | 'input'
+  | 'conv'
+  | 'fc'
+  | 'pool'
+  | 'gap'
+  | 'norm'
+  | 'activation'
+  | 'se-gate'
+  | 'se-excite'
+  | 'se-fc'
+  | 'add'
+  | 'mul'
+  | 'concat'
+  | 'softmax'
+  | 'other';
 
 export function roleOfOp(op: string): Role {
   if (op === 'Conv' || op === 'ConvTranspose') return 'conv';

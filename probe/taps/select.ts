@@ -40,7 +40,10 @@ export function selectTaps(model: OnnxModel, sel: TapSelection = {}): TapPoint[]
   const g = indexGraph(model);
   const counters = counterNames(model.nodes);
   // By name alone: any op except reshaping plumbing, which only repeats its input's values.
-  const ops = new Set(sel.ops ?? (sel.names ? model.nodes.map((n) => n.opType).filter((op) => !PASS_THROUGH_OPS.has(op)) : DEFAULT_TAP_OPS));
+  const ops = new Set(
+    sel.ops ??
+      (sel.names ? model.nodes.map((n) => n.opType).filter((op) => !PASS_THROUGH_OPS.has(op)) : DEFAULT_TAP_OPS),
+  );
   const covered = new Set<number>();
   const raw: Array<Omit<TapPoint, 'name'> & { name: string }> = [];
   model.nodes.forEach((head, i) => {
@@ -58,9 +61,18 @@ export function selectTaps(model: OnnxModel, sel: TapSelection = {}): TapPoint[]
     if (sel.names && !sel.names.test(name) && !sel.names.test(tapped.name) && !sel.names.test(head.name)) return;
     const sigmoid = SIGMOID_OPS.has(tapped.opType);
     raw.push({
-      name, node: tapped.name, head: head.name, op: tapped.opType, headOp: head.opType,
-      role: sigmoid && gatesAMul(g, t) ? 'se-gate' : roleOfOp(head.opType === 'BatchNormalization' ? tapped.opType : head.opType),
-      tensor: tapped.outputs[0], sigmoid, index: t,
+      name,
+      node: tapped.name,
+      head: head.name,
+      op: tapped.opType,
+      headOp: head.opType,
+      role:
+        sigmoid && gatesAMul(g, t)
+          ? 'se-gate'
+          : roleOfOp(head.opType === 'BatchNormalization' ? tapped.opType : head.opType),
+      tensor: tapped.outputs[0],
+      sigmoid,
+      index: t,
     });
   });
   // Dense layers inside an SE block (squeeze/excite) are not classifier layers: keep them out of fc matching.
@@ -83,7 +95,20 @@ function withExcitationLogits(g: GraphIndex, raw: TapPoint[]): TapPoint[] {
     const at = z === undefined ? undefined : g.producer.get(z);
     if (z === undefined || at === undefined || tapped.has(z)) return [r];
     const node = g.model.nodes[at];
-    return [{ name: `${r.name}_logits`, node: node.name, head: r.head, op: node.opType, headOp: r.headOp, role: 'se-excite', tensor: z, sigmoid: false, index: at }, r];
+    return [
+      {
+        name: `${r.name}_logits`,
+        node: node.name,
+        head: r.head,
+        op: node.opType,
+        headOp: r.headOp,
+        role: 'se-excite',
+        tensor: z,
+        sigmoid: false,
+        index: at,
+      },
+      r,
+    ];
   });
 }
 

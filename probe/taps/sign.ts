@@ -6,7 +6,22 @@
 import { activationInputs, type GraphIndex } from './graph-index.js';
 
 const NONNEG_OPS = new Set(['Relu', 'Sigmoid', 'HardSigmoid', 'Softmax', 'Softplus', 'Abs', 'Exp']);
-const PRESERVING_OPS = new Set(['MaxPool', 'AveragePool', 'GlobalAveragePool', 'GlobalMaxPool', 'ReduceMean', 'ReduceMax', 'Reshape', 'Flatten', 'Identity', 'Concat', 'Add', 'Mul', 'Squeeze', 'Unsqueeze']);
+const PRESERVING_OPS = new Set([
+  'MaxPool',
+  'AveragePool',
+  'GlobalAveragePool',
+  'GlobalMaxPool',
+  'ReduceMean',
+  'ReduceMax',
+  'Reshape',
+  'Flatten',
+  'Identity',
+  'Concat',
+  'Add',
+  'Mul',
+  'Squeeze',
+  'Unsqueeze',
+]);
 
 export function isNonNegative(g: GraphIndex, tensor: string, memo = new Map<string, boolean>()): boolean {
   const known = memo.get(tensor);
@@ -21,7 +36,9 @@ export function isNonNegative(g: GraphIndex, tensor: string, memo = new Map<stri
       const acts = activationInputs(g, node);
       // A constant operand (bias, scale) has an unknown sign; only shape inputs of Reshape etc. are harmless.
       const constOperands = node.inputs.filter((t) => t && g.constants.has(t));
-      const shapeOnly = ['Reshape', 'Squeeze', 'Unsqueeze', 'ReduceMean', 'ReduceMax'].includes(node.opType) || constOperands.length === 0;
+      const shapeOnly =
+        ['Reshape', 'Squeeze', 'Unsqueeze', 'ReduceMean', 'ReduceMax'].includes(node.opType) ||
+        constOperands.length === 0;
       result = acts.length > 0 && shapeOnly && acts.every((t) => isNonNegative(g, t, memo));
     }
   }

@@ -60,7 +60,11 @@ export function sampleStride(shape: number[]): number {
 /** Reduce ops took `axes` as an attribute until these opsets, then as an input. */
 const AXES_AS_INPUT_SINCE: Record<'ReduceSum' | 'ReduceMax', number> = { ReduceSum: 13, ReduceMax: 18 };
 
-export function buildTapGraph(plans: TapPlan[], tier: Tier, opset: number): { additions: GraphAdditions; outputs: TapOutputs[] } {
+export function buildTapGraph(
+  plans: TapPlan[],
+  tier: Tier,
+  opset: number,
+): { additions: GraphAdditions; outputs: TapOutputs[] } {
   const inits: NewTensor[] = [];
   const nodesAfter = new Map<string, NewNode[]>();
   const outputNames: Array<{ name: string; shape: Array<number | string> }> = [];
@@ -69,18 +73,30 @@ export function buildTapGraph(plans: TapPlan[], tier: Tier, opset: number): { ad
     const x = plan.tensor;
     const nodes: NewNode[] = [];
     const c = plan.shape[1];
-    const out = (name: string, shape: Array<number | string> = ['N', c, 1, 1]): string => (outputNames.push({ name: `${p}/${name}`, shape }), `${p}/${name}`);
+    const out = (name: string, shape: Array<number | string> = ['N', c, 1, 1]): string => (
+      outputNames.push({ name: `${p}/${name}`, shape }), `${p}/${name}`
+    );
     const node = (opType: string, inputs: string[], name: string, attributes?: NewNode['attributes']): string => {
       nodes.push({ name: `${p}/${name}`, opType, inputs, outputs: [`${p}/${name}`], attributes });
       return `${p}/${name}`;
     };
     const dw = (name: string, weight: number, stride = 1): string => {
-      inits.push({ name: `${p}/${name}_w`, dims: [c, 1, 1, 1], dataType: DataType.FLOAT, values: new Array<number>(c).fill(weight) });
-      return node('Conv', [x, `${p}/${name}_w`], name, { group: { kind: 'int', value: c }, kernel_shape: { kind: 'ints', value: [1, 1] }, strides: { kind: 'ints', value: [stride, stride] } });
+      inits.push({
+        name: `${p}/${name}_w`,
+        dims: [c, 1, 1, 1],
+        dataType: DataType.FLOAT,
+        values: new Array<number>(c).fill(weight),
+      });
+      return node('Conv', [x, `${p}/${name}_w`], name, {
+        group: { kind: 'int', value: c },
+        kernel_shape: { kind: 'ints', value: [1, 1] },
+        strides: { kind: 'ints', value: [stride, stride] },
+      });
     };
     /** Reduction over the batch axis, keeping it: [N, …] → [1, …]. */
     const overImages = (op: 'ReduceSum' | 'ReduceMax', input: string, name: string): string => {
-      if (opset < AXES_AS_INPUT_SINCE[op]) return node(op, [input], name, { axes: { kind: 'ints', value: [0] }, keepdims: { kind: 'int', value: 1 } });
+      if (opset < AXES_AS_INPUT_SINCE[op])
+        return node(op, [input], name, { axes: { kind: 'ints', value: [0] }, keepdims: { kind: 'int', value: 1 } });
       inits.push({ name: `${p}/${name}_axes`, dims: [1], dataType: DataType.INT64, values: [0] });
       return node(op, [input, `${p}/${name}_axes`], name, { keepdims: { kind: 'int', value: 1 } });
     };
@@ -95,33 +111,78 @@ export function buildTapGraph(plans: TapPlan[], tier: Tier, opset: number): { ad
     } else {
       // MaxPool over the whole map, not GlobalMaxPool: onnxruntime keeps MaxPool in the blocked layout.
       const whole = { kernel_shape: { kind: 'ints', value: plan.shape.slice(2) } } as const;
-      const parts: Array<[StatField, string]> = [['max', node('MaxPool', [x], 'max', whole)], ['mean', node('GlobalAveragePool', [x], 'mean')]];
+      const parts: Array<[StatField, string]> = [
+        ['max', node('MaxPool', [x], 'max', whole)],
+        ['mean', node('GlobalAveragePool', [x], 'mean')],
+      ];
       if (tier === 'full') {
         parts.push(['negMin', node('MaxPool', [dw('negated', -1)], 'negMin', whole)]);
         parts.push(['meanSq', node('GlobalAveragePool', [node('Mul', [x, x], 'squared')], 'meanSq')]);
         parts.push(['pos', node('GlobalAveragePool', [indicator('positive', ZERO_GAIN, 0)], 'pos')]);
-        if (!plan.nonNegative) parts.push(['neg', node('GlobalAveragePool', [indicator('negative', -ZERO_GAIN, 0)], 'neg')]);
+        if (!plan.nonNegative)
+          parts.push(['neg', node('GlobalAveragePool', [indicator('negative', -ZERO_GAIN, 0)], 'neg')]);
         if (plan.sigmoid) {
-          parts.push(['low', node('GlobalAveragePool', [indicator('below', -SATURATION_GAIN, SATURATION_LOW * SATURATION_GAIN)], 'low')]);
-          parts.push(['high', node('GlobalAveragePool', [indicator('above', SATURATION_GAIN, -SATURATION_HIGH * SATURATION_GAIN)], 'high')]);
+          parts.push([
+            'low',
+            node('GlobalAveragePool', [indicator('below', -SATURATION_GAIN, SATURATION_LOW * SATURATION_GAIN)], 'low'),
+          ]);
+          parts.push([
+            'high',
+            node(
+              'GlobalAveragePool',
+              [indicator('above', SATURATION_GAIN, -SATURATION_HIGH * SATURATION_GAIN)],
+              'high',
+            ),
+          ]);
         }
       }
       // One Concat of the [N, C, 1, 1] reductions stays in the blocked layout (when C is a multiple of the block).
       const k = parts.length * c;
-      result = { stats: out('stats', ['N', k, 1, 1]), fields: parts.map(([f]) => f), totals: out('totals', [2, k, 1, 1]) };
-      const stats = node('Concat', parts.map(([, t]) => t), 'stats', { axis: { kind: 'int', value: 1 } });
+      result = {
+        stats: out('stats', ['N', k, 1, 1]),
+        fields: parts.map(([f]) => f),
+        totals: out('totals', [2, k, 1, 1]),
+      };
+      const stats = node(
+        'Concat',
+        parts.map(([, t]) => t),
+        'stats',
+        { axis: { kind: 'int', value: 1 } },
+      );
       // The batch's max and sum of every per-image reduction, so JavaScript reads 2 rows instead of N (it still
       // reads the per-image rows of the watch images).
-      node('Concat', [overImages('ReduceMax', stats, 'batchMax'), overImages('ReduceSum', stats, 'batchSum')], 'totals', { axis: { kind: 'int', value: 0 } });
+      node(
+        'Concat',
+        [overImages('ReduceMax', stats, 'batchMax'), overImages('ReduceSum', stats, 'batchSum')],
+        'totals',
+        { axis: { kind: 'int', value: 0 } },
+      );
       if (tier === 'full') {
         const strided = plan.sampleStride > 1 ? dw('strided', 1, plan.sampleStride) : x;
-        inits.push({ name: `${p}/positions`, dims: [plan.samplePositions.length], dataType: DataType.INT64, values: plan.samplePositions });
+        inits.push({
+          name: `${p}/positions`,
+          dims: [plan.samplePositions.length],
+          dataType: DataType.INT64,
+          values: plan.samplePositions,
+        });
         result.sample = out('sample', ['N', plan.samplePositions.length]);
-        node('Gather', [node('Flatten', [strided], 'flat', { axis: { kind: 'int', value: 1 } }), `${p}/positions`], 'sample', { axis: { kind: 'int', value: 1 } });
+        node(
+          'Gather',
+          [node('Flatten', [strided], 'flat', { axis: { kind: 'int', value: 1 } }), `${p}/positions`],
+          'sample',
+          { axis: { kind: 'int', value: 1 } },
+        );
       }
     }
     nodesAfter.set(x, [...(nodesAfter.get(x) ?? []), ...nodes]);
     return result;
   });
-  return { additions: { nodesAfter, initializers: inits, outputs: outputNames.map((o) => ({ ...o, elemType: DataType.FLOAT })) }, outputs };
+  return {
+    additions: {
+      nodesAfter,
+      initializers: inits,
+      outputs: outputNames.map((o) => ({ ...o, elemType: DataType.FLOAT })),
+    },
+    outputs,
+  };
 }

@@ -39,7 +39,10 @@ export function requireToken(token: string | undefined) {
   const check = tokenCheck(token);
   return (req: Request, res: Response, next: NextFunction): void => {
     const refused = check(req.get('authorization'));
-    if (!refused) return next();
+    if (!refused) {
+      next();
+      return;
+    }
     res.setHeader('WWW-Authenticate', 'Bearer');
     next(refused);
   };

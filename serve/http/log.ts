@@ -38,7 +38,15 @@ export function assignRequestId(req: IncomingMessage, res: ServerResponse): stri
 }
 
 /** The request line, written once the answer is sent (by the express middleware below and the infer fast path). */
-export function requestLine(req: IncomingMessage, res: ServerResponse, id: string, start: number, path: string, route: string, error: unknown): LogEntry {
+export function requestLine(
+  req: IncomingMessage,
+  res: ServerResponse,
+  id: string,
+  start: number,
+  path: string,
+  route: string,
+  error: unknown,
+): LogEntry {
   return {
     level: res.statusCode >= 500 ? 'error' : 'info',
     msg: 'request',

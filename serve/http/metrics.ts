@@ -18,7 +18,12 @@ export function createMetrics(): ServeMetrics {
   collectDefaultMetrics({ register: registry });
   return {
     registry,
-    requests: new Counter({ name: 'actprobe_http_requests_total', help: 'HTTP requests by route and status', labelNames: ['method', 'route', 'status'], registers: [registry] }),
+    requests: new Counter({
+      name: 'actprobe_http_requests_total',
+      help: 'HTTP requests by route and status',
+      labelNames: ['method', 'route', 'status'],
+      registers: [registry],
+    }),
     latency: new Histogram({
       name: 'actprobe_http_request_duration_seconds',
       help: 'HTTP request latency',
@@ -33,7 +38,13 @@ export function createMetrics(): ServeMetrics {
       buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5],
       registers: [registry],
     }),
-    batchImages: new Histogram({ name: 'actprobe_inference_batch_images', help: 'Images per onnxruntime run (above 1 for plain runs: merged requests)', labelNames: ['model', 'kind'], buckets: [1, 2, 4, 8, 16, 32, 64], registers: [registry] }),
+    batchImages: new Histogram({
+      name: 'actprobe_inference_batch_images',
+      help: 'Images per onnxruntime run (above 1 for plain runs: merged requests)',
+      labelNames: ['model', 'kind'],
+      buckets: [1, 2, 4, 8, 16, 32, 64],
+      registers: [registry],
+    }),
   };
 }
 
@@ -52,7 +63,9 @@ export function recordRequest(m: ServeMetrics, method: string, route: string, st
 export function metricsMiddleware(m: ServeMetrics) {
   return (req: Request, res: Response, next: NextFunction): void => {
     const start = performance.now();
-    res.on('finish', () => recordRequest(m, req.method, routeLabel(req), res.statusCode, (performance.now() - start) / 1000));
+    res.on('finish', () =>
+      recordRequest(m, req.method, routeLabel(req), res.statusCode, (performance.now() - start) / 1000),
+    );
     next();
   };
 }

@@ -72,7 +72,8 @@ export class Batcher {
   private take(): Pending[] {
     let images = 0;
     let n = 0;
-    while (n < this.queue.length && (n === 0 || images + this.queue[n].images <= this.maxImages)) images += this.queue[n++].images;
+    while (n < this.queue.length && (n === 0 || images + this.queue[n].images <= this.maxImages))
+      images += this.queue[n++].images;
     return this.queue.splice(0, n);
   }
 }

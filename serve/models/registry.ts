@@ -38,17 +38,24 @@ export async function loadRegistry(repo: Repository, opts: RuntimeOptions): Prom
   const names = [...models.keys()];
   // The alias follows the newest model that loaded.
   const loaded = repo.entries.filter((e) => models.has(e.name));
-  const defaultName = models.has(repo.defaultName) || loaded.length === 0 ? repo.defaultName : loaded.reduce((a, b) => (b.mtimeMs > a.mtimeMs ? b : a)).name;
+  const defaultName =
+    models.has(repo.defaultName) || loaded.length === 0
+      ? repo.defaultName
+      : loaded.reduce((a, b) => (b.mtimeMs > a.mtimeMs ? b : a)).name;
   return {
     names,
     broken,
     defaultName,
     get(name) {
-      if (!MODEL_NAME.test(name)) throw badRequest(`invalid model name ${JSON.stringify(name.slice(0, 80))}: names match ${MODEL_NAME}`);
+      if (!MODEL_NAME.test(name))
+        throw badRequest(`invalid model name ${JSON.stringify(name.slice(0, 80))}: names match ${MODEL_NAME}`);
       const m = models.get(name === DEFAULT_ALIAS ? defaultName : name);
       if (m) return m;
       const b = broken.find((x) => x.name === name);
-      if (b) throw unavailable(`model "${name}" could not be loaded (${b.path}: ${b.error}); replace the file and restart the server`);
+      if (b)
+        throw unavailable(
+          `model "${name}" could not be loaded (${b.path}: ${b.error}); replace the file and restart the server`,
+        );
       throw notFound(`unknown model "${name}"; served: ${[DEFAULT_ALIAS, ...names].join(', ')}`);
     },
     all: () => [...models.values()],

@@ -46,9 +46,13 @@ export async function discoverModels(dir: string): Promise<Repository> {
   });
   const skipped: string[] = [];
   const found: Array<Omit<ModelEntry, 'mtimeMs'>> = [];
-  if (await isFile(join(root, 'model.onnx'))) found.push({ name: urlName(basename(root)), path: join(root, 'model.onnx'), layout: 'run' });
+  if (await isFile(join(root, 'model.onnx')))
+    found.push({ name: urlName(basename(root)), path: join(root, 'model.onnx'), layout: 'run' });
   else {
-    const subdirs = (await readdir(root, { withFileTypes: true })).filter((d) => !d.name.startsWith('.')).map((d) => d.name).sort();
+    const subdirs = (await readdir(root, { withFileTypes: true }))
+      .filter((d) => !d.name.startsWith('.'))
+      .map((d) => d.name)
+      .sort();
     for (const sub of subdirs) {
       const entry = await modelIn(join(root, sub));
       if (!entry) continue;
@@ -67,7 +71,9 @@ export async function discoverModels(dir: string): Promise<Repository> {
     entries.push({ ...f, path: real, mtimeMs: (await stat(real)).mtimeMs });
   }
   if (entries.length === 0) {
-    throw new Error(`--models ${dir}: no models found; expected DIR/model.onnx, DIR/<run>/model.onnx or DIR/<name>/<version>/model.onnx${skipped.length ? ` (skipped: ${skipped.join('; ')})` : ''}`);
+    throw new Error(
+      `--models ${dir}: no models found; expected DIR/model.onnx, DIR/<run>/model.onnx or DIR/<name>/<version>/model.onnx${skipped.length ? ` (skipped: ${skipped.join('; ')})` : ''}`,
+    );
   }
   const explicit = entries.find((e) => e.name === DEFAULT_ALIAS);
   const newest = entries.reduce((a, b) => (b.mtimeMs > a.mtimeMs ? b : a));
@@ -81,7 +87,9 @@ async function modelIn(sub: string): Promise<{ path: string; layout: ModelEntry[
     .filter((d) => /^\d+$/.test(d.name))
     .map((d) => Number(d.name))
     .sort((a, b) => b - a);
-  for (const v of versions) if (await isFile(join(sub, String(v), 'model.onnx'))) return { path: join(sub, String(v), 'model.onnx'), layout: 'triton' };
+  for (const v of versions)
+    if (await isFile(join(sub, String(v), 'model.onnx')))
+      return { path: join(sub, String(v), 'model.onnx'), layout: 'triton' };
   return null;
 }
 
@@ -93,8 +101,10 @@ export async function addReferences(repo: Repository, names: string[]): Promise<
   const entries = [...repo.entries];
   for (const n of names) {
     const card = builtinCard(n);
-    if (!MODEL_NAME.test(card.name)) throw new Error(`--reference ${n}: card name ${card.name} is not a valid model name (${MODEL_NAME})`);
-    if (entries.some((e) => e.name === card.name)) throw new Error(`--reference ${n}: a model named ${card.name} is already served from ${repo.root}`);
+    if (!MODEL_NAME.test(card.name))
+      throw new Error(`--reference ${n}: card name ${card.name} is not a valid model name (${MODEL_NAME})`);
+    if (entries.some((e) => e.name === card.name))
+      throw new Error(`--reference ${n}: a model named ${card.name} is already served from ${repo.root}`);
     entries.push({ name: card.name, path: await referenceModelPath(card), layout: 'reference', mtimeMs: 0, card });
   }
   return { ...repo, entries };

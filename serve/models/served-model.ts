@@ -4,7 +4,12 @@
  */
 import { readFile } from 'node:fs/promises';
 import * as ort from 'onnxruntime-node';
-import { hasExportMetadata, parseExportMetadata, type ExportMetadata, type Preprocessing } from '../../onnx/metadata.js';
+import {
+  hasExportMetadata,
+  parseExportMetadata,
+  type ExportMetadata,
+  type Preprocessing,
+} from '../../onnx/metadata.js';
 import type { ModelCard } from '../../probe/cards/card.js';
 import { decodeModel } from '../../onnx/model.js';
 import { intraOpThreads } from '../../probe/session/threads.js';
@@ -54,7 +59,12 @@ export function cardPreprocessing(card: ModelCard): Preprocessing {
   return { scale: scale / 255, mean, std, channelOrder: channelOrder === 'gray' ? 'L' : channelOrder };
 }
 
-export async function loadModel(name: string, path: string, opts: RuntimeOptions, card: ModelCard | null = null): Promise<ServedModel> {
+export async function loadModel(
+  name: string,
+  path: string,
+  opts: RuntimeOptions,
+  card: ModelCard | null = null,
+): Promise<ServedModel> {
   const bytes = new Uint8Array(await readFile(path));
   const info = decodeModel(bytes, path);
   let metadata: ExportMetadata | null = null;
@@ -78,19 +88,30 @@ export async function loadModel(name: string, path: string, opts: RuntimeOptions
   const outputName = card && session.outputNames.includes(card.output.name) ? card.output.name : session.outputNames[0];
   const imageDims = dims(session.inputMetadata[0], metadata, path);
   const outMeta = session.outputMetadata[session.outputNames.indexOf(outputName)];
-  const classes = metadata?.labels.length ?? card?.labels?.length ?? (outMeta.isTensor ? Number(outMeta.shape.at(-1)) : NaN);
-  if (!Number.isInteger(classes) || classes < 1) throw new Error(`${path}: cannot tell the class count from output ${outputName}`);
+  const classes =
+    metadata?.labels.length ?? card?.labels?.length ?? (outMeta.isTensor ? Number(outMeta.shape.at(-1)) : NaN);
+  if (!Number.isInteger(classes) || classes < 1)
+    throw new Error(`${path}: cannot tell the class count from output ${outputName}`);
   const imageSize = imageDims[0] * imageDims[1] * imageDims[2];
   const run = async (input: Float32Array, images: number): Promise<Float32Array> => {
     const start = performance.now();
-    const out = await session.run({ [inputName]: new ort.Tensor('float32', input, [images, ...imageDims]) }, [outputName]);
+    const out = await session.run({ [inputName]: new ort.Tensor('float32', input, [images, ...imageDims]) }, [
+      outputName,
+    ]);
     opts.onRun?.(name, 'plain', images, (performance.now() - start) / 1000);
     return out[outputName].data as Float32Array;
   };
   const batcher = opts.batching ? new Batcher(run, imageSize, opts.maxBatchImages) : null;
   const unbatched = { runs: 0, images: 0 };
   const layers = probeableLayers(info, metadata?.layerOutputs);
-  const activations = graphOutputActivations(bytes, layers, outputName, sessionOptions, (images, seconds) => opts.onRun?.(name, 'activations', images, seconds), logitsLayer(info, metadata?.layerOutputs));
+  const activations = graphOutputActivations(
+    bytes,
+    layers,
+    outputName,
+    sessionOptions,
+    (images, seconds) => opts.onRun?.(name, 'activations', images, seconds),
+    logitsLayer(info, metadata?.layerOutputs),
+  );
   return {
     name,
     path,
@@ -120,11 +141,17 @@ export async function loadModel(name: string, path: string, opts: RuntimeOptions
 }
 
 /** [C, H, W] from the metadata (authoritative for actprobe models) or the graph input's static shape. */
-function dims(input: ort.InferenceSession.ValueMetadata, metadata: ExportMetadata | null, path: string): [number, number, number] {
+function dims(
+  input: ort.InferenceSession.ValueMetadata,
+  metadata: ExportMetadata | null,
+  path: string,
+): [number, number, number] {
   if (metadata) return [metadata.inputSize.channels, metadata.inputSize.height, metadata.inputSize.width];
   const shape = input.isTensor ? input.shape.slice(1).map(Number) : [];
   if (shape.length !== 3 || shape.some((d) => !Number.isInteger(d) || d < 1)) {
-    throw new Error(`${path}: input ${input.name} must be [N, C, H, W] with fixed C, H, W (got [${input.isTensor ? input.shape.join(', ') : 'non-tensor'}])`);
+    throw new Error(
+      `${path}: input ${input.name} must be [N, C, H, W] with fixed C, H, W (got [${input.isTensor ? input.shape.join(', ') : 'non-tensor'}])`,
+    );
   }
   return shape as [number, number, number];
 }

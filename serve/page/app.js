@@ -43,9 +43,14 @@ async function load() {
   meta = await (await fetchOk(`/v2/models/${encodeURIComponent(modelName)}`)).json();
   const bytes = await (await fetchOk(`/v1/models/${encodeURIComponent(modelName)}/model.onnx`)).arrayBuffer();
   session = await ort.InferenceSession.create(new Uint8Array(bytes), { executionProviders: ['wasm'] });
-  Object.assign(result, { threads, crossOriginIsolated: self.crossOriginIsolated, layers: meta.layers.map((l) => l.name) });
+  Object.assign(result, {
+    threads,
+    crossOriginIsolated: self.crossOriginIsolated,
+    layers: meta.layers.map((l) => l.name),
+  });
   const iso = self.crossOriginIsolated ? 'cross-origin isolated' : 'NOT cross-origin isolated (one thread)';
-  $('runtime').textContent = `${meta.name}: onnxruntime-web ${ort.env.versions?.web ?? ''} wasm, ${threads} thread(s), ${iso}; ${meta.layers.length} layers`;
+  $('runtime').textContent =
+    `${meta.name}: onnxruntime-web ${ort.env.versions?.web ?? ''} wasm, ${threads} thread(s), ${iso}; ${meta.layers.length} layers`;
   setState('ready', 'Ready: drop or pick an image.');
 }
 
@@ -59,7 +64,9 @@ async function classify(file) {
   const ctx = canvas.getContext('2d', { willReadFrequently: true });
   if (!meta.crop && bitmap.width === W && bitmap.height === H) ctx.drawImage(bitmap, 0, 0);
   else {
-    const { sx, sy, sw, sh } = meta.crop ? cropRect(bitmap.width, bitmap.height, W, H, meta.crop.shorterSide) : coverRect(bitmap.width, bitmap.height, W, H);
+    const { sx, sy, sw, sh } = meta.crop
+      ? cropRect(bitmap.width, bitmap.height, W, H, meta.crop.shorterSide)
+      : coverRect(bitmap.width, bitmap.height, W, H);
     ctx.imageSmoothingQuality = 'high';
     ctx.drawImage(bitmap, sx, sy, sw, sh, 0, 0, W, H);
   }
@@ -74,12 +81,19 @@ async function classify(file) {
   result.top = renderTop($('top'), meta.labels, probs);
   result.probabilities = Array.from(probs);
   // meta.layers[i].output is the ONNX value the layer's output lives in (the page's model has them as outputs).
-  renderLayers($('layers'), meta.layers.map((l) => ({ name: l.name, op: l.op, dims: out[l.output].dims, data: out[l.output].data })));
+  renderLayers(
+    $('layers'),
+    meta.layers.map((l) => ({ name: l.name, op: l.op, dims: out[l.output].dims, data: out[l.output].data })),
+  );
   // Per-channel statistics by the server's own code (channel-stats.js), for anyone comparing page and server.
-  result.layerStats = meta.layers.map((l) => ({ name: l.name, channels: channelStats(out[l.output].data, out[l.output].dims) }));
+  result.layerStats = meta.layers.map((l) => ({
+    name: l.name,
+    channels: channelStats(out[l.output].data, out[l.output].dims),
+  }));
   result.inferenceMs = firstMs;
   if (benchRuns > 0) Object.assign(result, await runTimes(feeds, benchRuns));
-  $('timing').textContent = `inference ${result.inferenceMs.toFixed(2)} ms${benchRuns ? ` (median of ${benchRuns}, probabilities only)` : ' (first run, all layers)'}`;
+  $('timing').textContent =
+    `inference ${result.inferenceMs.toFixed(2)} ms${benchRuns ? ` (median of ${benchRuns}, probabilities only)` : ' (first run, all layers)'}`;
   setState('done', `${file.name}: ${result.top[0].label} (${result.top[0].score.toFixed(3)})`);
 }
 
@@ -101,9 +115,16 @@ const fail = (err) => setState('error', `error: ${err.message}`);
 const take = (file) => file && classify(file).catch(fail);
 $('file').addEventListener('change', (e) => take(e.target.files[0]));
 const drop = $('drop');
-drop.addEventListener('dragover', (e) => { e.preventDefault(); drop.classList.add('over'); });
+drop.addEventListener('dragover', (e) => {
+  e.preventDefault();
+  drop.classList.add('over');
+});
 drop.addEventListener('dragleave', () => drop.classList.remove('over'));
-drop.addEventListener('drop', (e) => { e.preventDefault(); drop.classList.remove('over'); take(e.dataTransfer.files[0]); });
+drop.addEventListener('drop', (e) => {
+  e.preventDefault();
+  drop.classList.remove('over');
+  take(e.dataTransfer.files[0]);
+});
 $('token-form').addEventListener('submit', (e) => {
   e.preventDefault();
   localStorage.setItem('actprobe-token', $('token').value);

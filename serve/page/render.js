@@ -5,7 +5,9 @@ import { layerStats } from './channel-stats.js';
 const fmt = (v) => (Math.abs(v) >= 1000 || (Math.abs(v) < 0.01 && v !== 0) ? v.toExponential(2) : v.toFixed(3));
 
 export function renderTop(list, labels, probs, k = 5) {
-  const order = Array.from(probs.keys()).sort((a, b) => probs[b] - probs[a]).slice(0, k);
+  const order = Array.from(probs.keys())
+    .sort((a, b) => probs[b] - probs[a])
+    .slice(0, k);
   list.replaceChildren(
     ...order.map((i) => {
       const li = document.createElement('li');
@@ -20,7 +22,13 @@ export function renderTop(list, labels, probs, k = 5) {
 
 /** Viridis-like ramp: dark blue (channel min) → yellow (channel max). */
 function colour(t) {
-  const stops = [[68, 1, 84], [59, 82, 139], [33, 145, 140], [94, 201, 98], [253, 231, 37]];
+  const stops = [
+    [68, 1, 84],
+    [59, 82, 139],
+    [33, 145, 140],
+    [94, 201, 98],
+    [253, 231, 37],
+  ];
   const x = Math.min(0.9999, Math.max(0, t)) * (stops.length - 1);
   const i = Math.floor(x);
   const f = x - i;
@@ -32,8 +40,12 @@ function heatmap(values, w, h, cls) {
   canvas.width = w;
   canvas.height = h;
   if (cls) canvas.className = cls;
-  let lo = Infinity, hi = -Infinity;
-  for (const v of values) { if (v < lo) lo = v; if (v > hi) hi = v; }
+  let lo = Infinity,
+    hi = -Infinity;
+  for (const v of values) {
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
   const ctx = canvas.getContext('2d');
   const img = ctx.createImageData(w, h);
   values.forEach((v, i) => {
@@ -61,7 +73,8 @@ export function renderLayers(root, layers, channels = 4) {
       row.append(info);
       if (dims.length === 4) {
         const [, C, H, W] = dims;
-        for (let c = 0; c < Math.min(channels, C); c++) row.append(heatmap(data.subarray(c * H * W, (c + 1) * H * W), W, H));
+        for (let c = 0; c < Math.min(channels, C); c++)
+          row.append(heatmap(data.subarray(c * H * W, (c + 1) * H * W), W, H));
       } else {
         const C = data.length;
         row.append(heatmap(data.subarray(0, Math.min(C, 64)), Math.min(C, 64), 1, 'strip'));

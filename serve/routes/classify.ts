@@ -22,9 +22,11 @@ const one = (v: unknown): string | undefined => (typeof v === 'string' ? v : und
 
 function parseQuery(q: Request['query'], classes: number): { top: number; mode: ActivationMode; layers?: string[] } {
   const top = one(q.top) === undefined ? Math.min(5, classes) : Number(one(q.top));
-  if (!Number.isInteger(top) || top < 1 || top > classes) throw badRequest(`top=${String(q.top)} must be an integer in 1..${classes}`);
+  if (!Number.isInteger(top) || top < 1 || top > classes)
+    throw badRequest(`top=${String(q.top)} must be an integer in 1..${classes}`);
   const mode = one(q.activations) ?? 'stats';
-  if (!(activationModes as readonly string[]).includes(mode)) throw badRequest(`activations=${mode} must be one of ${activationModes.join(', ')}`);
+  if (!(activationModes as readonly string[]).includes(mode))
+    throw badRequest(`activations=${mode} must be one of ${activationModes.join(', ')}`);
   const layers = one(q.layers)?.split(',').filter(Boolean);
   return { top, mode: mode as ActivationMode, layers };
 }
@@ -32,19 +34,31 @@ function parseQuery(q: Request['query'], classes: number): { top: number; mode: 
 export function classifyRoutes(registry: ModelRegistry, opts: ClassifyOptions): Router {
   const r = Router();
   const raw = express.raw({ type: IMAGE_TYPES, limit: opts.maxImageBytes });
-  const form = multer({ storage: multer.memoryStorage(), limits: { fileSize: opts.maxImageBytes, files: 1, fields: 8, parts: 9 } }).single('image');
+  const form = multer({
+    storage: multer.memoryStorage(),
+    limits: { fileSize: opts.maxImageBytes, files: 1, fields: 8, parts: 9 },
+  }).single('image');
   // Pick the body reader by Content-Type; anything else is a 415 before a byte is buffered.
   const body = (req: Request<{ name: string }>, res: Response, next: NextFunction): void => {
     registry.get(req.params.name);
     if (req.is('multipart/form-data')) void form(req, res, next);
     else if (req.is(IMAGE_TYPES)) void raw(req, res, next);
-    else next(unsupportedMedia(`send image/png, image/jpeg, image/webp or multipart/form-data with field "image" (got ${req.get('content-type') ?? 'no Content-Type'})`));
+    else
+      next(
+        unsupportedMedia(
+          `send image/png, image/jpeg, image/webp or multipart/form-data with field "image" (got ${req.get('content-type') ?? 'no Content-Type'})`,
+        ),
+      );
   };
   r.post('/v1/models/:name/classify', body, async (req: Request<{ name: string }>, res: Response) => {
     const model = registry.get(req.params.name);
     const bytes = req.file?.buffer ?? (Buffer.isBuffer(req.body) ? req.body : null);
-    if (!bytes || bytes.length === 0) throw badRequest(req.is('multipart/form-data') ? 'multipart body has no file field "image"' : 'empty image body');
-    if (!model.metadata && !model.card) throw unprocessable(`model ${model.name} carries no actprobe metadata (labels, input size, preprocessing); use /v2/models/${model.name}/infer`);
+    if (!bytes || bytes.length === 0)
+      throw badRequest(req.is('multipart/form-data') ? 'multipart body has no file field "image"' : 'empty image body');
+    if (!model.metadata && !model.card)
+      throw unprocessable(
+        `model ${model.name} carries no actprobe metadata (labels, input size, preprocessing); use /v2/models/${model.name}/infer`,
+      );
     const q = parseQuery(req.query, model.classes);
     const pre = model.preprocessing ?? defaultPreprocessing(model.imageDims[0]);
     const image = await decodeImage(bytes, model.imageDims, pre, opts.maxImagePixels, model.crop);
@@ -52,9 +66,15 @@ export function classifyRoutes(registry: ModelRegistry, opts: ClassifyOptions): 
     let activations: unknown[] = [];
     if (q.mode === 'none') scores = await model.infer(image.tensor, 1);
     else {
-      const run = await model.activations.run(new ort.Tensor('float32', image.tensor, [1, ...model.imageDims]), { mode: q.mode, layers: q.layers });
+      const run = await model.activations.run(new ort.Tensor('float32', image.tensor, [1, ...model.imageDims]), {
+        mode: q.mode,
+        layers: q.layers,
+      });
       scores = run.output.data as Float32Array;
-      activations = run.layers.map(({ data, ...stats }) => ({ ...stats, ...(data ? { maps: channelMaps(data, stats.shape) } : {}) }));
+      activations = run.layers.map(({ data, ...stats }) => ({
+        ...stats,
+        ...(data ? { maps: channelMaps(data, stats.shape) } : {}),
+      }));
     }
     if (model.outputKind === 'logits') scores = softmax(scores);
     const order = Array.from(scores.keys()).sort((a, b) => scores[b] - scores[a]);

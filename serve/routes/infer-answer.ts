@@ -23,7 +23,9 @@ export async function inferAnswer(model: ServedModel, q: InferRequest): Promise<
   }
   const tensor = new ort.Tensor('float32', q.input, [q.images, ...model.imageDims]);
   const run = await model.activations.run(tensor, { mode: q.mode, layers: q.layers });
-  const maps = run.layers.flatMap((l) => (l.data ? [tensorOut(l.name, [q.images, ...l.shape.slice(1)], l.data, { layer: l.name, op: l.op })] : []));
+  const maps = run.layers.flatMap((l) =>
+    l.data ? [tensorOut(l.name, [q.images, ...l.shape.slice(1)], l.data, { layer: l.name, op: l.op })] : [],
+  );
   return {
     ...base,
     parameters: { activations: q.mode },

@@ -46,7 +46,12 @@ export function inferFastPath(o: FastPathOptions): FastPath {
     const m = INFER_PATH.exec(req.url ?? '');
     if (!m) return false;
     const h = req.headers;
-    if (!JSON_TYPE.test(h['content-type'] ?? '') || h['content-encoding'] !== undefined || h['transfer-encoding'] !== undefined) return false;
+    if (
+      !JSON_TYPE.test(h['content-type'] ?? '') ||
+      h['content-encoding'] !== undefined ||
+      h['transfer-encoding'] !== undefined
+    )
+      return false;
     const length = Number(h['content-length'] ?? NaN);
     if (!Number.isInteger(length) || length > o.maxJsonBytes || refused(h.authorization)) return false;
     let model: ServedModel;
@@ -60,7 +65,15 @@ export function inferFastPath(o: FastPathOptions): FastPath {
   };
 }
 
-function answer(o: FastPathOptions, req: IncomingMessage, res: ServerResponse, model: ServedModel, path: string, route: string, length: number): void {
+function answer(
+  o: FastPathOptions,
+  req: IncomingMessage,
+  res: ServerResponse,
+  model: ServedModel,
+  path: string,
+  route: string,
+  length: number,
+): void {
   const start = performance.now();
   setSecurityHeaders(res);
   const id = assignRequestId(req, res);
@@ -105,8 +118,9 @@ function readBody(req: IncomingMessage, length: number): Promise<Buffer> {
 function parseJsonBody(bytes: Buffer): unknown {
   if (bytes.length === 0) return {};
   const text = bytes.toString('utf8');
-  const first = /^[\x20\x09\x0a\x0d]*(.?)/.exec(text)?.[1] ?? '';
-  if (first !== '{' && first !== '[') throw badRequest(`malformed JSON body: it must be an object or an array, not ${JSON.stringify(text.slice(0, 20))}`);
+  const first = /^[ \t\n\r]*(.?)/.exec(text)?.[1] ?? '';
+  if (first !== '{' && first !== '[')
+    throw badRequest(`malformed JSON body: it must be an object or an array, not ${JSON.stringify(text.slice(0, 20))}`);
   try {
     return JSON.parse(text) as unknown;
   } catch (err) {
@@ -116,6 +130,9 @@ function parseJsonBody(bytes: Buffer): unknown {
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text) });
+  res.writeHead(status, {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': Buffer.byteLength(text),
+  });
   res.end(text);
 }

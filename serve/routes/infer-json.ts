@@ -19,7 +19,7 @@ const POW10 = Array.from({ length: 23 }, (_, i) => Number(`1e${i}`));
 /** Relative half-width of the interval checked to round to one float32 (far above the approximation error). */
 const F32_MARGIN = 2 ** -34;
 
-const enum Mode {
+enum Mode {
   Generic,
   Top,
   Inputs,
@@ -77,11 +77,17 @@ class Parser {
       const key = this.string();
       this.ws();
       if (this.b[this.i++] !== 0x3a) throw BAIL;
-      const child = mode === Mode.Top && key === 'inputs' ? Mode.Inputs : mode === Mode.Input && key === 'data' ? Mode.Data : Mode.Generic;
+      const child =
+        mode === Mode.Top && key === 'inputs'
+          ? Mode.Inputs
+          : mode === Mode.Input && key === 'data'
+            ? Mode.Data
+            : Mode.Generic;
       if (child === Mode.Data) this.inputData[this.inputIndex] = undefined; // a repeated "data" key replaces the first
       const v = this.value(child, depth + 1);
       // JSON.parse makes "__proto__" an own property; plain assignment would set the prototype.
-      if (key === '__proto__') Object.defineProperty(o, key, { value: v, writable: true, enumerable: true, configurable: true });
+      if (key === '__proto__')
+        Object.defineProperty(o, key, { value: v, writable: true, enumerable: true, configurable: true });
       else o[key] = v;
       this.ws();
       const c = this.b[this.i++];

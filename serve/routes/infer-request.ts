@@ -50,7 +50,12 @@ function flatten(data: unknown[], out: number[]): void {
  * `inputData`: the inputs' data already read as float32 by parseInferJson (their `data` in `body` is then
  * `[]`); without it the values come from `body`.
  */
-export function parseInferRequest(body: unknown, model: ServedModel, maxImages: number, inputData?: ReadonlyArray<Float32Array | undefined>): InferRequest {
+export function parseInferRequest(
+  body: unknown,
+  model: ServedModel,
+  maxImages: number,
+  inputData?: ReadonlyArray<Float32Array | undefined>,
+): InferRequest {
   if (body === undefined) throw badRequest('missing JSON body (send Content-Type: application/json)');
   const parsed = requestSchema.safeParse(body);
   if (!parsed.success) {
@@ -58,10 +63,12 @@ export function parseInferRequest(body: unknown, model: ServedModel, maxImages: 
     throw badRequest(`invalid inference request at ${i.path.join('.') || '(body)'}: ${i.message}`);
   }
   const req = parsed.data;
-  if (req.inputs.length !== 1) throw unprocessable(`model ${model.name} takes one input "${model.inputName}", got ${req.inputs.length}`);
+  if (req.inputs.length !== 1)
+    throw unprocessable(`model ${model.name} takes one input "${model.inputName}", got ${req.inputs.length}`);
   const t = req.inputs[0];
   const [c, h, w] = model.imageDims;
-  if (t.name !== model.inputName) throw unprocessable(`unknown input "${t.name}"; model ${model.name} takes "${model.inputName}"`);
+  if (t.name !== model.inputName)
+    throw unprocessable(`unknown input "${t.name}"; model ${model.name} takes "${model.inputName}"`);
   if (t.datatype !== 'FP32') throw unprocessable(`input ${t.name}: datatype ${t.datatype} is not accepted; send FP32`);
   const [n, ...rest] = t.shape;
   if (t.shape.length !== 4 || rest[0] !== c || rest[1] !== h || rest[2] !== w) {
@@ -69,7 +76,10 @@ export function parseInferRequest(body: unknown, model: ServedModel, maxImages: 
   }
   if (n < 1 || n > maxImages) throw unprocessable(`input ${t.name}: batch ${n} is outside 1..${maxImages}`);
   for (const o of req.outputs ?? []) {
-    if (o.name !== model.outputName) throw unprocessable(`unknown output "${o.name}"; model ${model.name} outputs "${model.outputName}" (layers come through parameters.activations)`);
+    if (o.name !== model.outputName)
+      throw unprocessable(
+        `unknown output "${o.name}"; model ${model.name} outputs "${model.outputName}" (layers come through parameters.activations)`,
+      );
   }
   let input = inputData?.[0];
   if (!input) {
@@ -77,6 +87,9 @@ export function parseInferRequest(body: unknown, model: ServedModel, maxImages: 
     flatten(t.data, flat);
     input = Float32Array.from(flat);
   }
-  if (input.length !== n * c * h * w) throw unprocessable(`input ${t.name}: ${input.length} values for shape [${t.shape.join(', ')}] which needs ${n * c * h * w}`);
+  if (input.length !== n * c * h * w)
+    throw unprocessable(
+      `input ${t.name}: ${input.length} values for shape [${t.shape.join(', ')}] which needs ${n * c * h * w}`,
+    );
   return { id: req.id, mode: req.parameters?.activations ?? 'none', layers: req.parameters?.layers, input, images: n };
 }

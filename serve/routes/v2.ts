@@ -29,7 +29,11 @@ export function modelMetadata(m: ServedModel, registry: ModelRegistry) {
     outputKind: m.outputKind,
     layers: m.activations.layers.map(({ name, op, value }) => ({ name, op, output: value })),
     /** Also answered by name (not in the default set): the classifier's logits, before its softmax. */
-    logits: m.activations.logits && { name: m.activations.logits.name, op: m.activations.logits.op, output: m.activations.logits.value },
+    logits: m.activations.logits && {
+      name: m.activations.logits.name,
+      op: m.activations.logits.op,
+      output: m.activations.logits.value,
+    },
   };
 }
 
@@ -39,7 +43,10 @@ export const MODEL_VERSION = '1';
 /** The model a request names; `version`, when the path has one, must be the one version served. */
 function named(registry: ModelRegistry, params: { name: string; version?: string }): ServedModel {
   const model = registry.get(params.name);
-  if (params.version !== undefined && params.version !== MODEL_VERSION) throw notFound(`model ${params.name} has no version "${params.version.slice(0, 40)}"; served versions: ${MODEL_VERSION}`);
+  if (params.version !== undefined && params.version !== MODEL_VERSION)
+    throw notFound(
+      `model ${params.name} has no version "${params.version.slice(0, 40)}"; served versions: ${MODEL_VERSION}`,
+    );
   return model;
 }
 
@@ -47,17 +54,42 @@ export function v2Routes(registry: ModelRegistry, opts: V2Options, isReady: () =
   const r = Router();
   r.get('/v2', (_req, res) => void res.json({ name: 'actprobe', version: '0.1.0', extensions: ['activations'] }));
   r.get('/v2/models', (_req, res) => {
-    const served = registry.all().map((m) => ({ name: m.name, versions: [MODEL_VERSION], state: 'READY', aliases: registry.defaultName === m.name ? ['default'] : [] }));
-    const broken = registry.broken.map((b) => ({ name: b.name, versions: [MODEL_VERSION], state: 'UNAVAILABLE', reason: b.error, aliases: [] }));
+    const served = registry.all().map((m) => ({
+      name: m.name,
+      versions: [MODEL_VERSION],
+      state: 'READY',
+      aliases: registry.defaultName === m.name ? ['default'] : [],
+    }));
+    const broken = registry.broken.map((b) => ({
+      name: b.name,
+      versions: [MODEL_VERSION],
+      state: 'UNAVAILABLE',
+      reason: b.error,
+      aliases: [],
+    }));
     res.json({ models: [...served, ...broken].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)) });
   });
   for (const base of ['/v2/models/:name', '/v2/models/:name/versions/:version']) {
-    r.get(base, (req, res) => void res.json(modelMetadata(named(registry, req.params as { name: string; version?: string }), registry)));
-    r.get(`${base}/ready`, (req, res) => void res.json({ name: named(registry, req.params as { name: string; version?: string }).name, ready: isReady() }));
+    r.get(
+      base,
+      (req, res) =>
+        void res.json(modelMetadata(named(registry, req.params as { name: string; version?: string }), registry)),
+    );
+    r.get(
+      `${base}/ready`,
+      (req, res) =>
+        void res.json({
+          name: named(registry, req.params as { name: string; version?: string }).name,
+          ready: isReady(),
+        }),
+    );
   }
   const infer = async (req: Request, res: Response): Promise<void> => {
     const model = named(registry, req.params as { name: string; version?: string });
-    if (!req.is('application/json')) throw unsupportedMedia(`send the inference request as Content-Type: application/json (got ${req.get('content-type') ?? 'none'})`);
+    if (!req.is('application/json'))
+      throw unsupportedMedia(
+        `send the inference request as Content-Type: application/json (got ${req.get('content-type') ?? 'none'})`,
+      );
     res.json(await inferAnswer(model, parseInferRequest(req.body, model, opts.maxBatchImages)));
   };
   // Two registrations, not one array route: the metrics' route label is the matched pattern string.

@@ -16,7 +16,11 @@ export interface RunsEntry {
   sweep?: string;
 }
 
-const has = (dir: string, file: string): Promise<boolean> => access(join(dir, file)).then(() => true, () => false);
+const has = (dir: string, file: string): Promise<boolean> =>
+  access(join(dir, file)).then(
+    () => true,
+    () => false,
+  );
 const SKIP = new Set(['checkpoints', 'configs', 'logs', 'plan', 'node_modules']);
 
 export async function discoverRuns(root: string, depth = 2): Promise<RunsEntry[]> {
@@ -34,7 +38,10 @@ export async function discoverRuns(root: string, depth = 2): Promise<RunsEntry[]
       return;
     }
     if (level >= depth) return;
-    const subs = (await readdir(dir, { withFileTypes: true }).catch(() => [])).filter((d) => d.isDirectory() && !d.name.startsWith('.') && !SKIP.has(d.name)).map((d) => d.name).sort();
+    const subs = (await readdir(dir, { withFileTypes: true }).catch(() => []))
+      .filter((d) => d.isDirectory() && !d.name.startsWith('.') && !SKIP.has(d.name))
+      .map((d) => d.name)
+      .sort();
     for (const s of subs) {
       // Symlinked folders are followed only while they stay inside --runs.
       const real = await realpath(join(dir, s)).catch(() => null);

@@ -11,11 +11,16 @@ export async function listPage(root: string, entries: RunsEntry[], stallFloor?: 
     const link = `<a href="${escapeHtml(viewHref(e.rel))}">${escapeHtml(e.rel === '.' ? '(this folder)' : e.rel)}</a>`;
     if (e.kind === 'sweep') {
       const s = await readSweepState(e.dir).catch(() => null);
-      rows.push(`<tr data-kind="sweep"><td>${link}</td><td>sweep</td><td>${s ? `${s.variants.length} variants${s.design === 'grid' ? '' : ' (one at a time)'}: ${escapeHtml(s.axes.map((a) => a.name).join(s.design === 'grid' ? ' × ' : ', '))}` : 'sweep.json unreadable'}</td><td></td></tr>`);
+      rows.push(
+        `<tr data-kind="sweep"><td>${link}</td><td>sweep</td><td>${s ? `${s.variants.length} variants${s.design === 'grid' ? '' : ' (one at a time)'}: ${escapeHtml(s.axes.map((a) => a.name).join(s.design === 'grid' ? ' × ' : ', '))}` : 'sweep.json unreadable'}</td><td></td></tr>`,
+      );
     } else {
       const st = await liveStatus(e.dir, stallFloor);
-      const progress = st.miniEpoch === null ? '' : `mini-epoch ${st.miniEpoch}${st.miniEpochs ? ` of ${st.miniEpochs}` : ''}`;
-      rows.push(`<tr data-kind="run"${e.sweep ? ' class="variant"' : ''}><td>${link}</td><td class="state ${st.state.replace(' ', '-')}">${st.state}</td><td>${escapeHtml(progress)}</td><td>${escapeHtml(st.detail)}</td></tr>`);
+      const progress =
+        st.miniEpoch === null ? '' : `mini-epoch ${st.miniEpoch}${st.miniEpochs ? ` of ${st.miniEpochs}` : ''}`;
+      rows.push(
+        `<tr data-kind="run"${e.sweep ? ' class="variant"' : ''}><td>${link}</td><td class="state ${st.state.replace(' ', '-')}">${st.state}</td><td>${escapeHtml(progress)}</td><td>${escapeHtml(st.detail)}</td></tr>`,
+      );
     }
   }
   return `<!doctype html>

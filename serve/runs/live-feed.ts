@@ -25,11 +25,25 @@ export interface FeedSource {
   render(): Promise<LiveUpdate>;
 }
 
-const RUN_FILES = ['manifest.json', 'metrics.jsonl', 'activations.jsonl', 'diagnosis.json', 'report.html', 'failure.json'];
+const RUN_FILES = [
+  'manifest.json',
+  'metrics.jsonl',
+  'activations.jsonl',
+  'diagnosis.json',
+  'report.html',
+  'failure.json',
+];
 export const runFiles = (dir: string): string[] => RUN_FILES.map((f) => join(dir, f));
 
 async function signature(files: string[]): Promise<string> {
-  const stats = await Promise.all(files.map((f) => stat(f).then((s) => `${s.size}:${s.mtimeMs}`, () => '-')));
+  const stats = await Promise.all(
+    files.map((f) =>
+      stat(f).then(
+        (s) => `${s.size}:${s.mtimeMs}`,
+        () => '-',
+      ),
+    ),
+  );
   return stats.join('|');
 }
 
@@ -40,10 +54,19 @@ export class LiveFeed {
   private latest: LiveUpdate | null = null;
   private busy = false;
 
-  constructor(private readonly source: FeedSource, private readonly pollMs: number, private readonly onError: (err: Error) => void) {}
+  constructor(
+    private readonly source: FeedSource,
+    private readonly pollMs: number,
+    private readonly onError: (err: Error) => void,
+  ) {}
 
   add(res: Response): void {
-    res.writeHead(200, { 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-store', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
+    res.writeHead(200, {
+      'Content-Type': 'text/event-stream; charset=utf-8',
+      'Cache-Control': 'no-store',
+      Connection: 'keep-alive',
+      'X-Accel-Buffering': 'no',
+    });
     res.write(`retry: 2000\n\n`);
     this.viewers.add(res);
     res.on('close', () => this.remove(res));

@@ -31,5 +31,10 @@ export async function liveStatus(dir: string, stallFloor?: number): Promise<Live
   const status = await runStatus(dir, manifest?.status, epochs, Date.now(), stallFloor);
   const config = manifest?.config as { miniEpochs?: number } | null | undefined;
   const last = epochs[epochs.length - 1];
-  return { ...status, miniEpoch: last?.miniEpoch ?? null, miniEpochs: config?.miniEpochs ?? null, testAccuracy: last?.testAccuracy ?? manifest?.testAccuracy ?? null };
+  return {
+    ...status,
+    miniEpoch: last?.miniEpoch ?? null,
+    miniEpochs: config?.miniEpochs ?? null,
+    testAccuracy: last?.testAccuracy ?? manifest?.testAccuracy ?? null,
+  };
 }

@@ -36,7 +36,10 @@ export function runsRoutes(opts: RunsOptions): RunsRoutes {
   };
   const r = Router();
   r.get('/runs', async (_req, res) => {
-    res.type('html').set('Cache-Control', 'no-store').send(await listPage(opts.root, await discoverRuns(opts.root), opts.stallSeconds));
+    res
+      .type('html')
+      .set('Cache-Control', 'no-store')
+      .send(await listPage(opts.root, await discoverRuns(opts.root), opts.stallSeconds));
   });
   r.get('/runs/view', async (req, res) => {
     const e = await find(req.query.path);
@@ -48,7 +51,9 @@ export function runsRoutes(opts: RunsOptions): RunsRoutes {
     let feed = feeds.get(key);
     if (!feed) {
       const source = e.kind === 'sweep' ? sweepSource(e, opts.stallSeconds) : runSource(e, opts.stallSeconds);
-      feed = new LiveFeed(source, opts.pollMs ?? 1000, (err) => opts.log({ level: 'error', msg: 'live page render failed', run: e.rel, error: err.message }));
+      feed = new LiveFeed(source, opts.pollMs ?? 1000, (err) =>
+        opts.log({ level: 'error', msg: 'live page render failed', run: e.rel, error: err.message }),
+      );
       feeds.set(key, feed);
     }
     feed.add(res);

@@ -27,8 +27,10 @@ export function runSource(entry: RunsEntry, stallFloor?: number): FeedSource {
 }
 
 export function sweepSource(entry: RunsEntry, stallFloor?: number): FeedSource {
-  const variantDirs = async (): Promise<string[]> => ((await readSweepState(entry.dir))?.variants ?? []).map((v) => join(entry.dir, v.folder));
-  const states = async (): Promise<string[]> => Promise.all((await variantDirs()).map(async (d) => (await liveStatus(d, stallFloor)).state));
+  const variantDirs = async (): Promise<string[]> =>
+    ((await readSweepState(entry.dir))?.variants ?? []).map((v) => join(entry.dir, v.folder));
+  const states = async (): Promise<string[]> =>
+    Promise.all((await variantDirs()).map(async (d) => (await liveStatus(d, stallFloor)).state));
   const prefix = entry.rel === '.' ? '' : `${entry.rel}/`;
   return {
     files: async () => [join(entry.dir, 'sweep.json'), ...(await variantDirs()).flatMap(runFiles)],
@@ -37,9 +39,20 @@ export function sweepSource(entry: RunsEntry, stallFloor?: number): FeedSource {
       const list = await states();
       const counts = new Map<string, number>();
       for (const s of list) counts.set(s, (counts.get(s) ?? 0) + 1);
-      const state = list.some((s) => s === 'running') ? 'running' : list.every((s) => s === 'finished') ? 'finished' : list.some((s) => s === 'stalled') ? 'stalled' : 'mixed';
+      const state = list.some((s) => s === 'running')
+        ? 'running'
+        : list.every((s) => s === 'finished')
+          ? 'finished'
+          : list.some((s) => s === 'stalled')
+            ? 'stalled'
+            : 'mixed';
       const html = await renderSweepComparison(entry.dir, { reportHref: (r) => viewHref(`${prefix}${r.name}`) });
-      return { html, state, detail: `${list.length} variants`, progress: [...counts].map(([s, n]) => `${n} ${s}`).join(', ') };
+      return {
+        html,
+        state,
+        detail: `${list.length} variants`,
+        progress: [...counts].map(([s, n]) => `${n} ${s}`).join(', '),
+      };
     },
   };
 }

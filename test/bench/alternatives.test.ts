@@ -33,7 +33,11 @@ describe('bench alternatives', () => {
         const a = r.accumulators[i].channelStats();
         const b = m.accumulators[i].channelStats();
         for (const f of ['min', 'max', 'mean', 'std', 'zeroFraction'] as const) {
-          a[f].forEach((v, k) => expect(Math.abs(v - b[f][k]), `${t.name} ${f}[${k}]: probe ${v}, mark-all ${b[f][k]}`).toBeLessThan(1e-4 * (1 + Math.abs(v))));
+          a[f].forEach((v, k) =>
+            expect(Math.abs(v - b[f][k]), `${t.name} ${f}[${k}]: probe ${v}, mark-all ${b[f][k]}`).toBeLessThan(
+              1e-4 * (1 + Math.abs(v)),
+            ),
+          );
         }
       });
       await r.release();
@@ -56,9 +60,12 @@ describe('bench alternatives', () => {
       const two = await ort.InferenceSession.create(join(dir, 'd.onnx'), { intraOpNumThreads: 2 });
       const size = 3 * 224 * 224;
       const x = Float32Array.from({ length: 2 * size }, (_, i) => Math.sin(i * 0.001));
-      const batch = (await two.run({ data: new ort.Tensor('float32', x, [2, 3, 224, 224]) })).logits.data as Float32Array;
+      const batch = (await two.run({ data: new ort.Tensor('float32', x, [2, 3, 224, 224]) })).logits
+        .data as Float32Array;
       for (let n = 0; n < 2; n++) {
-        const single = (await one.run({ data: new ort.Tensor('float32', x.slice(n * size, (n + 1) * size), [1, 3, 224, 224]) })).logits.data as Float32Array;
+        const single = (
+          await one.run({ data: new ort.Tensor('float32', x.slice(n * size, (n + 1) * size), [1, 3, 224, 224]) })
+        ).logits.data as Float32Array;
         single.forEach((v, k) => expect(Math.abs(v - batch[n * 1000 + k])).toBeLessThan(1e-3));
       }
       await one.release();

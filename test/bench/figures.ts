@@ -27,10 +27,12 @@ async function mergeJson<T>(path: string, entries: Record<string, T>): Promise<v
 }
 
 /** bench.json: `{ "<figure>": number }` in the working folder; a run replaces the figures it measured. */
-export const writeBenchJson = (figures: Record<string, number>, path = 'bench.json'): Promise<void> => mergeJson(path, figures);
+export const writeBenchJson = (figures: Record<string, number>, path = 'bench.json'): Promise<void> =>
+  mergeJson(path, figures);
 
 /** bench-meta.json: what each figure of bench.json ran on, replaced figure by figure like bench.json. */
-export const writeBenchMeta = (meta: Record<string, FigureMeta>, path = 'bench-meta.json'): Promise<void> => mergeJson(path, meta);
+export const writeBenchMeta = (meta: Record<string, FigureMeta>, path = 'bench-meta.json'): Promise<void> =>
+  mergeJson(path, meta);
 
 export function printTable(rows: Array<[string, number, string]>): void {
   const width = Math.max(...rows.map((r) => r[0].length));

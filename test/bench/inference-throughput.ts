@@ -40,7 +40,13 @@ export async function inferenceThroughput(seconds = 10, rounds = 3): Promise<Inf
     intraOpNumThreads: intraOpThreads(),
     graphOptimizationLevel: 'all',
   });
-  const feeds = (n: number): Record<string, ort.Tensor> => ({ input: new ort.Tensor('float32', Float32Array.from({ length: n * 784 }, () => Math.random()), [n, 1, 28, 28]) });
+  const feeds = (n: number): Record<string, ort.Tensor> => ({
+    input: new ort.Tensor(
+      'float32',
+      Float32Array.from({ length: n * 784 }, () => Math.random()),
+      [n, 1, 28, 28],
+    ),
+  });
   const x64 = tf.randomUniform([64, 28, 28, 1]);
   const x1 = tf.randomUniform([1, 28, 28, 1]);
   const f64 = feeds(64);
@@ -79,7 +85,13 @@ export async function inferenceThroughput(seconds = 10, rounds = 3): Promise<Inf
   model.dispose();
   const ortB64 = median(ort64);
   const tfjsB64 = median(tfjs64);
-  return { ort_b64_img_s: ortB64, tfjs_b64_img_s: tfjsB64, ort_over_tfjs_b64: ortB64 / tfjsB64, ort_b1_ms: median(ort1), tfjs_b1_ms: median(tfjs1) };
+  return {
+    ort_b64_img_s: ortB64,
+    tfjs_b64_img_s: tfjsB64,
+    ort_over_tfjs_b64: ortB64 / tfjsB64,
+    ort_b1_ms: median(ort1),
+    tfjs_b1_ms: median(tfjs1),
+  };
 }
 
 /** Milliseconds to convert and serialize each preset (median of 3), as `export_ms_<preset>` figures. */

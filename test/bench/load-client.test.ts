@@ -11,15 +11,17 @@ describe('lean load client', () => {
     let n = 0;
     server = createServer((req, res) => {
       const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c)).on('end', () => {
-        seen.push(Buffer.concat(chunks).toString());
-        // Every third answer is a 500; bodies of different sizes, sometimes in two writes, test the framing.
-        const status = ++n % 3 === 0 ? 500 : 200;
-        const body = JSON.stringify({ n, pad: 'x'.repeat(n % 7 === 0 ? 70_000 : n % 5) });
-        res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
-        res.write(body.slice(0, 10));
-        res.end(body.slice(10));
-      });
+      req
+        .on('data', (c: Buffer) => chunks.push(c))
+        .on('end', () => {
+          seen.push(Buffer.concat(chunks).toString());
+          // Every third answer is a 500; bodies of different sizes, sometimes in two writes, test the framing.
+          const status = ++n % 3 === 0 ? 500 : 200;
+          const body = JSON.stringify({ n, pad: 'x'.repeat(n % 7 === 0 ? 70_000 : n % 5) });
+          res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+          res.write(body.slice(0, 10));
+          res.end(body.slice(10));
+        });
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     port = (server.address() as { port: number }).port;

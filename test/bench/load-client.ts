@@ -20,10 +20,20 @@ export interface LoadResult {
 const HEADER_END = Buffer.from('\r\n\r\n');
 
 /** Keeps `concurrency` POSTs of `body` to `path` in flight until `count` were sent or `ms` elapsed. */
-export async function driveLoad(port: number, path: string, body: string | Uint8Array, concurrency: number, count: number, ms: number, contentType = 'application/json'): Promise<LoadResult> {
+export async function driveLoad(
+  port: number,
+  path: string,
+  body: string | Uint8Array,
+  concurrency: number,
+  count: number,
+  ms: number,
+  contentType = 'application/json',
+): Promise<LoadResult> {
   const payload = Buffer.from(body);
   const request = Buffer.concat([
-    Buffer.from(`POST ${path} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nContent-Type: ${contentType}\r\nContent-Length: ${payload.length}\r\nConnection: keep-alive\r\n\r\n`),
+    Buffer.from(
+      `POST ${path} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nContent-Type: ${contentType}\r\nContent-Length: ${payload.length}\r\nConnection: keep-alive\r\n\r\n`,
+    ),
     payload,
   ]);
   const latencies: number[] = [];
@@ -80,8 +90,10 @@ export async function driveLoad(port: number, path: string, body: string | Uint8
     });
 
   // A connection the server closed early is replaced while there is work left.
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (more()) await connection();
-  }));
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (more()) await connection();
+    }),
+  );
   return { reqPerSec: (latencies.length + errors) / ((performance.now() - start) / 1000), latencies, errors, sent };
 }

@@ -81,13 +81,31 @@ export async function loaderFigures(seconds: number): Promise<Record<string, { v
     await cached.close?.();
     const setup = `1500 JPEGs 160×120 → ${SIZE.height}×${SIZE.width}×3, batch ${BATCH}`;
     return {
-      train_img_s_alexnet_memory: { value: train, note: `alexnet width 1/16 on in-memory data, ${CLASSES} classes, batch ${BATCH}` },
+      train_img_s_alexnet_memory: {
+        value: train,
+        note: `alexnet width 1/16 on in-memory data, ${CLASSES} classes, batch ${BATCH}`,
+      },
       loader_img_s: { value: loader, note: `image-folder decoding JPEGs alone (${setup}, a whole batch in flight)` },
-      loader_cached_img_s: { value: loaderCached, note: `image-folder from the decoded cache (prepare-data: ${prep.images} images in ${prep.seconds.toFixed(1)} s)` },
-      loader_over_train: { value: loader / train, note: 'loader_img_s / train_img_s_alexnet_memory (goal ≥ 2: the loader is never the bottleneck)' },
-      loader_cached_over_train: { value: loaderCached / train, note: 'loader_cached_img_s / train_img_s_alexnet_memory' },
-      train_from_folder_img_s: { value: fromFolder, note: 'alexnet training while decoding the JPEG folder, one batch prefetched (the trainer\'s loop)' },
-      train_from_folder_c4_img_s: { value: fromFolderOld, note: 'the same with 4 decodes in flight (the former default)' },
+      loader_cached_img_s: {
+        value: loaderCached,
+        note: `image-folder from the decoded cache (prepare-data: ${prep.images} images in ${prep.seconds.toFixed(1)} s)`,
+      },
+      loader_over_train: {
+        value: loader / train,
+        note: 'loader_img_s / train_img_s_alexnet_memory (goal ≥ 2: the loader is never the bottleneck)',
+      },
+      loader_cached_over_train: {
+        value: loaderCached / train,
+        note: 'loader_cached_img_s / train_img_s_alexnet_memory',
+      },
+      train_from_folder_img_s: {
+        value: fromFolder,
+        note: "alexnet training while decoding the JPEG folder, one batch prefetched (the trainer's loop)",
+      },
+      train_from_folder_c4_img_s: {
+        value: fromFolderOld,
+        note: 'the same with 4 decodes in flight (the former default)',
+      },
       train_from_folder_c32_img_s: { value: fromFolderHalf, note: 'the same with 32 decodes in flight (half a batch)' },
       train_from_cache_img_s: { value: fromCache, note: 'the same reading the decoded cache' },
     };

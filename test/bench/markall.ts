@@ -22,11 +22,19 @@ export interface MarkAll {
 }
 
 /** `taps`: the probe's planned taps (input first), so both sides see the same tensors. */
-export async function prepareMarkAll(modelPath: string, inputName: string, taps: PlannedTap[], session?: SessionConfig): Promise<MarkAll> {
+export async function prepareMarkAll(
+  modelPath: string,
+  inputName: string,
+  taps: PlannedTap[],
+  session?: SessionConfig,
+): Promise<MarkAll> {
   const [input, ...layers] = taps;
-  const bytes = appendToGraph(new Uint8Array(await readFile(modelPath)), { outputs: layers.map((t) => ({ name: t.tensor })) });
+  const bytes = appendToGraph(new Uint8Array(await readFile(modelPath)), {
+    outputs: layers.map((t) => ({ name: t.tensor })),
+  });
   const s = await createSession(bytes, session);
-  const fresh = (): TapAccumulator[] => taps.map((t, i) => new TapAccumulator(t.channels, t.sigmoid, new Reservoir(4096, 0xace + i)));
+  const fresh = (): TapAccumulator[] =>
+    taps.map((t, i) => new TapAccumulator(t.channels, t.sigmoid, new Reservoir(4096, 0xace + i)));
   const [C, H, W] = input.shape.slice(1);
   const m: MarkAll = {
     accumulators: fresh(),
@@ -34,7 +42,8 @@ export async function prepareMarkAll(modelPath: string, inputName: string, taps:
       const out = await s.run({ [inputName]: new ort.Tensor('float32', x, [count, C, H, W]) });
       taps.forEach((t, i) => {
         const data = i === 0 ? x : out[t.tensor]?.data;
-        if (!(data instanceof Float32Array)) throw new Error(`mark-all: onnxruntime returned no float32 "${t.tensor}" for tap ${t.name}.`);
+        if (!(data instanceof Float32Array))
+          throw new Error(`mark-all: onnxruntime returned no float32 "${t.tensor}" for tap ${t.name}.`);
         const r = reduceNchw(data, count, t.channels, t.spatial, t.positions);
         m.accumulators[i].add(count, t.spatial, r.values, r.sample);
       });

@@ -24,7 +24,8 @@ export async function exportPreset(dir: string, file: string, input: InputSpec, 
   return path;
 }
 
-export const modelM = (dir: string): Promise<string> => exportPreset(dir, 'model-m.onnx', { height: 28, width: 28, channels: 1, classes: 10 }, { preset: 'model-m' });
+export const modelM = (dir: string): Promise<string> =>
+  exportPreset(dir, 'model-m.onnx', { height: 28, width: 28, channels: 1, classes: 10 }, { preset: 'model-m' });
 
 export const alexnet224 = (dir: string): Promise<string> =>
   exportPreset(dir, 'alexnet-224.onnx', { height: 224, width: 224, channels: 3, classes: 1000 }, { preset: 'alexnet' });

@@ -61,7 +61,9 @@ export async function measureProbeOverhead(modelPath: string, opts: ProbeOverhea
   const batches: Float32Array[] = [];
   for (let i = 0; i < images; i += batchSize) {
     const n = Math.min(batchSize, images - i);
-    batches.push(Float32Array.from({ length: n * C * H * W }, () => (seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32));
+    batches.push(
+      Float32Array.from({ length: n * C * H * W }, () => (seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32),
+    );
   }
   const countOf = (b: Float32Array): number => b.length / (C * H * W);
   let runner: ProbeRunner | null = null;
@@ -90,7 +92,13 @@ export async function measureProbeOverhead(modelPath: string, opts: ProbeOverhea
       };
       release = () => s.release();
     } else {
-      const r = await prepareProbe({ model: modelPath, card, session: opts.session, batchSize, fullStatImages: kind === 'exact' ? Infinity : fullStats });
+      const r = await prepareProbe({
+        model: modelPath,
+        card,
+        session: opts.session,
+        batchSize,
+        fullStatImages: kind === 'exact' ? Infinity : fullStats,
+      });
       runner ??= r;
       // Time spent in the (full-statistics) session's runs; the light session, when there is one, counts as JavaScript.
       let inRun = 0;
@@ -139,10 +147,20 @@ export async function measureProbeOverhead(modelPath: string, opts: ProbeOverhea
   const r = runner as ProbeRunner | null;
   const over = (a: number, b: number): number => (Number.isFinite(a) && Number.isFinite(b) ? a / b : Number.NaN);
   return {
-    probe_over_plain: over(best.probe, best.plain), probe_exact_over_plain: over(best.exact, best.plain), probe_over_markall: over(best.probe, best.markall),
-    plain_ms: best.plain, probe_ms: best.probe, probe_exact_ms: best.exact, markall_ms: best.markall, probe_graph_ms: split.graph, probe_js_ms: split.js,
+    probe_over_plain: over(best.probe, best.plain),
+    probe_exact_over_plain: over(best.exact, best.plain),
+    probe_over_markall: over(best.probe, best.markall),
+    plain_ms: best.plain,
+    probe_ms: best.probe,
+    probe_exact_ms: best.exact,
+    markall_ms: best.markall,
+    probe_graph_ms: split.graph,
+    probe_js_ms: split.js,
     full_stat_images: Math.min(images, Math.max(fullStats, PROBE_DEFAULTS.watch)),
-    taps: r ? r.taps.length : 0, images, batchSize, executionProvider: r ? r.session.report.used : 'unknown',
+    taps: r ? r.taps.length : 0,
+    images,
+    batchSize,
+    executionProvider: r ? r.session.report.used : 'unknown',
   };
 }
 

@@ -68,9 +68,15 @@ export interface ServerLoadFigures {
 
 const proc = (pid: number, file: string): string => readFileSync(`/proc/${pid}/${file}`, 'utf8');
 /** utime + stime in ms (fields 14 and 15 of /proc/PID/stat, in 10 ms clock ticks). */
-const cpuMs = (pid: number): number => proc(pid, 'stat').split(') ')[1].split(' ').slice(11, 13).reduce((a, b) => a + Number(b) * 10, 0);
+const cpuMs = (pid: number): number =>
+  proc(pid, 'stat')
+    .split(') ')[1]
+    .split(' ')
+    .slice(11, 13)
+    .reduce((a, b) => a + Number(b) * 10, 0);
 const rssMb = (pid: number): number => Number(/VmRSS:\s+(\d+)/.exec(proc(pid, 'status'))?.[1] ?? NaN) / 1024;
-const pct = (xs: number[], p: number): number => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))];
+const pct = (xs: number[], p: number): number =>
+  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))];
 
 /** A node:http server that reads each body and answers `reply`, nothing else: the floor of any server here. */
 const FLOOR_SERVER = `
@@ -87,7 +93,10 @@ process.on('SIGTERM', () => process.exit(0));
 
 /** Spawns `args`, resolves with the port once it prints its listening line. */
 export async function spawnListening(args: string[], what: string): Promise<{ child: ChildProcess; port: number }> {
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'], env: childEnv({}, { withSettings: true }) });
+  const child = spawn(process.execPath, args, {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: childEnv({}, { withSettings: true }),
+  });
   let seen = '';
   const port = await new Promise<number>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${what} did not report "listening" within 60 s`)), 60_000);
@@ -107,7 +116,10 @@ export async function spawnListening(args: string[], what: string): Promise<{ ch
 }
 
 const startServer = (dir: string, noBatching: boolean) =>
-  spawnListening(['--import', 'tsx', 'serve/cli.ts', '--models', dir, '--port', '0', ...(noBatching ? ['--no-batching'] : [])], 'serve/cli.ts');
+  spawnListening(
+    ['--import', 'tsx', 'serve/cli.ts', '--models', dir, '--port', '0', ...(noBatching ? ['--no-batching'] : [])],
+    'serve/cli.ts',
+  );
 
 export async function stop(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null) return;
@@ -116,7 +128,8 @@ export async function stop(child: ChildProcess): Promise<void> {
   await exited;
 }
 
-const drive = (port: number, body: string, concurrency: number, count: number, ms: number) => driveLoad(port, '/v2/models/default/infer', body, concurrency, count, ms);
+const drive = (port: number, body: string, concurrency: number, count: number, ms: number) =>
+  driveLoad(port, '/v2/models/default/infer', body, concurrency, count, ms);
 
 /**
  * The bare loop's best: 16 runs in flight on one session (as the server's clients are) or one at a time.
@@ -130,17 +143,23 @@ async function bareBest(model: Uint8Array, input: Float32Array, seconds: number)
 
 async function bareLoop(model: Uint8Array, input: Float32Array, seconds: number, concurrency: number): Promise<number> {
   // The server's thread count, with onnxruntime's default spinning: nothing else runs here.
-  const session = await ort.InferenceSession.create(model, { executionProviders: ['cpu'], graphOptimizationLevel: 'all', intraOpNumThreads: intraOpThreads() });
+  const session = await ort.InferenceSession.create(model, {
+    executionProviders: ['cpu'],
+    graphOptimizationLevel: 'all',
+    intraOpNumThreads: intraOpThreads(),
+  });
   const feeds = { input: new ort.Tensor('float32', input, [1, 1, 28, 28]) };
   for (let i = 0; i < 200; i++) await session.run(feeds);
   let calls = 0;
   const start = performance.now();
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (performance.now() - start < seconds * 1000) {
-      await session.run(feeds);
-      calls++;
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (performance.now() - start < seconds * 1000) {
+        await session.run(feeds);
+        calls++;
+      }
+    }),
+  );
   const rate = calls / ((performance.now() - start) / 1000);
   await session.release();
   return rate;
@@ -156,10 +175,23 @@ export async function serverLoad(opts: ServerLoadOptions = {}): Promise<ServerLo
     await writeFile(join(dir, 'model.onnx'), exportLayersModel(model).encode());
     model.dispose();
     const input = Float32Array.from({ length: 784 }, () => Math.random());
-    const body = JSON.stringify({ inputs: [{ name: 'input', shape: [1, 1, 28, 28], datatype: 'FP32', data: Array.from(input) }] });
+    const body = JSON.stringify({
+      inputs: [{ name: 'input', shape: [1, 1, 28, 28], datatype: 'FP32', data: Array.from(input) }],
+    });
     const modelBytes = new Uint8Array(await readFile(join(dir, 'model.onnx')));
     // The floor answers what the real server answers to this body: one output of `classes` probabilities.
-    const reply = JSON.stringify({ model_name: 'floor', model_version: '1', outputs: [{ name: 'probabilities', datatype: 'FP32', shape: [1, 10], data: Array.from({ length: 10 }, () => Math.fround(Math.random())) }] });
+    const reply = JSON.stringify({
+      model_name: 'floor',
+      model_version: '1',
+      outputs: [
+        {
+          name: 'probabilities',
+          datatype: 'FP32',
+          shape: [1, 10],
+          data: Array.from({ length: 10 }, () => Math.fround(Math.random())),
+        },
+      ],
+    });
     const floorServer = await spawnListening(['-e', FLOOR_SERVER, reply], 'the floor server');
     let floor: number;
     try {
@@ -182,10 +214,22 @@ export async function serverLoad(opts: ServerLoadOptions = {}): Promise<ServerLo
       const clientCpuPerReq = (client.user + client.system) / 1000 / timed.sent;
       const bareAfter = await bareBest(modelBytes, input, seconds);
       const bare = (bareBefore + bareAfter) / 2;
-      const png = await sharp(Buffer.from(Array.from(input, (v) => Math.round(v * 255))), { raw: { width: 28, height: 28, channels: 1 } }).png().toBuffer();
+      const png = await sharp(Buffer.from(Array.from(input, (v) => Math.round(v * 255))), {
+        raw: { width: 28, height: 28, channels: 1 },
+      })
+        .png()
+        .toBuffer();
       const classifyPath = '/v1/models/default/classify?activations=stats';
       await driveLoad(port, classifyPath, png, 16, 500, seconds * 200, 'image/png');
-      const classify = await driveLoad(port, classifyPath, png, 16, Number.MAX_SAFE_INTEGER, seconds * 1000, 'image/png');
+      const classify = await driveLoad(
+        port,
+        classifyPath,
+        png,
+        16,
+        Number.MAX_SAFE_INTEGER,
+        seconds * 1000,
+        'image/png',
+      );
       const load = await drive(port, body, 32, loadRequests, 120_000);
       console.log(
         `server ${timed.reqPerSec.toFixed(0)} req/s (${cpuPerReq.toFixed(3)} ms CPU/req; client ${clientCpuPerReq.toFixed(3)} ms CPU/req), bare onnxruntime ${bareBefore.toFixed(0)} → ${bareAfter.toFixed(0)} req/s, ` +

@@ -47,13 +47,19 @@ export interface TfjsPageServer {
 export async function serveTfjsPage(model: tf.LayersModel): Promise<TfjsPageServer> {
   let json = '';
   let weights = new Uint8Array();
-  await model.save(tf.io.withSaveHandler(async (a) => {
-    const data = a.weightData;
-    const buffer = data instanceof ArrayBuffer ? data : tf.io.CompositeArrayBuffer.join(data ?? []);
-    weights = new Uint8Array(buffer);
-    json = JSON.stringify({ format: 'layers-model', modelTopology: a.modelTopology, weightsManifest: [{ paths: ['weights.bin'], weights: a.weightSpecs }] });
-    return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-  }));
+  await model.save(
+    tf.io.withSaveHandler(async (a) => {
+      const data = a.weightData;
+      const buffer = data instanceof ArrayBuffer ? data : tf.io.CompositeArrayBuffer.join(data ?? []);
+      weights = new Uint8Array(buffer);
+      json = JSON.stringify({
+        format: 'layers-model',
+        modelTopology: a.modelTopology,
+        weightsManifest: [{ paths: ['weights.bin'], weights: a.weightSpecs }],
+      });
+      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+    }),
+  );
   const files: Record<string, () => Promise<[string, Uint8Array | string]>> = {
     '/': async () => ['text/html', PAGE],
     '/tf.min.js': async () => ['text/javascript', await readFile(join(TFJS, 'tf.min.js'))],
@@ -70,10 +76,18 @@ export async function serveTfjsPage(model: tf.LayersModel): Promise<TfjsPageServ
       res.writeHead(404).end();
       return;
     }
-    serve().then(([type, body]) => {
-      res.writeHead(200, { 'content-type': type, 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp', 'cross-origin-resource-policy': 'same-origin' });
-      res.end(body);
-    }, (err: Error) => res.writeHead(500).end(err.message));
+    serve().then(
+      ([type, body]) => {
+        res.writeHead(200, {
+          'content-type': type,
+          'cross-origin-opener-policy': 'same-origin',
+          'cross-origin-embedder-policy': 'require-corp',
+          'cross-origin-resource-policy': 'same-origin',
+        });
+        res.end(body);
+      },
+      (err: Error) => res.writeHead(500).end(err.message),
+    );
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();

@@ -17,7 +17,11 @@ const mnist: InputSpec = { height: 28, width: 28, channels: 1, classes: 10 };
 
 export const TWINS: Record<TwinName, TwinSpec> = {
   'model-m': { spec: { preset: 'model-m' }, input: mnist, describe: 'model-m, 28×28×1, 10 classes' },
-  seednet: { spec: { preset: 'seednet', width: 0.25 }, input: mnist, describe: 'seednet width 0.25, 28×28×1, 10 classes' },
+  seednet: {
+    spec: { preset: 'seednet', width: 0.25 },
+    input: mnist,
+    describe: 'seednet width 0.25, 28×28×1, 10 classes',
+  },
   alexnet: {
     spec: { preset: 'alexnet', width: 0.0625, stemKernel: 5, stemStride: 2 },
     input: { height: 64, width: 64, channels: 3, classes: 110 },

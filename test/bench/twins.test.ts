@@ -19,7 +19,11 @@ describe.skipIf(!hasTorch)('PyTorch twins of the presets', () => {
       const { model } = buildModel(TWINS[name].input, TWINS[name].spec);
       const ours = model.trainableWeights.reduce((n, w) => n + w.shape.reduce((a: number, d) => a * (d ?? 1), 1), 0);
       model.dispose();
-      const run = spawnSync('/usr/bin/python3', [script, name, '--params'], { encoding: 'utf8', env: childEnv(), timeout: 60_000 });
+      const run = spawnSync('/usr/bin/python3', [script, name, '--params'], {
+        encoding: 'utf8',
+        env: childEnv(),
+        timeout: 60_000,
+      });
       expect(run.status, run.stderr).toBe(0);
       expect((JSON.parse(run.stdout) as { params: number }).params).toBe(ours);
     }, 60_000);

@@ -3,15 +3,34 @@ import { augmentBatch } from '../../data/augment.js';
 import type { Batch, DatasetInfo } from '../../data/types.js';
 import { Rng } from '../../data/rng.js';
 
-const info: DatasetInfo = { name: 't', height: 3, width: 3, channels: 1, classes: 2, labels: ['a', 'b'], trainCount: 1, testCount: 0, origin: 'test' };
+const info: DatasetInfo = {
+  name: 't',
+  height: 3,
+  width: 3,
+  channels: 1,
+  classes: 2,
+  labels: ['a', 'b'],
+  trainCount: 1,
+  testCount: 0,
+  origin: 'test',
+};
 // 1 2 3 / 4 5 6 / 7 8 9
 const batch: Batch = { images: Float32Array.from([1, 2, 3, 4, 5, 6, 7, 8, 9]), labels: Int32Array.from([1]), count: 1 };
 
 /** Replays fixed draws so the expected output can be worked out by hand. */
 class ScriptedRng extends Rng {
-  constructor(private ints: number[], private floats: number[]) { super(0); }
-  override int(): number { return this.ints.shift()!; }
-  override next(): number { return this.floats.shift()!; }
+  constructor(
+    private ints: number[],
+    private floats: number[],
+  ) {
+    super(0);
+  }
+  override int(): number {
+    return this.ints.shift()!;
+  }
+  override next(): number {
+    return this.floats.shift()!;
+  }
 }
 
 describe('augmentBatch', () => {

@@ -17,9 +17,13 @@ beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'bad-images-'));
   await writeJpegFolder(root, 3, 4, 40, 30);
   // Large enough that 60% of it ends inside the entropy-coded data, past a whole header.
-  const good = await sharp(picture(400, 300, 0, 1), { raw: { width: 400, height: 300, channels: 3 } }).jpeg().toBuffer();
+  const good = await sharp(picture(400, 300, 0, 1), { raw: { width: 400, height: 300, channels: 3 } })
+    .jpeg()
+    .toBuffer();
   await writeFile(join(root, 'c0', 'cut.jpg'), good.subarray(0, Math.floor(good.length * 0.6))); // killed copy
-  const png = await sharp(Buffer.alloc(20 * 20 * 3, 9), { raw: { width: 20, height: 20, channels: 3 } }).png().toBuffer();
+  const png = await sharp(Buffer.alloc(20 * 20 * 3, 9), { raw: { width: 20, height: 20, channels: 3 } })
+    .png()
+    .toBuffer();
   await writeFile(join(root, 'c1', 'cut.png'), png.subarray(0, png.length - 20));
   await writeFile(join(root, 'c2', 'notes.jpg'), 'not an image at all');
   await writeFile(join(root, 'c2', 'empty.png'), '');
@@ -51,11 +55,22 @@ describe('bad image files', () => {
 
   it('onBadImage "skip" trains on the good files only, and says which were left out', async () => {
     const logged: string[] = [];
-    const src = await createImageFolder({ root, height: 8, width: 8, holdout: 0, onBadImage: 'skip', cacheDir: null, log: (l) => logged.push(l) });
+    const src = await createImageFolder({
+      root,
+      height: 8,
+      width: 8,
+      holdout: 0,
+      onBadImage: 'skip',
+      cacheDir: null,
+      log: (l) => logged.push(l),
+    });
     expect(src.info.classCounts?.train).toEqual([4, 4, 4]);
-    const batch = await src.read('train', Array.from({ length: 12 }, (_, i) => i));
+    const batch = await src.read(
+      'train',
+      Array.from({ length: 12 }, (_, i) => i),
+    );
     expect(batch.count).toBe(12);
-    expect(logged.join('\n')).toMatch(/skipping 4 damaged image file\(s\)[^]*cut\.jpg/);
+    expect(logged.join('\n')).toMatch(/skipping 4 damaged image file\(s\)[\s\S]*cut\.jpg/);
   });
 
   it('data.onBadImage is part of the strict data schema', () => {

@@ -13,7 +13,8 @@ function batchFile(first: number, n: number): Uint8Array {
   for (let i = 0; i < n; i++) {
     const r = first + i;
     out[i * RECORD] = r % 10;
-    for (let c = 0; c < 3; c++) for (let p = 0; p < 1024; p++) out[i * RECORD + 1 + c * 1024 + p] = (r + c * 50 + p) % 256;
+    for (let c = 0; c < 3; c++)
+      for (let p = 0; p < 1024; p++) out[i * RECORD + 1 + c * 1024 + p] = (r + c * 50 + p) % 256;
   }
   return out;
 }
@@ -26,7 +27,9 @@ beforeAll(async () => {
   await writeFile(join(dir, 'data_batch_2.bin'), batchFile(3, 2));
   await writeFile(join(dir, 'test_batch.bin'), batchFile(100, 2));
 });
-afterAll(async () => { await rm(tmp, { recursive: true, force: true }); });
+afterAll(async () => {
+  await rm(tmp, { recursive: true, force: true });
+});
 
 describe('cifar10', () => {
   it('reads batches in order and converts CHW records to NHWC', async () => {
@@ -36,7 +39,7 @@ describe('cifar10', () => {
     const b = await src.read('train', [4, 1]);
     expect(Array.from(b.labels)).toEqual([4, 1]);
     // example 0 of the batch is record 4: pixel p=33 (row 1, col 1), channel 2 -> (4 + 100 + 33) % 256
-    expect(b.images[(33 * 3 + 2)]).toBeCloseTo(137 / 255, 6);
+    expect(b.images[33 * 3 + 2]).toBeCloseTo(137 / 255, 6);
     expect(b.images[3072 + 0 * 3 + 1]).toBeCloseTo(51 / 255, 6);
     const t = await src.read('test', [1]);
     expect(t.labels[0]).toBe(1);

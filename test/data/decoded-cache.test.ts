@@ -35,9 +35,23 @@ describe('decoded cache', () => {
     expect((await prepareDecodedCache({ root, ...size, cacheDir, log: () => undefined })).written).toBe(false);
 
     const logged: string[] = [];
-    const cached = await createImageFolder({ root, ...size, holdout: 0.2, seed: 3, cacheDir, log: (l) => logged.push(l) });
+    const cached = await createImageFolder({
+      root,
+      ...size,
+      holdout: 0.2,
+      seed: 3,
+      cacheDir,
+      log: (l) => logged.push(l),
+    });
     expect(logged[0]).toBe(`image-folder: reading decoded cache ${made.path} (12×16×3)`);
-    const decoded = await createImageFolder({ root, ...size, holdout: 0.2, seed: 3, cacheDir: null, log: () => undefined });
+    const decoded = await createImageFolder({
+      root,
+      ...size,
+      holdout: 0.2,
+      seed: 3,
+      cacheDir: null,
+      log: () => undefined,
+    });
     for (const split of ['train', 'test'] as const) {
       const ix = everything(split === 'train' ? cached.info.trainCount : cached.info.testCount);
       const [a, b] = await Promise.all([cached.read(split, ix), decoded.read(split, ix)]);
@@ -59,15 +73,28 @@ describe('decoded cache', () => {
     await truncate(again.path, again.bytes - 100);
     logged.length = 0;
     await createImageFolder({ root, ...size, cacheDir, log: (l) => logged.push(l) });
-    expect(logged[0]).toMatch(/is not used: it holds \d+ bytes, \d+ expected \(cut short\?\); run `npm run prepare-data` again/);
+    expect(logged[0]).toMatch(
+      /is not used: it holds \d+ bytes, \d+ expected \(cut short\?\); run `npm run prepare-data` again/,
+    );
   });
 
   it('`npm run prepare-data -- --config FILE --cache DIR` says what it wrote', async () => {
     const config = join(tmp, 'config.json');
     const fresh = join(tmp, 'cli-cache');
-    await writeFile(config, JSON.stringify({ data: { name: 'image-folder', root, height: 8, width: 8, channels: 1 }, miniEpochs: 1 }));
-    const { stdout } = await promisify(execFile)(resolve('node_modules/.bin/tsx'), ['train/prepare-data-cli.ts', '--config', config, '--cache', fresh]);
-    expect(stdout).toMatch(/^prepare-data: wrote .*image-folder-8x8x1-[0-9a-f]{24}\.u8: 30 images at 8×8×1, 0\.0 MB, [\d.]+ s \(\d+ img\/s\)\n$/);
+    await writeFile(
+      config,
+      JSON.stringify({ data: { name: 'image-folder', root, height: 8, width: 8, channels: 1 }, miniEpochs: 1 }),
+    );
+    const { stdout } = await promisify(execFile)(resolve('node_modules/.bin/tsx'), [
+      'train/prepare-data-cli.ts',
+      '--config',
+      config,
+      '--cache',
+      fresh,
+    ]);
+    expect(stdout).toMatch(
+      /^prepare-data: wrote .*image-folder-8x8x1-[0-9a-f]{24}\.u8: 30 images at 8×8×1, 0\.0 MB, [\d.]+ s \(\d+ img\/s\)\n$/,
+    );
     expect((await readdir(fresh)).filter((f) => f.endsWith('.u8'))).toHaveLength(1);
   }, 30_000);
 });

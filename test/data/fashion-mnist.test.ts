@@ -8,18 +8,33 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ChecksumError } from '../../data/download.js';
-import { createFashionMnist, FASHION_MNIST_FILES, FASHION_MNIST_SYSTEM_DIR, type FashionMnistFile } from '../../data/fashion-mnist.js';
+import {
+  createFashionMnist,
+  FASHION_MNIST_FILES,
+  FASHION_MNIST_SYSTEM_DIR,
+  type FashionMnistFile,
+} from '../../data/fashion-mnist.js';
 import { encodeIdx } from '../../data/idx.js';
 
 const quiet = { log: () => {}, env: {}, systemDir: null };
 
 /** Tiny stand-in set: 4x4 images whose pixel k of example n is (n * 16 + k) mod 256. */
 function fixture(nTrain: number, nTest: number): Record<FashionMnistFile, Uint8Array> {
-  const images = (n: number) => encodeIdx([n, 4, 4], Uint8Array.from({ length: n * 16 }, (_, i) => i % 256));
-  const labels = (n: number) => encodeIdx([n], Uint8Array.from({ length: n }, (_, i) => (i * 3) % 10));
+  const images = (n: number) =>
+    encodeIdx(
+      [n, 4, 4],
+      Uint8Array.from({ length: n * 16 }, (_, i) => i % 256),
+    );
+  const labels = (n: number) =>
+    encodeIdx(
+      [n],
+      Uint8Array.from({ length: n }, (_, i) => (i * 3) % 10),
+    );
   return {
-    'train-images': gzipSync(images(nTrain)), 'train-labels': gzipSync(labels(nTrain)),
-    't10k-images': gzipSync(images(nTest)), 't10k-labels': gzipSync(labels(nTest)),
+    'train-images': gzipSync(images(nTrain)),
+    'train-labels': gzipSync(labels(nTrain)),
+    't10k-images': gzipSync(images(nTest)),
+    't10k-labels': gzipSync(labels(nTest)),
   };
 }
 const md5 = (b: Uint8Array) => createHash('md5').update(b).digest('hex');
@@ -36,8 +51,13 @@ beforeAll(async () => {
   tmp = await mkdtemp(join(tmpdir(), 'fmnist-test-'));
   server = createServer((req, res) => {
     requests.push(req.url ?? '');
-    const key = (Object.keys(FASHION_MNIST_FILES) as FashionMnistFile[]).find((k) => req.url === `/${FASHION_MNIST_FILES[k].name}`);
-    if (!key) { res.writeHead(404).end(); return; }
+    const key = (Object.keys(FASHION_MNIST_FILES) as FashionMnistFile[]).find(
+      (k) => req.url === `/${FASHION_MNIST_FILES[k].name}`,
+    );
+    if (!key) {
+      res.writeHead(404).end();
+      return;
+    }
     res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(served[key]);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -49,12 +69,28 @@ afterAll(async () => {
 });
 
 const hasReal = existsSync(join(FASHION_MNIST_SYSTEM_DIR, 't10k-images-idx3-ubyte.gz'));
-if (!hasReal) console.warn(`skipping real Fashion-MNIST test: ${FASHION_MNIST_SYSTEM_DIR} is absent (apt-get install dataset-fashion-mnist)`);
+if (!hasReal)
+  console.warn(
+    `skipping real Fashion-MNIST test: ${FASHION_MNIST_SYSTEM_DIR} is absent (apt-get install dataset-fashion-mnist)`,
+  );
 
 describe('fashion-mnist', () => {
   it.skipIf(!hasReal)('reads the real dataset from /usr/share/datasets', async () => {
-    const src = await createFashionMnist({ ...quiet, systemDir: FASHION_MNIST_SYSTEM_DIR, cacheDir: join(tmp, 'empty-cache'), download: false });
-    expect(src.info).toMatchObject({ height: 28, width: 28, channels: 1, classes: 10, trainCount: 60000, testCount: 10000, origin: FASHION_MNIST_SYSTEM_DIR });
+    const src = await createFashionMnist({
+      ...quiet,
+      systemDir: FASHION_MNIST_SYSTEM_DIR,
+      cacheDir: join(tmp, 'empty-cache'),
+      download: false,
+    });
+    expect(src.info).toMatchObject({
+      height: 28,
+      width: 28,
+      channels: 1,
+      classes: 10,
+      trainCount: 60000,
+      testCount: 10000,
+      origin: FASHION_MNIST_SYSTEM_DIR,
+    });
     expect(src.info.labels[9]).toBe('Ankle boot');
     const batch = await src.read('train', [0, 1, 59999]);
     expect(batch.images.length).toBe(3 * 784);
@@ -73,7 +109,14 @@ describe('fashion-mnist', () => {
     await mkdir(dir);
     const f = fixture(6, 4);
     for (const k of Object.keys(f) as FashionMnistFile[]) await writeFile(join(dir, FASHION_MNIST_FILES[k].name), f[k]);
-    const src = await createFashionMnist({ ...quiet, env: { ACTPROBE_DATA: dir }, cacheDir: join(tmp, 'unused'), download: false, limitTrain: 5, checksums: checksumsOf(f) });
+    const src = await createFashionMnist({
+      ...quiet,
+      env: { ACTPROBE_DATA: dir },
+      cacheDir: join(tmp, 'unused'),
+      download: false,
+      limitTrain: 5,
+      checksums: checksumsOf(f),
+    });
     expect(src.info).toMatchObject({ height: 4, width: 4, trainCount: 5, testCount: 4, origin: dir });
     const b = await src.read('train', [2, 0]);
     expect(Array.from(b.labels)).toEqual([6, 0]);
@@ -87,10 +130,23 @@ describe('fashion-mnist', () => {
     served = fixture(6, 4);
     requests.length = 0;
     const src = await createFashionMnist({ ...quiet, cacheDir, baseUrl, checksums: checksumsOf(served) });
-    expect(requests.sort()).toEqual(Object.values(FASHION_MNIST_FILES).map((f) => `/${f.name}`).sort());
+    expect(requests.sort()).toEqual(
+      Object.values(FASHION_MNIST_FILES)
+        .map((f) => `/${f.name}`)
+        .sort(),
+    );
     expect(src.info.trainCount).toBe(6);
-    expect((await readdir(cacheDir)).sort()).toEqual(Object.values(FASHION_MNIST_FILES).map((f) => f.name).sort());
-    const again = await createFashionMnist({ ...quiet, cacheDir, baseUrl: 'http://127.0.0.1:9/', checksums: checksumsOf(served) });
+    expect((await readdir(cacheDir)).sort()).toEqual(
+      Object.values(FASHION_MNIST_FILES)
+        .map((f) => f.name)
+        .sort(),
+    );
+    const again = await createFashionMnist({
+      ...quiet,
+      cacheDir,
+      baseUrl: 'http://127.0.0.1:9/',
+      checksums: checksumsOf(served),
+    });
     expect(again.info.testCount).toBe(4);
     expect(requests.length).toBe(4);
   });
@@ -112,10 +168,16 @@ describe('fashion-mnist', () => {
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
     const port = (closed.address() as AddressInfo).port;
     await new Promise<void>((resolve) => closed.close(() => resolve()));
-    const p = createFashionMnist({ ...quiet, cacheDir: join(tmp, 'cache-offline'), baseUrl: `http://127.0.0.1:${port}/` });
+    const p = createFashionMnist({
+      ...quiet,
+      cacheDir: join(tmp, 'cache-offline'),
+      baseUrl: `http://127.0.0.1:${port}/`,
+    });
     await expect(p).rejects.toThrow(/dataset-fashion-mnist/);
     await expect(p).rejects.toThrow(/ACTPROBE_DATA/);
-    await expect(createFashionMnist({ ...quiet, cacheDir: join(tmp, 'c2'), download: false })).rejects.toThrow(/download: false.*dataset-fashion-mnist/);
+    await expect(createFashionMnist({ ...quiet, cacheDir: join(tmp, 'c2'), download: false })).rejects.toThrow(
+      /download: false.*dataset-fashion-mnist/,
+    );
   });
 
   it('verifies files found on disk on every load: a damaged cached file is a ChecksumError naming it', async () => {
@@ -126,7 +188,13 @@ describe('fashion-mnist', () => {
     const bad = Uint8Array.from(f['t10k-images']);
     bad[bad.length - 12] ^= 0xff;
     await writeFile(join(dir, FASHION_MNIST_FILES['t10k-images'].name), bad);
-    const err = await createFashionMnist({ ...quiet, dataDir: dir, download: false, cacheDir: join(tmp, 'c4'), checksums: checksumsOf(f) }).catch((e: unknown) => e);
+    const err = await createFashionMnist({
+      ...quiet,
+      dataDir: dir,
+      download: false,
+      cacheDir: join(tmp, 'c4'),
+      checksums: checksumsOf(f),
+    }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ChecksumError);
     expect((err as Error).message).toContain(join(dir, 't10k-images-idx3-ubyte.gz'));
   });
@@ -136,7 +204,14 @@ describe('fashion-mnist', () => {
     await mkdir(dir);
     const f = { ...fixture(6, 4), 'train-labels': gzipSync(encodeIdx([5], new Uint8Array(5))) };
     for (const k of Object.keys(f) as FashionMnistFile[]) await writeFile(join(dir, FASHION_MNIST_FILES[k].name), f[k]);
-    await expect(createFashionMnist({ ...quiet, dataDir: dir, download: false, cacheDir: join(tmp, 'c3'), checksums: checksumsOf(f) }))
-      .rejects.toThrow(/train-labels-idx1-ubyte\.gz has 5 labels but .*train-images-idx3-ubyte\.gz has 6 images/);
+    await expect(
+      createFashionMnist({
+        ...quiet,
+        dataDir: dir,
+        download: false,
+        cacheDir: join(tmp, 'c3'),
+        checksums: checksumsOf(f),
+      }),
+    ).rejects.toThrow(/train-labels-idx1-ubyte\.gz has 5 labels but .*train-images-idx3-ubyte\.gz has 6 images/);
   });
 });

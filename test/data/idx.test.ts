@@ -6,8 +6,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeIdx, parseIdx, readIdx } from '../../data/idx.js';
 
 let dir: string;
-beforeAll(async () => { dir = await mkdtemp(join(tmpdir(), 'idx-test-')); });
-afterAll(async () => { await rm(dir, { recursive: true, force: true }); });
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'idx-test-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
 
 describe('IDX reader', () => {
   const data = Uint8Array.from({ length: 2 * 3 * 4 }, (_, i) => i * 10);
@@ -35,11 +39,15 @@ describe('IDX reader', () => {
 
   it('rejects bad magic, unsupported types and size mismatches, naming the file', () => {
     const good = encodeIdx([2, 3, 4], data);
-    const badMagic = good.slice(); badMagic[0] = 1;
+    const badMagic = good.slice();
+    badMagic[0] = 1;
     expect(() => parseIdx(badMagic, 'x.idx')).toThrow(/x\.idx.*two zero bytes/);
-    const floats = good.slice(); floats[2] = 0x0d;
+    const floats = good.slice();
+    floats[2] = 0x0d;
     expect(() => parseIdx(floats, 'f.idx')).toThrow(/f\.idx.*0x0d \(float\)/);
-    expect(() => parseIdx(good.subarray(0, good.length - 1), 'short.idx')).toThrow(/short\.idx.*need 24 data bytes but the file has 23/);
+    expect(() => parseIdx(good.subarray(0, good.length - 1), 'short.idx')).toThrow(
+      /short\.idx.*need 24 data bytes but the file has 23/,
+    );
     expect(() => parseIdx(good.subarray(0, 10), 'hdr.idx')).toThrow(/hdr\.idx.*3 dimensions/);
     expect(() => parseIdx(new Uint8Array(2), 'tiny.idx')).toThrow(/tiny\.idx/);
   });

@@ -8,7 +8,10 @@ import { describeClasses } from '../../data/class-counts.js';
 import { createImageFolder } from '../../data/image-folder.js';
 
 let tmp: string;
-const png = (v: number) => sharp(Buffer.alloc(8 * 8 * 3, v), { raw: { width: 8, height: 8, channels: 3 } }).png().toBuffer();
+const png = (v: number) =>
+  sharp(Buffer.alloc(8 * 8 * 3, v), { raw: { width: 8, height: 8, channels: 3 } })
+    .png()
+    .toBuffer();
 
 beforeAll(async () => {
   tmp = await mkdtemp(join(tmpdir(), 'imgfolder-links-'));
@@ -16,7 +19,8 @@ beforeAll(async () => {
   const store = join(tmp, 'store');
   for (const c of ['a', 'b', 'c', 'd']) await mkdir(join(store, c), { recursive: true });
   for (let i = 0; i < 9; i++) await writeFile(join(store, 'a', `${i}.png`), await png(10));
-  for (const [k, c] of ['b', 'c', 'd'].entries()) for (let i = 0; i < 8; i++) await writeFile(join(store, c, `${i}.png`), await png(60 * (k + 1)));
+  for (const [k, c] of ['b', 'c', 'd'].entries())
+    for (let i = 0; i < 8; i++) await writeFile(join(store, c, `${i}.png`), await png(60 * (k + 1)));
   const root = join(tmp, 'subset');
   await mkdir(join(root, 'a'), { recursive: true });
   await mkdir(join(root, 'b'), { recursive: true });
@@ -34,7 +38,10 @@ describe('image-folder with symbolic links', () => {
     expect(src.info.trainCount).toBe(33);
     expect(src.info.classCounts).toEqual({ train: [9, 8, 8, 8], test: [0, 0, 0, 0] });
     const labels = Array.from(await src.labels('train'));
-    const batch = await src.read('train', labels.map((_, i) => i));
+    const batch = await src.read(
+      'train',
+      labels.map((_, i) => i),
+    );
     // Every class decodes to its own grey level through the link (a: 10, b: 60, c: 120, d: 180).
     const grey = [10, 60, 120, 180];
     labels.forEach((label, i) => expect(batch.images[i * 48] * 255).toBeCloseTo(grey[label], 0));

@@ -8,7 +8,13 @@ import { createImageFolder } from '../../data/image-folder.js';
 let tmp: string;
 
 /** Solid-colour test image written as PNG or JPEG. */
-async function writeImage(path: string, w: number, h: number, rgb: [number, number, number], format: 'png' | 'jpeg'): Promise<void> {
+async function writeImage(
+  path: string,
+  w: number,
+  h: number,
+  rgb: [number, number, number],
+  format: 'png' | 'jpeg',
+): Promise<void> {
   const px = Buffer.alloc(w * h * 3);
   for (let i = 0; i < w * h; i++) px.set(rgb, i * 3);
   const img = sharp(px, { raw: { width: w, height: h, channels: 3 } });
@@ -21,8 +27,10 @@ beforeAll(async () => {
   const flat = join(tmp, 'flat');
   await mkdir(join(flat, 'red'), { recursive: true });
   await mkdir(join(flat, 'blue'), { recursive: true });
-  for (let i = 0; i < 5; i++) await writeImage(join(flat, 'red', `r${i}.${i % 2 ? 'PNG' : 'png'}`), 12, 8, [255, 0, 0], 'png');
-  for (let i = 0; i < 5; i++) await writeImage(join(flat, 'blue', `b${i}.${i % 2 ? 'JPG' : 'jpeg'}`), 8, 12, [0, 0, 255], 'jpeg');
+  for (let i = 0; i < 5; i++)
+    await writeImage(join(flat, 'red', `r${i}.${i % 2 ? 'PNG' : 'png'}`), 12, 8, [255, 0, 0], 'png');
+  for (let i = 0; i < 5; i++)
+    await writeImage(join(flat, 'blue', `b${i}.${i % 2 ? 'JPG' : 'jpeg'}`), 8, 12, [0, 0, 255], 'jpeg');
   await writeFile(join(flat, 'blue', 'notes.txt'), 'ignored');
   // split layout with val/
   const split = join(tmp, 'split');
@@ -32,7 +40,9 @@ beforeAll(async () => {
   await writeImage(join(split, 'train', 'dog', 'b.png'), 10, 10, [20, 20, 20], 'png');
   await writeImage(join(split, 'val', 'dog', 'c.png'), 10, 10, [20, 20, 20], 'png');
 });
-afterAll(async () => { await rm(tmp, { recursive: true, force: true }); });
+afterAll(async () => {
+  await rm(tmp, { recursive: true, force: true });
+});
 
 describe('image-folder', () => {
   it('sorts classes, holds out a deterministic fraction, decodes and resizes', async () => {
@@ -66,7 +76,12 @@ describe('image-folder', () => {
     // 30x10: left and right 10-px thirds white, middle black; a centre crop to 5x5 sees only black
     const px = Buffer.alloc(30 * 10 * 3, 255);
     for (let y = 0; y < 10; y++) px.fill(0, (y * 30 + 10) * 3, (y * 30 + 20) * 3);
-    await writeFile(join(dir, 'x.png'), await sharp(px, { raw: { width: 30, height: 10, channels: 3 } }).png().toBuffer());
+    await writeFile(
+      join(dir, 'x.png'),
+      await sharp(px, { raw: { width: 30, height: 10, channels: 3 } })
+        .png()
+        .toBuffer(),
+    );
     const square = await createImageFolder({ root: join(tmp, 'crop'), height: 5, width: 5, channels: 1, holdout: 0 });
     // 30x10 -> 15x5, centre 5 columns = original columns 10..19, all black
     expect(Math.max(...(await square.read('train', [0])).images)).toBeLessThan(0.1);
@@ -82,7 +97,9 @@ describe('image-folder', () => {
     const root = join(tmp, 'bad');
     await mkdir(join(root, 'x'), { recursive: true });
     await writeFile(join(root, 'x', 'broken.png'), Buffer.from('definitely not a png'));
-    await expect(createImageFolder({ root, holdout: 0, concurrency: 2, log: () => undefined })).rejects.toThrow(/broken\.png is not a JPEG, PNG or WebP/);
+    await expect(createImageFolder({ root, holdout: 0, concurrency: 2, log: () => undefined })).rejects.toThrow(
+      /broken\.png is not a JPEG, PNG or WebP/,
+    );
     await mkdir(join(root, 'empty'));
     await expect(createImageFolder({ root })).rejects.toThrow(/empty holds no \.jpg/);
     await expect(createImageFolder({ root: join(tmp, 'missing') })).rejects.toThrow(/missing is not a directory/);

@@ -18,15 +18,28 @@ export function picture(w: number, h: number, cls: number, n: number): Buffer {
 }
 
 /** root/c<k>/<n>.jpg for `classes` × `perClass` JPEGs of w×h; returns every path written. */
-export async function writeJpegFolder(root: string, classes: number, perClass: number, w: number, h: number): Promise<string[]> {
+export async function writeJpegFolder(
+  root: string,
+  classes: number,
+  perClass: number,
+  w: number,
+  h: number,
+): Promise<string[]> {
   const paths: string[] = [];
   for (let c = 0; c < classes; c++) {
     await mkdir(join(root, `c${c}`), { recursive: true });
-    await Promise.all(Array.from({ length: perClass }, async (_, n) => {
-      const path = join(root, `c${c}`, `${String(n).padStart(4, '0')}.jpg`);
-      await writeFile(path, await sharp(picture(w, h, c, n), { raw: { width: w, height: h, channels: 3 } }).jpeg({ quality: 85 }).toBuffer());
-      paths.push(path);
-    }));
+    await Promise.all(
+      Array.from({ length: perClass }, async (_, n) => {
+        const path = join(root, `c${c}`, `${String(n).padStart(4, '0')}.jpg`);
+        await writeFile(
+          path,
+          await sharp(picture(w, h, c, n), { raw: { width: w, height: h, channels: 3 } })
+            .jpeg({ quality: 85 })
+            .toBuffer(),
+        );
+        paths.push(path);
+      }),
+    );
   }
   return paths.sort();
 }

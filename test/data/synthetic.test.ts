@@ -20,7 +20,16 @@ describe('synthetic', () => {
 
   it('describes itself and balances labels', async () => {
     const src = createSynthetic({ classes: 4, trainCount: 10, testCount: 6 });
-    expect(src.info).toMatchObject({ name: 'synthetic', classes: 4, height: 28, width: 28, channels: 1, trainCount: 10, testCount: 6, origin: 'procedural' });
+    expect(src.info).toMatchObject({
+      name: 'synthetic',
+      classes: 4,
+      height: 28,
+      width: 28,
+      channels: 1,
+      trainCount: 10,
+      testCount: 6,
+      origin: 'procedural',
+    });
     expect(Array.from(await src.labels('test'))).toEqual([0, 1, 2, 3, 0, 1]);
     expect(Array.from((await src.read('train', [5, 2])).labels)).toEqual([1, 2]);
     await expect(src.read('test', [6])).rejects.toThrow(/test index 6/);
@@ -31,28 +40,40 @@ describe('synthetic', () => {
     const classes = 10;
     const src = createSynthetic({ classes, trainCount: 400, testCount: 200, seed: 3 });
     const size = 28 * 28;
-    const train = await src.read('train', Array.from({ length: 400 }, (_, i) => i));
+    const train = await src.read(
+      'train',
+      Array.from({ length: 400 }, (_, i) => i),
+    );
     const means = Array.from({ length: classes }, () => new Float64Array(size));
     const counts = new Array<number>(classes).fill(0);
     for (let n = 0; n < train.count; n++) {
       counts[train.labels[n]]++;
       for (let k = 0; k < size; k++) means[train.labels[n]][k] += train.images[n * size + k];
     }
-    means.forEach((m, c) => m.forEach((v, k) => { m[k] = v / counts[c]; }));
+    means.forEach((m, c) =>
+      m.forEach((v, k) => {
+        m[k] = v / counts[c];
+      }),
+    );
     const dist = (img: Float32Array | Float64Array, off: number, m: Float64Array) => {
       let d = 0;
       for (let k = 0; k < size; k++) d += (img[off + k] - m[k]) ** 2;
       return d;
     };
     // every pair of class means is well apart (RMS pixel difference)
-    for (let a = 0; a < classes; a++) for (let b = a + 1; b < classes; b++) {
-      expect(Math.sqrt(dist(means[a], 0, means[b]) / size)).toBeGreaterThan(0.03);
-    }
-    const test: Batch = await src.read('test', Array.from({ length: 200 }, (_, i) => i));
+    for (let a = 0; a < classes; a++)
+      for (let b = a + 1; b < classes; b++) {
+        expect(Math.sqrt(dist(means[a], 0, means[b]) / size)).toBeGreaterThan(0.03);
+      }
+    const test: Batch = await src.read(
+      'test',
+      Array.from({ length: 200 }, (_, i) => i),
+    );
     let correct = 0;
     for (let n = 0; n < test.count; n++) {
       let best = 0;
-      for (let c = 1; c < classes; c++) if (dist(test.images, n * size, means[c]) < dist(test.images, n * size, means[best])) best = c;
+      for (let c = 1; c < classes; c++)
+        if (dist(test.images, n * size, means[c]) < dist(test.images, n * size, means[best])) best = c;
       if (best === test.labels[n]) correct++;
     }
     expect(correct / test.count).toBeGreaterThan(0.6);

@@ -4,7 +4,15 @@ import type { DatasetInfo } from '../../data/types.js';
 import { watchSetForSource, watchSetIndices } from '../../data/watch-set.js';
 
 const info = (testCount: number, classes = 3): DatasetInfo => ({
-  name: 't', height: 1, width: 1, channels: 1, classes, labels: [], trainCount: 0, testCount, origin: 'test',
+  name: 't',
+  height: 1,
+  width: 1,
+  channels: 1,
+  classes,
+  labels: [],
+  trainCount: 0,
+  testCount,
+  origin: 'test',
 });
 
 describe('watchSetIndices', () => {
@@ -40,7 +48,7 @@ describe('watchSetIndices', () => {
     expect(() => watchSetIndices(info(5), 2, 0, [0, 1])).toThrow(/2 test labels but t has testCount 5/);
   });
 
-  it('uses a source\'s labels when it has them', async () => {
+  it("uses a source's labels when it has them", async () => {
     const src = createSynthetic({ classes: 4, testCount: 40 });
     const w = await watchSetForSource(src, 8, 2);
     expect((await src.read('test', w)).labels).toEqual(Int32Array.from([0, 1, 2, 3, 0, 1, 2, 3]));

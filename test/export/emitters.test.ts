@@ -41,7 +41,11 @@ describe.each(emitterCases)('emitter parity: $name', ({ input, body, ops, droppe
     const { result, report } = await exportWithParity(model);
     expect(missingOps(opTypes(result), ops)).toEqual([]);
     const layerNames = model.layers.map((l) => l.name);
-    for (const n of result.model.graph.nodes) expect(layerNames.some((l) => n.name === l || n.name.startsWith(`${l}/`) || n.name.startsWith(`${l}:`)), n.name).toBe(true);
+    for (const n of result.model.graph.nodes)
+      expect(
+        layerNames.some((l) => n.name === l || n.name.startsWith(`${l}/`) || n.name.startsWith(`${l}:`)),
+        n.name,
+      ).toBe(true);
     for (const d of dropped ?? []) expect(result.model.graph.nodes.filter((n) => n.name.startsWith(d))).toEqual([]);
     expect(report.layers.map((l) => l.layer)).toContain('head');
     model.dispose();
@@ -52,7 +56,9 @@ describe('emitter registry', () => {
   it('rejects an unknown Keras class, naming the layer, its class and the supported list', () => {
     const x = tf.input({ name: 'input', shape: [4, 4, 1] });
     const up = tf.layers.upSampling2d({ name: 'upsample', size: [2, 2] }).apply(x) as Sym;
-    const out = tf.layers.dense({ name: 'head', units: 2 }).apply(tf.layers.flatten({ name: 'f' }).apply(up) as Sym) as Sym;
+    const out = tf.layers
+      .dense({ name: 'head', units: 2 })
+      .apply(tf.layers.flatten({ name: 'f' }).apply(up) as Sym) as Sym;
     const model = tf.model({ inputs: x, outputs: out });
     expect(() => exportLayersModel(model)).toThrow(/upsample \(UpSampling2D\).*supported classes: .*Conv2D.*Dense/);
     expect(supportedClasses).toContain('LocalResponseNormalization');
@@ -61,32 +67,59 @@ describe('emitter registry', () => {
   it('rejects an unsupported config, naming the layer and the field', () => {
     const x = tf.input({ name: 'input', shape: [4, 4, 2] });
     const c = tf.layers.conv2d({ name: 'cf', filters: 2, kernelSize: 3, dataFormat: 'channelsFirst' }).apply(x) as Sym;
-    const out = tf.layers.dense({ name: 'head', units: 2 }).apply(tf.layers.flatten({ name: 'f' }).apply(c) as Sym) as Sym;
-    expect(() => exportLayersModel(tf.model({ inputs: x, outputs: out }))).toThrow(/layer cf \(Conv2D\): unsupported config: config\.data_format: only channels_last/);
+    const out = tf.layers
+      .dense({ name: 'head', units: 2 })
+      .apply(tf.layers.flatten({ name: 'f' }).apply(c) as Sym) as Sym;
+    expect(() => exportLayersModel(tf.model({ inputs: x, outputs: out }))).toThrow(
+      /layer cf \(Conv2D\): unsupported config: config\.data_format: only channels_last/,
+    );
   });
 
   it('exports a Sequential model', async () => {
     const model = tf.sequential({
       layers: [
-        tf.layers.conv2d({ inputShape: [6, 6, 1], filters: 3, kernelSize: 3, strides: 2, padding: 'same', activation: 'relu', name: 's_conv' }),
+        tf.layers.conv2d({
+          inputShape: [6, 6, 1],
+          filters: 3,
+          kernelSize: 3,
+          strides: 2,
+          padding: 'same',
+          activation: 'relu',
+          name: 's_conv',
+        }),
         tf.layers.flatten({ name: 's_flat' }),
         tf.layers.dense({ units: 4, activation: 'softmax', name: 's_head' }),
       ],
     });
     randomizeWeights(model);
     const { result } = await exportWithParity(model);
-    expect(result.model.graph.nodes.map((n) => n.name)).toEqual(['s_conv', 's_conv/relu', 's_flat/to_nhwc', 's_flat', 's_head', 's_head/softmax']);
+    expect(result.model.graph.nodes.map((n) => n.name)).toEqual([
+      's_conv',
+      's_conv/relu',
+      's_flat/to_nhwc',
+      's_flat',
+      's_head',
+      's_head/softmax',
+    ]);
   });
 });
 
 describe('parity check', () => {
   it('catches a layout mistake: a Flatten without its NCHW → NHWC transpose fails at that layer', async () => {
-    const model = caseModel([5, 6, 2], (x) => tf.layers.conv2d({ name: 'c', filters: 3, kernelSize: 3 }).apply(x) as Sym);
+    const model = caseModel(
+      [5, 6, 2],
+      (x) => tf.layers.conv2d({ name: 'c', filters: 3, kernelSize: 3 }).apply(x) as Sym,
+    );
     const { result } = await exportWithParity(model);
     const transpose = result.model.graph.nodes.find((n) => n.name === 'head_flatten/to_nhwc');
     expect(transpose?.attributes.perm).toEqual({ kind: 'ints', value: [0, 2, 3, 1] });
     if (transpose) transpose.attributes.perm = { kind: 'ints', value: [0, 1, 2, 3] };
-    const report = await checkParity(result, layersReference(model, result.layers), [randomInputs(result.metadata.inputSize, 2)], { threads: 1 });
+    const report = await checkParity(
+      result,
+      layersReference(model, result.layers),
+      [randomInputs(result.metadata.inputSize, 2)],
+      { threads: 1 },
+    );
     expect(report.passed).toBe(false);
     expect(report.layers.filter((l) => !l.passed).map((l) => l.layer)).toEqual(['head_flatten', 'head']);
   });
@@ -94,7 +127,9 @@ describe('parity check', () => {
   it('writes TF asymmetric pads for an even input with stride 2', () => {
     const x = tf.input({ name: 'input', shape: [8, 8, 1] });
     const c = tf.layers.conv2d({ name: 'c', filters: 1, kernelSize: 3, strides: 2, padding: 'same' }).apply(x) as Sym;
-    const out = tf.layers.dense({ name: 'head', units: 2 }).apply(tf.layers.flatten({ name: 'f' }).apply(c) as Sym) as Sym;
+    const out = tf.layers
+      .dense({ name: 'head', units: 2 })
+      .apply(tf.layers.flatten({ name: 'f' }).apply(c) as Sym) as Sym;
     const conv = exportLayersModel(tf.model({ inputs: x, outputs: out })).model.graph.nodes.find((n) => n.name === 'c');
     expect(conv?.attributes.pads).toEqual({ kind: 'ints', value: [0, 0, 1, 1] });
   });

@@ -16,7 +16,26 @@ beforeAll(async () => {
 });
 afterAll(() => rm(root, { recursive: true, force: true }));
 
-const MAPPED = ['Conv2D', '_FusedConv2D', 'BiasAdd', 'FusedBatchNormV3', 'MatMul', '_FusedMatMul', 'Relu', 'Elu', 'Sigmoid', 'Mean', 'Mul', 'AddV2', 'MaxPool', 'AvgPool', 'Reshape', 'Softmax', 'Identity', 'Const'];
+const MAPPED = [
+  'Conv2D',
+  '_FusedConv2D',
+  'BiasAdd',
+  'FusedBatchNormV3',
+  'MatMul',
+  '_FusedMatMul',
+  'Relu',
+  'Elu',
+  'Sigmoid',
+  'Mean',
+  'Mul',
+  'AddV2',
+  'MaxPool',
+  'AvgPool',
+  'Reshape',
+  'Softmax',
+  'Identity',
+  'Const',
+];
 
 describe('graph-model input', () => {
   it('the fixture uses every TF op the converter maps', () => {
@@ -34,9 +53,16 @@ describe('graph-model input', () => {
     const names = result.model.graph.nodes.map((n) => n.name);
     expect(names).toContain('conv1/Conv2D');
     expect(names).toContain('conv1/Conv2D/Relu');
-    const report = await checkParity(result, exported.reference(), [randomInputs(result.metadata.inputSize, 3, 9), randomInputs(result.metadata.inputSize, 2, 10)], { threads: 1 });
+    const report = await checkParity(
+      result,
+      exported.reference(),
+      [randomInputs(result.metadata.inputSize, 3, 9), randomInputs(result.metadata.inputSize, 2, 10)],
+      { threads: 1 },
+    );
     expect(report.layers.filter((l) => !l.passed)).toEqual([]);
-    expect(report.layers.map((l) => l.className)).toEqual(expect.arrayContaining(MAPPED.filter((op) => op !== 'Const')));
+    expect(report.layers.map((l) => l.className)).toEqual(
+      expect.arrayContaining(MAPPED.filter((op) => op !== 'Const')),
+    );
     const missing = pythonOnnxMissing();
     if (missing) console.log(`skipping the python3-onnx checker: ${missing}`);
     else expect(checkWithPythonOnnx({ graph: result.encode() })[0]).toMatch(/^ok /);

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { NCHW_TO_NHWC, NHWC_TO_NCHW, onnxAxis, onnxShape, permute, toOnnxLayout, transposeIsNoop } from '../../export/layout.js';
+import {
+  NCHW_TO_NHWC,
+  NHWC_TO_NCHW,
+  onnxAxis,
+  onnxShape,
+  permute,
+  toOnnxLayout,
+  transposeIsNoop,
+} from '../../export/layout.js';
 
 /** Value at NHWC (n, h, w, c) encodes its own index, so a misplaced element names where it came from. */
 const code = (...idx: number[]): number => idx.reduce((a, i) => a * 10 + i, 0);

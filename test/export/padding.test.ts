@@ -18,6 +18,8 @@ describe('TensorFlow same padding', () => {
   it('writes explicit [top, left, bottom, right] pads, SAME_UPPER only for unknown sizes', () => {
     expect(padAttributes('same', [8, 9], [3, 2], [2, 2])).toEqual({ pads: { kind: 'ints', value: [0, 0, 1, 1] } });
     expect(padAttributes('valid', [8, 9], [3, 3], [2, 2])).toEqual({ pads: { kind: 'ints', value: [0, 0, 0, 0] } });
-    expect(padAttributes('same', [null, 9], [3, 3], [1, 1])).toEqual({ auto_pad: { kind: 'string', value: 'SAME_UPPER' } });
+    expect(padAttributes('same', [null, 9], [3, 3], [1, 1])).toEqual({
+      auto_pad: { kind: 'string', value: 'SAME_UPPER' },
+    });
   });
 });

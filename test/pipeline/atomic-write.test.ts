@@ -20,14 +20,17 @@ async function killMidWrite(mode: 'plain' | 'atomic'): Promise<{ dir: string; ta
   const target = join(dir, 'model.onnx');
   writeFileSync(target, OLD);
   const script = join(dir, 'writer.mts');
-  writeFileSync(script, `
+  writeFileSync(
+    script,
+    `
     import { writeFile } from 'node:fs/promises';
     import { writeFileAtomic } from ${JSON.stringify(helper)};
     const data = new Uint8Array(${BYTES}).fill(7);
     process.stdout.write('go\\n');
     await (${JSON.stringify(mode)} === 'plain' ? writeFile : writeFileAtomic)(${JSON.stringify(target)}, data);
     process.stdout.write('done\\n');
-  `);
+  `,
+  );
   const child = spawn(tsx, [script], { stdio: ['ignore', 'pipe', 'inherit'] });
   const exited = new Promise<NodeJS.Signals | null>((ok) => child.once('exit', (_code, signal) => ok(signal)));
   const deadline = Date.now() + 30_000;
@@ -58,12 +61,26 @@ describe('writeFileAtomic', () => {
     const { dir, target } = await killMidWrite('atomic');
     expect(readFileSync(target, 'utf8')).toBe(OLD);
     // Only the temp file is left behind, under a dot-name no stage reads.
-    expect(readdirSync(dir).filter((f) => !['writer.mts', 'model.onnx'].includes(f)).every((f) => f.startsWith('.model.onnx.'))).toBe(true);
+    expect(
+      readdirSync(dir)
+        .filter((f) => !['writer.mts', 'model.onnx'].includes(f))
+        .every((f) => f.startsWith('.model.onnx.')),
+    ).toBe(true);
   }, 60_000);
 
   it('no stage writes or appends to a file another stage reads with a plain write', () => {
-    const files = ['export/triton.ts', 'export/cli.ts', 'export/parity.ts', 'pipeline/stages/final-export.ts', 'pipeline/stages/probe-checkpoint.ts',
-      'pipeline/stages/reference.ts', 'pipeline/stages/diagnose.ts', 'pipeline/report/write-report.ts', 'probe/run/probe-command.ts', 'probe/run/activations-log.ts'];
+    const files = [
+      'export/triton.ts',
+      'export/cli.ts',
+      'export/parity.ts',
+      'pipeline/stages/final-export.ts',
+      'pipeline/stages/probe-checkpoint.ts',
+      'pipeline/stages/reference.ts',
+      'pipeline/stages/diagnose.ts',
+      'pipeline/report/write-report.ts',
+      'probe/run/probe-command.ts',
+      'probe/run/activations-log.ts',
+    ];
     const plain = files.filter((f) => /\b(writeFile|appendFile)\(/.test(readFileSync(f, 'utf8')));
     expect(plain).toEqual([]);
   });

@@ -13,19 +13,39 @@ import { buildModel } from '../../train/models/index.js';
 import type { RunManifest } from '../../train/index.js';
 
 const root = new URL('../../', import.meta.url).pathname;
-const exists = (p: string): Promise<boolean> => stat(p).then(() => true, () => false);
+const exists = (p: string): Promise<boolean> =>
+  stat(p).then(
+    () => true,
+    () => false,
+  );
 
 /** A structure-only AlexNet-topology reference (random weights, labelled so), exported by our own exporter. */
 async function writeStructureOnlyReference(dir: string): Promise<string> {
   await selectBackend('wasm');
-  const { model } = buildModel({ height: 63, width: 63, channels: 3, classes: 10 }, { preset: 'alexnet', width: 0.0625, stemKernel: 5, stemStride: 2, dropout: 0 });
+  const { model } = buildModel(
+    { height: 63, width: 63, channels: 3, classes: 10 },
+    { preset: 'alexnet', width: 0.0625, stemKernel: 5, stemStride: 2, dropout: 0 },
+  );
   await writeFile(join(dir, 'alexnet-structure.onnx'), exportLayersModel(model).encode());
   model.dispose();
   const card = {
-    name: 'alexnet-structure', description: 'AlexNet topology, random weights', pretrained: false, label: 'structure only, not pretrained',
+    name: 'alexnet-structure',
+    description: 'AlexNet topology, random weights',
+    pretrained: false,
+    label: 'structure only, not pretrained',
     file: 'alexnet-structure.onnx',
-    input: { name: 'input', height: 63, width: 63, channels: 3, channelOrder: 'RGB', scale: 1, mean: [0, 0, 0], std: [1, 1, 1] },
-    output: { name: 'probabilities', kind: 'probabilities' }, classes: 10,
+    input: {
+      name: 'input',
+      height: 63,
+      width: 63,
+      channels: 3,
+      channelOrder: 'RGB',
+      scale: 1,
+      mean: [0, 0, 0],
+      std: [1, 1, 1],
+    },
+    output: { name: 'probabilities', kind: 'probabilities' },
+    classes: 10,
   };
   const cardPath = join(dir, 'alexnet-structure.json');
   await writeFile(cardPath, JSON.stringify(card));
@@ -47,19 +67,25 @@ describe('npm run pipeline, end to end on a small synthetic run', () => {
     out = join(dir, 'run');
     const config = join(dir, 'config.json');
     configPath = config;
-    await writeFile(config, JSON.stringify({
-      data: { name: 'synthetic', classes: 4, height: 16, width: 16, channels: 1, trainCount: 1024, testCount: 128 },
-      model: { preset: 'seednet', width: 0.125, dropout: 0 },
-      schedule: [{ from: 0, lr: 3e-3, batchSize: 32 }],
-      miniEpochImages: 512,
-      miniEpochs: 2,
-      watchImages: 4,
-      probe: { images: 64, batchSize: 32 },
-      // No reference given: the default (bvlcalexnet-12) is not in this empty cache, so the shipped SqueezeNet runs.
-      parityImages: 4,
-    }));
+    await writeFile(
+      config,
+      JSON.stringify({
+        data: { name: 'synthetic', classes: 4, height: 16, width: 16, channels: 1, trainCount: 1024, testCount: 128 },
+        model: { preset: 'seednet', width: 0.125, dropout: 0 },
+        schedule: [{ from: 0, lr: 3e-3, batchSize: 32 }],
+        miniEpochImages: 512,
+        miniEpochs: 2,
+        watchImages: 4,
+        probe: { images: 64, batchSize: 32 },
+        // No reference given: the default (bvlcalexnet-12) is not in this empty cache, so the shipped SqueezeNet runs.
+        parityImages: 4,
+      }),
+    );
     const run = spawnSync(join(root, 'node_modules/.bin/tsx'), ['pipeline/cli.ts', '--config', config, '--out', out], {
-      cwd: root, encoding: 'utf8', timeout: 240_000, env: { ...process.env, ACTPROBE_REFERENCE_CACHE: dir },
+      cwd: root,
+      encoding: 'utf8',
+      timeout: 240_000,
+      env: { ...process.env, ACTPROBE_REFERENCE_CACHE: dir },
     });
     ({ stdout, stderr, status } = run);
   }, 300_000);
@@ -69,17 +95,31 @@ describe('npm run pipeline, end to end on a small synthetic run', () => {
     expect(stdout).toMatch(/test accuracy\s+[01]\.\d{4}\s+\(synthetic, 128 test images\)/);
     expect(stdout).toMatch(/onnxruntime EP\s+cpu/);
     expect(stdout).toMatch(/export parity\s+PASS/);
-    expect(stdout).toMatch(/reference\s+pretrained: squeezenet1\.1 \(shipped with the project\), because bvlcalexnet-12 is not in the cache/);
-    expect(stdout).toMatch(/magnitudes\s+ours max \S+ vs squeezenet1\.1 \d+: expected \(batch norm in ours, none in the reference\)/);
+    expect(stdout).toMatch(
+      /reference\s+pretrained: squeezenet1\.1 \(shipped with the project\), because bvlcalexnet-12 is not in the cache/,
+    );
+    expect(stdout).toMatch(
+      /magnitudes\s+ours max \S+ vs squeezenet1\.1 \d+: expected \(batch norm in ours, none in the reference\)/,
+    );
     expect(stdout).toContain(join(out, 'report.html'));
   });
 
   it('writes the run folder of DESIGN.md', async () => {
-    for (const f of ['manifest.json', 'metrics.jsonl', 'activations.jsonl', 'model.onnx', 'parity.json', 'compare.json', 'diagnosis.json', 'report.html']) {
+    for (const f of [
+      'manifest.json',
+      'metrics.jsonl',
+      'activations.jsonl',
+      'model.onnx',
+      'parity.json',
+      'compare.json',
+      'diagnosis.json',
+      'report.html',
+    ]) {
       expect(await exists(join(out, f)), f).toBe(true);
     }
     for (const k of [0, 1, 2]) {
-      for (const f of ['model.json', 'weights.bin', 'model.onnx']) expect(await exists(join(out, 'checkpoints', String(k), f)), `checkpoints/${k}/${f}`).toBe(true);
+      for (const f of ['model.json', 'weights.bin', 'model.onnx'])
+        expect(await exists(join(out, 'checkpoints', String(k), f)), `checkpoints/${k}/${f}`).toBe(true);
     }
     const manifest = JSON.parse(await readFile(join(out, 'manifest.json'), 'utf8')) as RunManifest;
     expect(manifest.backend).toBe(tf.getBackend());
@@ -87,11 +127,16 @@ describe('npm run pipeline, end to end on a small synthetic run', () => {
     expect(manifest.testAccuracy).toBeGreaterThanOrEqual(0);
     expect(manifest.testAccuracy).toBeLessThanOrEqual(1);
     expect(manifest.status).toBe('finished');
-    expect(Object.keys(manifest.stages)).toEqual(expect.arrayContaining(['train', 'probe', 'export', 'compare', 'diagnosis', 'report']));
+    expect(Object.keys(manifest.stages)).toEqual(
+      expect.arrayContaining(['train', 'probe', 'export', 'compare', 'diagnosis', 'report']),
+    );
   });
 
   it('probes every checkpoint into activations.jsonl with Keras layer names and the DESIGN.md channel arrays', async () => {
-    const lines = (await readFile(join(out, 'activations.jsonl'), 'utf8')).trim().split('\n').map((l) => parseProbeResult(JSON.parse(l)));
+    const lines = (await readFile(join(out, 'activations.jsonl'), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => parseProbeResult(JSON.parse(l)));
     expect(lines.map((l) => l.miniEpoch)).toEqual([0, 1, 2]);
     const last = lines[2];
     expect(last.images).toBe(64);
@@ -101,11 +146,15 @@ describe('npm run pipeline, end to end on a small synthetic run', () => {
     expect(names).toEqual(expect.arrayContaining(['conv1_relu', 'conv9_relu', 'se1_excite', 'fc1']));
     const conv1 = last.layers.find((l) => l.name === 'conv1_relu')!;
     const channels = conv1.shape[1];
-    for (const k of ['min', 'max', 'mean', 'std', 'zeroFraction'] as const) expect(conv1.channels[k]).toHaveLength(channels);
+    for (const k of ['min', 'max', 'mean', 'std', 'zeroFraction'] as const)
+      expect(conv1.channels[k]).toHaveLength(channels);
   });
 
   it('proves the final export layer by layer', async () => {
-    const parity = JSON.parse(await readFile(join(out, 'parity.json'), 'utf8')) as { passed: boolean; layers: unknown[] };
+    const parity = JSON.parse(await readFile(join(out, 'parity.json'), 'utf8')) as {
+      passed: boolean;
+      layers: unknown[];
+    };
     expect(parity.passed).toBe(true);
     expect(parity.layers.length).toBeGreaterThan(20);
   });
@@ -126,7 +175,10 @@ describe('npm run pipeline, end to end on a small synthetic run', () => {
     expect(m.referenceOnOurs.images).toBe(64);
     expect(m.ours.map((p) => p.miniEpoch)).toEqual([0, 2]);
     expect(m.verdict.status).toBe('smaller by design');
-    const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu'] });
+    const browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      args: ['--headless', '--no-sandbox', '--disable-gpu'],
+    });
     try {
       const page = await browser.newPage({ viewport: { width: 1300, height: 900 } });
       await page.goto(pathToFileURL(join(out, 'report.html')).href);
@@ -145,21 +197,48 @@ describe('npm run pipeline, end to end on a small synthetic run', () => {
     const longer = join(dir, 'config-longer.json');
     // The resumed run compares with a random-weight stand-in instead: it must be labelled so, never pretrained.
     await writeFile(longer, JSON.stringify({ ...config, miniEpochs: 3, reference: card }));
-    const run = spawnSync(join(root, 'node_modules/.bin/tsx'), ['pipeline/cli.ts', '--config', longer, '--out', out, '--resume', '--allow-config-change'], {
-      cwd: root, encoding: 'utf8', timeout: 240_000, env: { ...process.env, ACTPROBE_REFERENCE_CACHE: dir },
-    });
+    const run = spawnSync(
+      join(root, 'node_modules/.bin/tsx'),
+      ['pipeline/cli.ts', '--config', longer, '--out', out, '--resume', '--allow-config-change'],
+      {
+        cwd: root,
+        encoding: 'utf8',
+        timeout: 240_000,
+        env: { ...process.env, ACTPROBE_REFERENCE_CACHE: dir },
+      },
+    );
     expect(run.status, run.stderr).toBe(0);
     expect(run.stderr).toMatch(/resuming from checkpoint 2/);
-    expect(run.stderr).toMatch(/resuming with a changed config \(recorded in manifest\.json\): miniEpochs 2 → 3, reference /);
+    expect(run.stderr).toMatch(
+      /resuming with a changed config \(recorded in manifest\.json\): miniEpochs 2 → 3, reference /,
+    );
     const manifest = JSON.parse(await readFile(join(out, 'manifest.json'), 'utf8')) as RunManifest;
-    expect(manifest.configChanges?.map((c) => [c.fromCheckpoint, c.fields])).toEqual([[2, [{ path: 'miniEpochs', recorded: 2, given: 3 }, { path: 'reference', recorded: 'bvlcalexnet-12', given: card }]]]);
+    expect(manifest.configChanges?.map((c) => [c.fromCheckpoint, c.fields])).toEqual([
+      [
+        2,
+        [
+          { path: 'miniEpochs', recorded: 2, given: 3 },
+          { path: 'reference', recorded: 'bvlcalexnet-12', given: card },
+        ],
+      ],
+    ]);
     expect(manifest.status).toBe('finished');
-    const lines = (await readFile(join(out, 'activations.jsonl'), 'utf8')).trim().split('\n').map((l) => parseProbeResult(JSON.parse(l)));
+    const lines = (await readFile(join(out, 'activations.jsonl'), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => parseProbeResult(JSON.parse(l)));
     expect(lines.map((l) => l.miniEpoch)).toEqual([0, 1, 2, 3]);
-    const metrics = (await readFile(join(out, 'metrics.jsonl'), 'utf8')).trim().split('\n').map((l) => (JSON.parse(l) as { miniEpoch: number }).miniEpoch);
+    const metrics = (await readFile(join(out, 'metrics.jsonl'), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => (JSON.parse(l) as { miniEpoch: number }).miniEpoch);
     expect(metrics).toEqual([1, 2, 3]);
     const c = compareSchema.parse(JSON.parse(await readFile(join(out, 'compare.json'), 'utf8')));
-    expect(c.reference).toMatchObject({ card: 'alexnet-structure', pretrained: false, label: 'structure only, not pretrained' });
+    expect(c.reference).toMatchObject({
+      card: 'alexnet-structure',
+      pretrained: false,
+      label: 'structure only, not pretrained',
+    });
     expect(run.stdout).toMatch(/reference\s+structure only, not pretrained: the config's reference alexnet-structure/);
   }, 300_000);
 });

@@ -23,7 +23,16 @@ import type { MiniEpochMetrics, NonFiniteRecord } from '../../train/trainer/metr
 import { renderReport, writeReport } from '../../pipeline/report/index.js';
 
 const CHROMIUM = '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium) console.log(`report.test.ts browser check skipped: ${CHROMIUM} not found (apt-get install chromium)`);
 
@@ -32,7 +41,13 @@ const C = 6;
 // A layer name and a headline with markup in them: both must come out escaped, in HTML and in the SVGs.
 const ODD = 'conv<3>&"x"';
 const HEADLINE = 'SE gates saturated <after mini-epoch 2> & rising';
-const LAYERS: Array<[string, LayerRole, number]> = [['conv1', 'conv', 0.2], ['conv2', 'conv', 0.4], [ODD, 'conv', 0.55], ['se1_gate', 'se-gate', 0.7], ['fc1', 'fc', 0.9]];
+const LAYERS: Array<[string, LayerRole, number]> = [
+  ['conv1', 'conv', 0.2],
+  ['conv2', 'conv', 0.4],
+  [ODD, 'conv', 0.55],
+  ['se1_gate', 'se-gate', 0.7],
+  ['fc1', 'fc', 0.9],
+];
 // Deterministic wiggle so the plots have shape without a random seed to manage.
 const wiggle = (i: number): number => 0.5 + 0.5 * Math.sin(i * 12.9898);
 
@@ -41,19 +56,40 @@ function layer(name: string, role: LayerRole, depth: number, e: number, k: numbe
   const scale = gate ? 1 : (1 + k) * (1 + e) * 0.8;
   const ch = (f: (c: number) => number): number[] => Array.from({ length: C }, (_, c) => f(c));
   const max = ch((c) => (gate ? 0.6 + 0.4 * wiggle(c + e) : scale * (2 + 3 * wiggle(c + 7 * k))));
-  const watch = (lo: number) => [0, 1].map((img) => ch((c) => (lo ? (gate ? 0.05 * wiggle(c) : -0.1 * scale * img) : max[c] * (0.6 + 0.3 * img))));
+  const watch = (lo: number) =>
+    [0, 1].map((img) => ch((c) => (lo ? (gate ? 0.05 * wiggle(c) : -0.1 * scale * img) : max[c] * (0.6 + 0.3 * img))));
   const low = gate ? 0.1 + 0.2 * e : undefined;
   const high = gate ? 0.03 + 0.07 * e : undefined;
   const std = gate ? 0.3 - 0.05 * e : k === 1 ? 0.5 / 10 ** e : scale * 0.7;
   return {
-    name, op: gate ? 'Sigmoid' : 'Relu', shape: role === 'fc' ? [1, C] : [1, C, 4, 4], node: name, head: name, headOp: gate ? 'Gemm' : 'Conv', role, depth,
+    name,
+    op: gate ? 'Sigmoid' : 'Relu',
+    shape: role === 'fc' ? [1, C] : [1, C, 4, 4],
+    node: name,
+    head: name,
+    headOp: gate ? 'Gemm' : 'Conv',
+    role,
+    depth,
     channels: {
-      min: ch(() => 0), max, mean: ch((c) => max[c] / 3), std: ch(() => std), zeroFraction: ch((c) => 0.2 * wiggle(c)),
+      min: ch(() => 0),
+      max,
+      mean: ch((c) => max[c] / 3),
+      std: ch(() => std),
+      zeroFraction: ch((c) => 0.2 * wiggle(c)),
       ...(gate ? { lowFraction: ch(() => low ?? 0), highFraction: ch(() => high ?? 0) } : {}),
     },
     summary: {
-      min: 0, max: Math.max(...max), mean: gate ? 0.5 - 0.05 * e : scale, std: e === 3 && k === 1 ? 0 : std, p1: 0, p50: scale / 2, p99: scale * 4,
-      zeroFraction: 0.1, deadChannels: 0, nonFiniteChannels: 0, ...(gate ? { lowFraction: low, highFraction: high } : {}),
+      min: 0,
+      max: Math.max(...max),
+      mean: gate ? 0.5 - 0.05 * e : scale,
+      std: e === 3 && k === 1 ? 0 : std,
+      p1: 0,
+      p50: scale / 2,
+      p99: scale * 4,
+      zeroFraction: 0.1,
+      deadChannels: 0,
+      nonFiniteChannels: 0,
+      ...(gate ? { lowFraction: low, highFraction: high } : {}),
     },
     watch: { min: watch(1), max: watch(0) },
   };
@@ -61,11 +97,21 @@ function layer(name: string, role: LayerRole, depth: number, e: number, k: numbe
 
 function probe(layers: ProbeLayer[], e: number | undefined, model: string): ProbeResult {
   return {
-    schemaVersion: 1, model, executionProvider: 'cpu', images: 32, layers, batchSize: 16, card: model === 'ours' ? 'actprobe' : 'bvlcalexnet-12',
+    schemaVersion: 1,
+    model,
+    executionProvider: 'cpu',
+    images: 32,
+    layers,
+    batchSize: 16,
+    card: model === 'ours' ? 'actprobe' : 'bvlcalexnet-12',
     providerReport: { requested: 'cpu', configured: ['cpu'], used: 'cpu', nodesByProvider: { cpu: 20 }, notes: [] },
-    source: 'synthetic', input: layer('input', 'input', 0, 0, 0), watchImages: ['test #0 (T-shirt)', 'test #7 (Sneaker)'],
-    coverage: { fullStatImages: 32, note: 'all images' }, percentiles: { method: 'reservoir', capacity: 4096, positionsPerImage: 64, note: '' },
-    seconds: 0.1, ...(e !== undefined ? { miniEpoch: e } : {}),
+    source: 'synthetic',
+    input: layer('input', 'input', 0, 0, 0),
+    watchImages: ['test #0 (T-shirt)', 'test #7 (Sneaker)'],
+    coverage: { fullStatImages: 32, note: 'all images' },
+    percentiles: { method: 'reservoir', capacity: 4096, positionsPerImage: 64, note: '' },
+    seconds: 0.1,
+    ...(e !== undefined ? { miniEpoch: e } : {}),
   };
 }
 
@@ -73,44 +119,120 @@ async function makeRun(dir: string): Promise<void> {
   await mkdir(dir, { recursive: true });
   const p = runPaths(dir);
   const manifest: RunManifest = {
-    config: { preset: 'seednet' }, backend: 'wasm', executionProvider: 'cpu', testAccuracy: 0.62, stages: { train: 41.5, probe: 6.2 }, status: 'finished',
-    versions: {}, data: { name: 'synthetic', origin: 'generated', classes: 10, labels: [], height: 28, width: 28, channels: 1 }, watchSet: [0, 7],
+    config: { preset: 'seednet' },
+    backend: 'wasm',
+    executionProvider: 'cpu',
+    testAccuracy: 0.62,
+    stages: { train: 41.5, probe: 6.2 },
+    status: 'finished',
+    versions: {},
+    data: { name: 'synthetic', origin: 'generated', classes: 10, labels: [], height: 28, width: 28, channels: 1 },
+    watchSet: [0, 7],
   };
   await writeFile(p.manifest, JSON.stringify(manifest));
   let last: ProbeResult | undefined;
   for (let e = 0; e < EPOCHS; e++) {
     const m: MiniEpochMetrics = {
-      miniEpoch: e, imagesSeen: 1024 * (e + 1), lr: 5e-4, batchSize: 64, trainLoss: 2.3 - 0.4 * e, trainAccuracy: 0.1 + 0.18 * e, testLoss: 2.3 - 0.3 * e,
-      testAccuracy: 0.1 + 0.17 * e, testTop5: 0.5 + 0.12 * e, imagesPerSecond: 120, seconds: 8,
-      layers: LAYERS.map(([name], k) => ({ layer: name, gradNorm: k === 0 && e === 0 ? 0 : 10 ** (-k) * (1 + wiggle(e + k)), weightNorm: 3, updateRatio: 1e-3 })),
+      miniEpoch: e,
+      imagesSeen: 1024 * (e + 1),
+      lr: 5e-4,
+      batchSize: 64,
+      trainLoss: 2.3 - 0.4 * e,
+      trainAccuracy: 0.1 + 0.18 * e,
+      testLoss: 2.3 - 0.3 * e,
+      testAccuracy: 0.1 + 0.17 * e,
+      testTop5: 0.5 + 0.12 * e,
+      imagesPerSecond: 120,
+      seconds: 8,
+      layers: LAYERS.map(([name], k) => ({
+        layer: name,
+        gradNorm: k === 0 && e === 0 ? 0 : 10 ** -k * (1 + wiggle(e + k)),
+        weightNorm: 3,
+        updateRatio: 1e-3,
+      })),
     };
     await appendJsonLine(p.metrics, m);
-    last = probe(LAYERS.map(([name, role, depth], k) => layer(name, role, depth, e, k)), e, 'ours');
+    last = probe(
+      LAYERS.map(([name, role, depth], k) => layer(name, role, depth, e, k)),
+      e,
+      'ours',
+    );
     await appendActivations(p.activations, last);
   }
-  const ref = probe(['conv1', 'conv2', 'conv3', 'conv4', 'conv5', 'fc6', 'fc7', 'fc8'].map((n, k) => layer(n, k < 5 ? 'conv' : 'fc', k / 8, 1, k)), undefined, 'bvlcalexnet-12.onnx');
+  const ref = probe(
+    ['conv1', 'conv2', 'conv3', 'conv4', 'conv5', 'fc6', 'fc7', 'fc8'].map((n, k) =>
+      layer(n, k < 5 ? 'conv' : 'fc', k / 8, 1, k),
+    ),
+    undefined,
+    'bvlcalexnet-12.onnx',
+  );
   // Ours with batch norm against a reference without: conv2's std falls 10× per mini-epoch, a collapse against its
   // own history that the architecture difference must not hide.
-  const cmp = compareProbes(last as ProbeResult, ref, { pretrained: true, oursBatchNorm: true, referenceBatchNorm: false, why: 'the config\'s reference' });
-  const history = (await readFile(p.activations, 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as ProbeResult);
+  const cmp = compareProbes(last as ProbeResult, ref, {
+    pretrained: true,
+    oursBatchNorm: true,
+    referenceBatchNorm: false,
+    why: "the config's reference",
+  });
+  const history = (await readFile(p.activations, 'utf8'))
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as ProbeResult);
   const lastProfile = depthProfile(last as ProbeResult, 'ours, mini-epoch 3');
   const refProfile = depthProfile(ref, 'bvlcalexnet-12 (its photos)');
   cmp.magnitudes = {
-    ours: [depthProfile(history[0], 'ours, mini-epoch 0'), lastProfile], reference: refProfile, referenceOnOurs: refProfile,
-    verdict: magnitudeVerdict({ last: lastProfile, history, reference: refProfile, referenceName: 'bvlcalexnet-12', referencePretrained: true, oursBatchNorm: true, referenceBatchNorm: false }),
+    ours: [depthProfile(history[0], 'ours, mini-epoch 0'), lastProfile],
+    reference: refProfile,
+    referenceOnOurs: refProfile,
+    verdict: magnitudeVerdict({
+      last: lastProfile,
+      history,
+      reference: refProfile,
+      referenceName: 'bvlcalexnet-12',
+      referencePretrained: true,
+      oursBatchNorm: true,
+      referenceBatchNorm: false,
+    }),
   };
   await writeFile(p.compare, JSON.stringify(cmp));
   const diagnosis: Diagnosis = {
-    findings: [{ rule: 'se-saturated', severity: 'warning', title: HEADLINE, evidence: 'se1_gate: 85% of gates < 0.01 or > 0.99.', suggestion: 'Lower the excite layer\'s learning rate.', where: 'se1_gate' }],
-    checked: [{ rule: 'se-saturated', describes: 'SE gates < 0.01 or > 0.99', result: 'triggered' }, { rule: 'non-finite', describes: 'NaN/Inf', result: 'clear' }],
+    findings: [
+      {
+        rule: 'se-saturated',
+        severity: 'warning',
+        title: HEADLINE,
+        evidence: 'se1_gate: 85% of gates < 0.01 or > 0.99.',
+        suggestion: "Lower the excite layer's learning rate.",
+        where: 'se1_gate',
+      },
+    ],
+    checked: [
+      { rule: 'se-saturated', describes: 'SE gates < 0.01 or > 0.99', result: 'triggered' },
+      { rule: 'non-finite', describes: 'NaN/Inf', result: 'clear' },
+    ],
   };
   await writeFile(p.diagnosis, JSON.stringify(diagnosis));
   const parityLayer = (layer: string, relToScale: number): ParityReport['layers'][number] => ({
-    layer, className: 'Conv2D', onnxValue: `${layer}/out`, shape: [1, C, 4, 4], maxAbsDiff: relToScale * 3, maxRelDiff: relToScale, scale: 3, relToScale, passed: relToScale <= 1e-4, worstInput: 'watch',
+    layer,
+    className: 'Conv2D',
+    onnxValue: `${layer}/out`,
+    shape: [1, C, 4, 4],
+    maxAbsDiff: relToScale * 3,
+    maxRelDiff: relToScale,
+    scale: 3,
+    relToScale,
+    passed: relToScale <= 1e-4,
+    worstInput: 'watch',
   });
   const parity: ParityReport = {
-    passed: true, tolerance: 1e-4, tfjsBackend: 'wasm', executionProvider: 'cpu', onnxruntime: '1.30.0', inputs: [{ name: 'watch', images: 2 }],
-    worst: { layer: 'conv2', relToScale: 3e-6 }, layers: [parityLayer('conv1', 1e-7), parityLayer('conv2', 3e-6), parityLayer('flatten', 0)],
+    passed: true,
+    tolerance: 1e-4,
+    tfjsBackend: 'wasm',
+    executionProvider: 'cpu',
+    onnxruntime: '1.30.0',
+    inputs: [{ name: 'watch', images: 2 }],
+    worst: { layer: 'conv2', relToScale: 3e-6 },
+    layers: [parityLayer('conv1', 1e-7), parityLayer('conv2', 3e-6), parityLayer('flatten', 0)],
   };
   await writeFile(p.parity, JSON.stringify(parity));
 }
@@ -131,7 +253,9 @@ afterAll(() => Promise.all(['empty', 'variants'].map((d) => rm(join(root, d), { 
 describe('report.html (no browser)', () => {
   it('references nothing outside the file and escapes what it quotes', () => {
     expect(html).not.toMatch(/<script\b/i);
-    expect(html).not.toMatch(/<(link|img|iframe|source|object|embed)\b[^>]*\b(src|href|data)\s*=\s*["']?\s*(https?:)?\/\//i);
+    expect(html).not.toMatch(
+      /<(link|img|iframe|source|object|embed)\b[^>]*\b(src|href|data)\s*=\s*["']?\s*(https?:)?\/\//i,
+    );
     expect(html).not.toMatch(/url\(\s*["']?\s*(https?:)?\/\//i);
     expect(html).not.toMatch(/@import/);
     expect(html).not.toContain('<after mini-epoch 2>');
@@ -142,9 +266,13 @@ describe('report.html (no browser)', () => {
   });
 
   it('answers "are these magnitudes normal?" keeping batch norm apart from a collapse in training', () => {
-    expect(html.match(/class="magnitude-verdict[^"]*"><strong>[^<]*/)?.[0]).toMatch(/collapse"><strong>collapse: conv2 shrank &gt; 10× against its own earlier checkpoints/);
+    expect(html.match(/class="magnitude-verdict[^"]*"><strong>[^<]*/)?.[0]).toMatch(
+      /collapse"><strong>collapse: conv2 shrank &gt; 10× against its own earlier checkpoints/,
+    );
     expect(html).toContain('Architecture, not training: our network has batch norm');
-    expect(html.match(/Training: [^<]*/)?.[0]).toMatch(/^Training: conv2 shrank from std 0\.50 \(mini-epoch 0\) to 0\.0 — more than 10× below its own peak/);
+    expect(html.match(/Training: [^<]*/)?.[0]).toMatch(
+      /^Training: conv2 shrank from std 0\.50 \(mini-epoch 0\) to 0\.0 — more than 10× below its own peak/,
+    );
     expect(html).toContain('batch-norm scale');
   });
 
@@ -154,7 +282,8 @@ describe('report.html (no browser)', () => {
     await writeFile(join(dir, 'diagnosis.json'), '{"findings": 3}');
     const out = await renderReport(dir);
     expect(out).not.toContain('data-plot');
-    for (const f of ['metrics.jsonl', 'activations.jsonl', 'compare.json', 'parity.json']) expect(out).toContain(`No <code>${f}</code>`);
+    for (const f of ['metrics.jsonl', 'activations.jsonl', 'compare.json', 'parity.json'])
+      expect(out).toContain(`No <code>${f}</code>`);
     expect(out).toMatch(/<code>diagnosis.json<\/code> could not be read: <pre>[^<]*findings/);
   });
 
@@ -165,14 +294,27 @@ describe('report.html (no browser)', () => {
     cmp.reference.label = 'structure only, not pretrained';
     await writeFile(join(dir, 'compare.json'), JSON.stringify(cmp));
     await writeFile(join(dir, 'diagnosis.json'), JSON.stringify({ findings: [], checked: [] } satisfies Diagnosis));
-    const nan: NonFiniteRecord = { event: 'non-finite', miniEpoch: 2, step: 17, where: 'loss', variable: null, message: 'loss is NaN', lastGoodCheckpoint: 1 };
+    const nan: NonFiniteRecord = {
+      event: 'non-finite',
+      miniEpoch: 2,
+      step: 17,
+      where: 'loss',
+      variable: null,
+      message: 'loss is NaN',
+      lastGoodCheckpoint: 1,
+    };
     await writeFile(join(dir, 'metrics.jsonl'), `${JSON.stringify(nan)}\n`);
     // parity.json as writeParityReport writes a shape mismatch: Infinity as a string.
-    const parity = JSON.parse(await readFile(join(run, 'parity.json'), 'utf8')) as { passed: boolean; layers: Array<{ relToScale: number | string; passed: boolean }> };
+    const parity = JSON.parse(await readFile(join(run, 'parity.json'), 'utf8')) as {
+      passed: boolean;
+      layers: Array<{ relToScale: number | string; passed: boolean }>;
+    };
     Object.assign(parity.layers[1], { relToScale: 'Infinity', passed: false });
     await writeFile(join(dir, 'parity.json'), JSON.stringify({ ...parity, passed: false }));
     const out = await renderReport(dir);
-    expect(out).toMatch(/badge fail">fail<\/span>[^]*<td><code>conv2<\/code><\/td><td>Conv2D<\/td><td>[^<]*<\/td><td>∞<\/td>/);
+    expect(out).toMatch(
+      /badge fail">fail<\/span>[\s\S]*<td><code>conv2<\/code><\/td><td>Conv2D<\/td><td>[^<]*<\/td><td>∞<\/td>/,
+    );
     expect(out).toContain('<strong>structure only</strong>');
     expect(out).toContain('No findings');
     expect(out).toMatch(/class="error">Training hit NaN\/Inf:<ul><li>mini-epoch 2: non-finite loss — loss is NaN/);
@@ -191,19 +333,37 @@ describe.skipIf(!hasChromium)('report.html in headless Chromium', () => {
       page.on('requestfailed', (r) => problems.push(`failed: ${r.url()}`));
       page.on('request', (r) => r.url() !== url && problems.push(`request: ${r.url()}`));
       await page.goto(url, { waitUntil: 'load' });
-      const plots = await page.$$eval('[data-plot]', (els) => els.map((el) => {
-        const svg = el.querySelector('svg');
-        const box = svg?.getBoundingClientRect();
-        // A mark counts only if it drew something: bars on a log axis from 0 leave zero-height paths behind.
-        const drawn = [...(svg?.querySelectorAll('.role-mark > *') ?? [])].filter((m) => {
-          const b = (m as SVGGraphicsElement).getBBox();
-          const thin = /mark-(rule|line)/.test(m.parentElement?.getAttribute('class') ?? '');
-          return Number.isFinite(b.width + b.height) && (thin ? b.width > 0 || b.height > 0 : b.width > 0 && b.height > 0);
-        });
-        return { id: el.getAttribute('data-plot'), marks: drawn.length, width: box?.width ?? 0 };
-      }));
+      const plots = await page.$$eval('[data-plot]', (els) =>
+        els.map((el) => {
+          const svg = el.querySelector('svg');
+          const box = svg?.getBoundingClientRect();
+          // A mark counts only if it drew something: bars on a log axis from 0 leave zero-height paths behind.
+          const drawn = [...(svg?.querySelectorAll('.role-mark > *') ?? [])].filter((m) => {
+            const b = (m as SVGGraphicsElement).getBBox();
+            const thin = /mark-(rule|line)/.test(m.parentElement?.getAttribute('class') ?? '');
+            return (
+              Number.isFinite(b.width + b.height) && (thin ? b.width > 0 || b.height > 0 : b.width > 0 && b.height > 0)
+            );
+          });
+          return { id: el.getAttribute('data-plot'), marks: drawn.length, width: box?.width ?? 0 };
+        }),
+      );
       const ids = plots.map((p) => p.id);
-      expect(ids).toEqual(['loss', 'accuracy', ...LAYERS.map((_, i) => `band-${i}`), 'std-heatmap', 'gradients', 'se-gate-0', 'compare-std', 'compare-p99', 'magnitude-p99', 'magnitude-max', 'magnitude-std', 'magnitude-zerofraction', 'parity']);
+      expect(ids).toEqual([
+        'loss',
+        'accuracy',
+        ...LAYERS.map((_, i) => `band-${i}`),
+        'std-heatmap',
+        'gradients',
+        'se-gate-0',
+        'compare-std',
+        'compare-p99',
+        'magnitude-p99',
+        'magnitude-max',
+        'magnitude-std',
+        'magnitude-zerofraction',
+        'parity',
+      ]);
       expect(plots.filter((p) => !(p.marks > 0 && p.width > 100))).toEqual([]);
       expect(await page.locator('#diagnosis h3').first().textContent()).toContain(HEADLINE);
       expect(await page.locator('.magnitude-verdict').textContent()).toMatch(/^collapse: conv2/);

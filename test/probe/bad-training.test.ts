@@ -18,7 +18,10 @@ beforeAll(async () => {
 describe('diagnosis of a real training run', () => {
   it('flags a run whose learning rate is far too high: stuck at chance, no gradient', async () => {
     const out = await tempRunDir('probe-bad-lr');
-    await runTraining(quickConfig({ schedule: [{ from: 0, lr: 1.0, batchSize: 32 }], miniEpochs: 4 }), { out, log: () => undefined });
+    await runTraining(quickConfig({ schedule: [{ from: 0, lr: 1.0, batchSize: 32 }], miniEpochs: 4 }), {
+      out,
+      log: () => undefined,
+    });
     const history = await readMetrics(join(out, 'metrics.jsonl'));
     expect(history.epochs).toHaveLength(4);
     const d = diagnose({ history, classes: 4 });

@@ -21,7 +21,9 @@ describe('Concat taps from their inputs', () => {
     const a = { data: Float32Array.from([1, 2, 3, 4, 5, 6, 7, 8]), channels: 2 }; // 2 rows × 2 fields × 2 channels
     const b = { data: Float32Array.from([10, 20, 30, 40]), channels: 1 };
     expect(Array.from(concatChannels([a, b], 2, 2))).toEqual([1, 2, 10, 3, 4, 20, 5, 6, 30, 7, 8, 40]);
-    expect(() => concatChannels([a, { data: new Float32Array(3), channels: 1 }], 2, 2)).toThrow(/expected 2 rows × 2 fields × 1 channels/);
+    expect(() => concatChannels([a, { data: new Float32Array(3), channels: 1 }], 2, 2)).toThrow(
+      /expected 2 rows × 2 fields × 1 channels/,
+    );
   });
 
   it('concatSamples takes from each part in proportion to its size', () => {
@@ -41,15 +43,22 @@ describe('Concat taps from their inputs', () => {
       }
       const { channels: C, height: H, width: W } = r.card.input;
       let seed = 7;
-      const x = Float32Array.from({ length: IMAGES * C * H * W }, () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32) * 4 - 2);
+      const x = Float32Array.from(
+        { length: IMAGES * C * H * W },
+        () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32) * 4 - 2,
+      );
       for (let n = 0; n < IMAGES; n++) await r.addBatch(x.subarray(n * C * H * W, (n + 1) * C * H * W), 1, [`img${n}`]);
 
       // The concatenated maps themselves, from the original model, reduced in float64 here.
-      const marked = appendToGraph(new Uint8Array(await readFile(squeezenet)), { outputs: assembled.map((t) => ({ name: t.tensor })) });
+      const marked = appendToGraph(new Uint8Array(await readFile(squeezenet)), {
+        outputs: assembled.map((t) => ({ name: t.tensor })),
+      });
       const s = await ort.InferenceSession.create(marked, { intraOpNumThreads: 2 });
       const maps = assembled.map(() => [] as Float32Array[]);
       for (let n = 0; n < IMAGES; n++) {
-        const out = await s.run({ [r.card.input.name]: new ort.Tensor('float32', x.slice(n * C * H * W, (n + 1) * C * H * W), [1, C, H, W]) });
+        const out = await s.run({
+          [r.card.input.name]: new ort.Tensor('float32', x.slice(n * C * H * W, (n + 1) * C * H * W), [1, C, H, W]),
+        });
         assembled.forEach((t, k) => maps[k].push(out[t.tensor].data as Float32Array));
       }
       await s.release();

@@ -28,13 +28,25 @@ beforeAll(async () => {
 afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
 function card(sha256 = sha): ModelCard {
-  return parseCard({ ...BUILTIN_CARDS['bvlcalexnet-12'], name: 'test-ref', file: 'test-ref.onnx', url: `${base}/model.onnx`, sha256, bytes: body.length }, 'test');
+  return parseCard(
+    {
+      ...BUILTIN_CARDS['bvlcalexnet-12'],
+      name: 'test-ref',
+      file: 'test-ref.onnx',
+      url: `${base}/model.onnx`,
+      sha256,
+      bytes: body.length,
+    },
+    'test',
+  );
 }
 
 describe('fetch-reference', () => {
   it('downloads into the cache with its sha256 verified, then serves the cached copy', async () => {
     const cacheDir = mkdtempSync(join(tmpdir(), 'actprobe-ref-'));
-    await expect(cachedReference(card(), cacheDir)).rejects.toThrow(/not in the cache .*npm run fetch-reference -- test-ref/);
+    await expect(cachedReference(card(), cacheDir)).rejects.toThrow(
+      /not in the cache .*npm run fetch-reference -- test-ref/,
+    );
     const path = await fetchReference(card(), { cacheDir, ...quiet });
     expect(readFileSync(path)).toEqual(body);
     const before = hits;
@@ -59,17 +71,30 @@ describe('fetch-reference', () => {
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
     const port = (closed.address() as AddressInfo).port;
     await new Promise<void>((resolve) => closed.close(() => resolve()));
-    await expect(fetchReference(card(), { cacheDir, url: `http://127.0.0.1:${port}/model.onnx`, ...quiet })).rejects.toThrow(/ECONNREFUSED.*offline.*copy it to .*test-ref\.onnx \(sha256/);
-    await expect(fetchReference(card(), { cacheDir, url: `${base}/missing.onnx`, ...quiet })).rejects.toThrow(/HTTP 404/);
+    await expect(
+      fetchReference(card(), { cacheDir, url: `http://127.0.0.1:${port}/model.onnx`, ...quiet }),
+    ).rejects.toThrow(/ECONNREFUSED.*offline.*copy it to .*test-ref\.onnx \(sha256/);
+    await expect(fetchReference(card(), { cacheDir, url: `${base}/missing.onnx`, ...quiet })).rejects.toThrow(
+      /HTTP 404/,
+    );
   });
 
   it('has real cards for the zoo and torchvision AlexNets', () => {
     const zoo = builtinCard('alexnet');
-    expect(zoo).toMatchObject({ name: 'bvlcalexnet-12', pretrained: true, input: { name: 'data_0', height: 224, width: 224, channelOrder: 'BGR', scale: 255 } });
+    expect(zoo).toMatchObject({
+      name: 'bvlcalexnet-12',
+      pretrained: true,
+      input: { name: 'data_0', height: 224, width: 224, channelOrder: 'BGR', scale: 255 },
+    });
     expect(zoo.input.mean).toEqual([103.939, 116.779, 123.68]);
     expect(zoo.url).toMatch(/^https:\/\/github\.com\/onnx\/models\/.*bvlcalexnet-12\.onnx$/);
     expect(zoo.sha256).toMatch(/^[0-9a-f]{64}$/);
-    expect(builtinCard('torchvision-alexnet')).toMatchObject({ input: { channelOrder: 'RGB', scale: 1, mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225] }, output: { kind: 'logits' } });
-    expect(() => builtinCard('vgg')).toThrow(/Unknown model card "vgg"; built-in cards: bvlcalexnet-12, squeezenet1.1, squeezenet1.1-7, torchvision-alexnet/);
+    expect(builtinCard('torchvision-alexnet')).toMatchObject({
+      input: { channelOrder: 'RGB', scale: 1, mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225] },
+      output: { kind: 'logits' },
+    });
+    expect(() => builtinCard('vgg')).toThrow(
+      /Unknown model card "vgg"; built-in cards: bvlcalexnet-12, squeezenet1.1, squeezenet1.1-7, torchvision-alexnet/,
+    );
   });
 });

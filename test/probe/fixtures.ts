@@ -23,7 +23,8 @@ export const hasTorch = hasOnnx && hasModule('torch');
 
 export function skipReason(needs: 'onnx' | 'torch'): string | null {
   if (needs === 'onnx' && !hasOnnx) return `${PYTHON} cannot import onnx (apt-get install python3-onnx)`;
-  if (needs === 'torch' && !hasTorch) return `${PYTHON} cannot import torch and onnx (apt-get install python3-torch python3-onnx)`;
+  if (needs === 'torch' && !hasTorch)
+    return `${PYTHON} cannot import torch and onnx (apt-get install python3-torch python3-onnx)`;
   return null;
 }
 

@@ -9,7 +9,9 @@ import { listImages } from '../../probe/input/folder.js';
 let tmp: string;
 beforeAll(async () => {
   tmp = await mkdtemp(join(tmpdir(), 'probe-links-'));
-  const png = await sharp(Buffer.alloc(4 * 4 * 3, 50), { raw: { width: 4, height: 4, channels: 3 } }).png().toBuffer();
+  const png = await sharp(Buffer.alloc(4 * 4 * 3, 50), { raw: { width: 4, height: 4, channels: 3 } })
+    .png()
+    .toBuffer();
   await mkdir(join(tmp, 'store', 'birds'), { recursive: true });
   await writeFile(join(tmp, 'store', 'a.png'), png);
   await writeFile(join(tmp, 'store', 'birds', 'b.png'), png);
@@ -24,7 +26,11 @@ afterAll(async () => rm(tmp, { recursive: true, force: true }));
 describe('--images folders', () => {
   it('lists linked files and linked folders once each, and stops at a loop', async () => {
     const photos = join(tmp, 'photos');
-    expect(await listImages(photos)).toEqual([join(photos, 'a.png'), join(photos, 'birds', 'b.png'), join(photos, 'own', 'c.png')]);
+    expect(await listImages(photos)).toEqual([
+      join(photos, 'a.png'),
+      join(photos, 'birds', 'b.png'),
+      join(photos, 'own', 'c.png'),
+    ]);
   });
 
   it('names a link to nothing', async () => {

@@ -10,14 +10,26 @@ import { magnitudeVerdict } from '../../probe/compare/magnitude-verdict.js';
 import { layer, probe } from './builders.js';
 
 // A reference without batch norm growing with depth (std 1 → 50), like SqueezeNet on its photos.
-const reference = probe(['conv1', 'conv2', 'conv3', 'conv4'].map((n, k) => layer(n, { std: [1, 5, 20, 50][k] })), { inputStd: 1 });
-const ours = (stds: number[], miniEpoch: number) => probe(stds.map((s, k) => layer(`c${k + 1}`, { std: s })), { inputStd: 1, miniEpoch });
+const reference = probe(
+  ['conv1', 'conv2', 'conv3', 'conv4'].map((n, k) => layer(n, { std: [1, 5, 20, 50][k] })),
+  { inputStd: 1 },
+);
+const ours = (stds: number[], miniEpoch: number) =>
+  probe(
+    stds.map((s, k) => layer(`c${k + 1}`, { std: s })),
+    { inputStd: 1, miniEpoch },
+  );
 
 function verdict(history: ReturnType<typeof ours>[], oursBatchNorm: boolean) {
   const last = history[history.length - 1];
   return magnitudeVerdict({
-    last: depthProfile(last, 'ours'), history, reference: depthProfile(reference, 'ref'), referenceName: 'squeezenet1.1',
-    referencePretrained: true, oursBatchNorm, referenceBatchNorm: false,
+    last: depthProfile(last, 'ours'),
+    history,
+    reference: depthProfile(reference, 'ref'),
+    referenceName: 'squeezenet1.1',
+    referencePretrained: true,
+    oursBatchNorm,
+    referenceBatchNorm: false,
   });
 }
 
@@ -31,8 +43,17 @@ describe('magnitude verdict', () => {
     expect(v.architecture).toMatch(/our network has batch norm.*squeezenet1\.1 has none.*std ×50\.0/);
     expect(v.training).toMatch(/no conv layer fell more than 10× below its own peak over 2 checkpoints/);
     // The per-row verdicts say the same: ratios of 0.02–0.2 are the architecture's, not "much smaller".
-    const rows = compareProbes(healthy[1], reference, { pretrained: true, oursBatchNorm: true, referenceBatchNorm: false }).rows;
-    expect(rows.map((r) => r.verdict)).toEqual(['comparable', 'batch-norm scale', 'batch-norm scale', 'batch-norm scale']);
+    const rows = compareProbes(healthy[1], reference, {
+      pretrained: true,
+      oursBatchNorm: true,
+      referenceBatchNorm: false,
+    }).rows;
+    expect(rows.map((r) => r.verdict)).toEqual([
+      'comparable',
+      'batch-norm scale',
+      'batch-norm scale',
+      'batch-norm scale',
+    ]);
     expect(compareProbes(healthy[1], reference).rows.map((r) => r.verdict)).toContain('much smaller');
   });
 
@@ -43,7 +64,7 @@ describe('magnitude verdict', () => {
     expect(v.headline).toBe('much smaller than squeezenet1.1 at the same depth: c3, c4');
   });
 
-  it('names a collapse against the layer\'s own earlier checkpoints, batch norm or not', () => {
+  it("names a collapse against the layer's own earlier checkpoints, batch norm or not", () => {
     const v = verdict([ours([1, 1, 1, 1], 0), ours([1, 1.2, 0.05, 1], 1)], true);
     expect(v.status).toBe('collapse');
     expect(v.flagged).toEqual([{ layer: 'c3', reason: 'std 1.0 at mini-epoch 0 → 0.050 now (own history)' }]);

@@ -6,7 +6,8 @@ import type { PackedStats, StatField } from '../../probe/stats/types.js';
 import { TapAccumulator } from '../../probe/stats/tap-accumulator.js';
 
 /** One field over every image of a packing, image-major. */
-const field = (p: PackedStats, f: StatField, count: number, c: number): number[] => Array.from({ length: count }, (_, n) => packedRow(p, f, n, c)).flat();
+const field = (p: PackedStats, f: StatField, count: number, c: number): number[] =>
+  Array.from({ length: count }, (_, n) => packedRow(p, f, n, c)).flat();
 
 describe('input reduction in JavaScript', () => {
   // 2 images × 2 channels × 3 positions.
@@ -17,7 +18,9 @@ describe('input reduction in JavaScript', () => {
     expect(field(v, 'max', 2, 2)).toEqual([1, 4, 0, 3]);
     expect(field(v, 'min', 2, 2)).toEqual([-2, 4, 0, -1]);
     expect(field(v, 'mean', 2, 2).map((m) => +m.toFixed(6))).toEqual([-1 / 3, 4, 0, 2 / 3].map((m) => +m.toFixed(6)));
-    expect(field(v, 'meanSq', 2, 2).map((m) => +m.toFixed(6))).toEqual([5 / 3, 16, 0, 10 / 3].map((m) => +m.toFixed(6)));
+    expect(field(v, 'meanSq', 2, 2).map((m) => +m.toFixed(6))).toEqual(
+      [5 / 3, 16, 0, 10 / 3].map((m) => +m.toFixed(6)),
+    );
     // 1e-31 counts as 0.1 of a nonzero value, as the graph's Clip(1e30·|x|, 0, 1) does.
     expect(field(v, 'pos', 2, 2).map((m) => +m.toFixed(6))).toEqual([2 / 3, 1, 0, 2.1 / 3].map((m) => +m.toFixed(6)));
     expect([...sample]).toEqual([1, 4, 0, -1]);

@@ -5,7 +5,9 @@ import { describe, expect, it } from 'vitest';
 
 function importsOf(file: string): string[] {
   const src = readFileSync(file, 'utf8');
-  return [...src.matchAll(/(?:import|export)[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g)].map((m) => m[1] ?? m[2]);
+  return [...src.matchAll(/(?:import|export)[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g)].map(
+    (m) => m[1] ?? m[2],
+  );
 }
 
 function walk(entries: string[]): { files: Set<string>; packages: Map<string, string> } {
@@ -28,7 +30,9 @@ function walk(entries: string[]): { files: Set<string>; packages: Map<string, st
 
 describe('probe dependencies', () => {
   it('reach no @tensorflow package, even through data/', () => {
-    const { files, packages } = walk(['probe/index.ts', 'probe/cli.ts', 'probe/fetch-reference-cli.ts'].map((f) => join(process.cwd(), f)));
+    const { files, packages } = walk(
+      ['probe/index.ts', 'probe/cli.ts', 'probe/fetch-reference-cli.ts'].map((f) => join(process.cwd(), f)),
+    );
     expect([...files].some((f) => f.startsWith(`${join(process.cwd(), 'data')}/`))).toBe(true);
     const tf = [...packages].filter(([p]) => p.startsWith('@tensorflow'));
     expect(tf).toEqual([]);

@@ -6,14 +6,37 @@
 import { encodeModel } from '../../onnx/encode.js';
 import { attr, type ModelSpec, type NodeSpec, type TensorSpec, type ValueInfoSpec } from '../../onnx/spec.js';
 
-const node = (opType: string, inputs: string[], output: string, name: string, attributes: NodeSpec['attributes'] = {}): NodeSpec =>
-  ({ name, opType, inputs, outputs: [output], attributes });
+const node = (
+  opType: string,
+  inputs: string[],
+  output: string,
+  name: string,
+  attributes: NodeSpec['attributes'] = {},
+): NodeSpec => ({ name, opType, inputs, outputs: [output], attributes });
 const floatInfo = (name: string, shape: Array<number | string>): ValueInfoSpec => ({ name, type: 'float', shape });
-const int64s = (name: string, values: number[]): TensorSpec => ({ name, type: 'int64', dims: [values.length], data: BigInt64Array.from(values.map(BigInt)) });
+const int64s = (name: string, values: number[]): TensorSpec => ({
+  name,
+  type: 'int64',
+  dims: [values.length],
+  data: BigInt64Array.from(values.map(BigInt)),
+});
 
-function model(name: string, opset: number, nodes: NodeSpec[], initializers: TensorSpec[], input: ValueInfoSpec, output: ValueInfoSpec, metadata: Record<string, string> = {}): Uint8Array {
+function model(
+  name: string,
+  opset: number,
+  nodes: NodeSpec[],
+  initializers: TensorSpec[],
+  input: ValueInfoSpec,
+  output: ValueInfoSpec,
+  metadata: Record<string, string> = {},
+): Uint8Array {
   const spec: ModelSpec = {
-    irVersion: 8, opsetVersion: opset, producerName: 'actprobe-test', producerVersion: '0', docString: '', metadata,
+    irVersion: 8,
+    opsetVersion: opset,
+    producerName: 'actprobe-test',
+    producerVersion: '0',
+    docString: '',
+    metadata,
     graph: { name, nodes, initializers, inputs: [input], outputs: [output] },
   };
   return encodeModel(spec);
@@ -24,12 +47,14 @@ function model(name: string, opset: number, nodes: NodeSpec[], initializers: Ten
  * Reduce/Unsqueeze axes between attribute and input as ONNX did (Unsqueeze at 13, ReduceMean at 18).
  */
 export function tinyStats(opset = 13): Uint8Array {
-  const mean = opset >= 18
-    ? node('ReduceMean', ['input', 'rax'], 'g', 'squeeze', { keepdims: attr.int(0) })
-    : node('ReduceMean', ['input'], 'g', 'squeeze', { axes: attr.ints([2, 3]), keepdims: attr.int(0) });
-  const unsqueeze = opset >= 13
-    ? node('Unsqueeze', ['gate', 'ax'], 'gate4', 'gate_reshape')
-    : node('Unsqueeze', ['gate'], 'gate4', 'gate_reshape', { axes: attr.ints([2, 3]) });
+  const mean =
+    opset >= 18
+      ? node('ReduceMean', ['input', 'rax'], 'g', 'squeeze', { keepdims: attr.int(0) })
+      : node('ReduceMean', ['input'], 'g', 'squeeze', { axes: attr.ints([2, 3]), keepdims: attr.int(0) });
+  const unsqueeze =
+    opset >= 13
+      ? node('Unsqueeze', ['gate', 'ax'], 'gate4', 'gate_reshape')
+      : node('Unsqueeze', ['gate'], 'gate4', 'gate_reshape', { axes: attr.ints([2, 3]) });
   const nodes = [
     node('Relu', ['input'], 'r', 'act_relu'),
     node('Sigmoid', ['input'], 's', 'act_sigmoid'),
@@ -40,7 +65,14 @@ export function tinyStats(opset = 13): Uint8Array {
     node('Add', ['scaled', 's'], 'probabilities', 'sum'),
   ];
   const inits = [...(opset >= 13 ? [int64s('ax', [2, 3])] : []), ...(opset >= 18 ? [int64s('rax', [2, 3])] : [])];
-  return model('tiny', opset, nodes, inits, floatInfo('input', ['N', 3, 3, 3]), floatInfo('probabilities', ['N', 3, 3, 3]));
+  return model(
+    'tiny',
+    opset,
+    nodes,
+    inits,
+    floatInfo('input', ['N', 3, 3, 3]),
+    floatInfo('probabilities', ['N', 3, 3, 3]),
+  );
 }
 
 /** Seeded normal values (Box–Muller over a 32-bit LCG), so the fixture is the same on every run. */
@@ -49,7 +81,10 @@ function normals(count: number, std: number, state: { s: number }): Float32Array
     state.s = (Math.imul(state.s, 1664525) + 1013904223) >>> 0;
     return (state.s + 1) / 4294967297;
   };
-  return Float32Array.from({ length: count }, () => std * Math.sqrt(-2 * Math.log(uniform())) * Math.cos(2 * Math.PI * uniform()));
+  return Float32Array.from(
+    { length: count },
+    () => std * Math.sqrt(-2 * Math.log(uniform())) * Math.cos(2 * Math.PI * uniform()),
+  );
 }
 
 /** Model M as actprobe's exporter names it (conv1, conv1_bn, conv1_relu, se1_excite/sigmoid, …), random weights. */
@@ -59,18 +94,39 @@ export function kerasM(): Uint8Array {
   const nodes: NodeSpec[] = [];
   const weight = (name: string, dims: number[], std: number, fill?: number): string => {
     const count = dims.reduce((a, b) => a * b, 1);
-    inits.push({ name, type: 'float', dims, data: fill === undefined ? normals(count, std, rng) : new Float32Array(count).fill(fill) });
+    inits.push({
+      name,
+      type: 'float',
+      dims,
+      data: fill === undefined ? normals(count, std, rng) : new Float32Array(count).fill(fill),
+    });
     return name;
   };
   const convBlock = (x: string, name: string, cin: number, cout: number): string => {
-    nodes.push(node('Conv', [x, weight(`${name}/kernel`, [cout, cin, 3, 3], Math.sqrt(2 / (cin * 9)))], name, name, { pads: attr.ints([1, 1, 1, 1]) }));
-    const bn = [weight(`${name}_bn/gamma`, [cout], 0, 1), weight(`${name}_bn/beta`, [cout], 0.1), weight(`${name}_bn/mean`, [cout], 0.1), weight(`${name}_bn/var`, [cout], 0, 1)];
+    nodes.push(
+      node('Conv', [x, weight(`${name}/kernel`, [cout, cin, 3, 3], Math.sqrt(2 / (cin * 9)))], name, name, {
+        pads: attr.ints([1, 1, 1, 1]),
+      }),
+    );
+    const bn = [
+      weight(`${name}_bn/gamma`, [cout], 0, 1),
+      weight(`${name}_bn/beta`, [cout], 0.1),
+      weight(`${name}_bn/mean`, [cout], 0.1),
+      weight(`${name}_bn/var`, [cout], 0, 1),
+    ];
     nodes.push(node('BatchNormalization', [name, ...bn], `${name}_bn`, `${name}_bn`, { epsilon: attr.float(1e-3) }));
     nodes.push(node('Relu', [`${name}_bn`], `${name}_relu`, `${name}_relu`));
     return `${name}_relu`;
   };
   const dense = (x: string, name: string, cin: number, cout: number, act: 'Relu' | 'Sigmoid' | 'Softmax'): string => {
-    nodes.push(node('Gemm', [x, weight(`${name}/kernel`, [cin, cout], Math.sqrt(2 / cin)), weight(`${name}/bias`, [cout], 0.01)], name, name));
+    nodes.push(
+      node(
+        'Gemm',
+        [x, weight(`${name}/kernel`, [cin, cout], Math.sqrt(2 / cin)), weight(`${name}/bias`, [cout], 0.01)],
+        name,
+        name,
+      ),
+    );
     const out = `${name}/${act.toLowerCase()}`;
     nodes.push(node(act, [name], out, out));
     return out;
@@ -93,5 +149,13 @@ export function kerasM(): Uint8Array {
   const y = dense('gap_flat', 'classifier', c3, 10, 'Softmax');
   nodes.push(node('Identity', [y], 'probabilities', 'output'));
   const preprocessing = JSON.stringify({ scale: 1 / 255, mean: [0], std: [1], channelOrder: 'L' });
-  return model('model_m', 17, nodes, inits, floatInfo('input', ['N', 1, 28, 28]), floatInfo('probabilities', ['N', 10]), { preprocessing });
+  return model(
+    'model_m',
+    17,
+    nodes,
+    inits,
+    floatInfo('input', ['N', 1, 28, 28]),
+    floatInfo('probabilities', ['N', 10]),
+    { preprocessing },
+  );
 }

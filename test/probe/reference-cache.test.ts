@@ -11,7 +11,16 @@ import { cachedReference, ChecksumMismatchError } from '../../probe/cards/fetch.
 describe('reference cache', () => {
   it('a corrupt cached file is refused by checksum on use, with "run fetch-reference again"', async () => {
     const body = Buffer.from('bytes of the reference model as downloaded');
-    const card = parseCard({ ...BUILTIN_CARDS['bvlcalexnet-12'], name: 'test-ref', file: 'test-ref.onnx', url: 'http://127.0.0.1:9/m.onnx', sha256: createHash('sha256').update(body).digest('hex') }, 'test');
+    const card = parseCard(
+      {
+        ...BUILTIN_CARDS['bvlcalexnet-12'],
+        name: 'test-ref',
+        file: 'test-ref.onnx',
+        url: 'http://127.0.0.1:9/m.onnx',
+        sha256: createHash('sha256').update(body).digest('hex'),
+      },
+      'test',
+    );
     const cacheDir = mkdtempSync(join(tmpdir(), 'actprobe-refcache-'));
     const path = join(cacheDir, 'test-ref.onnx');
     writeFileSync(path, body);
@@ -22,6 +31,8 @@ describe('reference cache', () => {
     writeFileSync(path, damaged);
     const err = await cachedReference(card, cacheDir).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ChecksumMismatchError);
-    expect((err as Error).message).toMatch(/test-ref at .*test-ref\.onnx is damaged: sha256 [0-9a-f]{64}.*, expected [0-9a-f]{64}\. It was not used\. .*run `npm run fetch-reference -- test-ref` again/);
+    expect((err as Error).message).toMatch(
+      /test-ref at .*test-ref\.onnx is damaged: sha256 [0-9a-f]{64}.*, expected [0-9a-f]{64}\. It was not used\. .*run `npm run fetch-reference -- test-ref` again/,
+    );
   });
 });

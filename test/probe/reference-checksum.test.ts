@@ -24,7 +24,7 @@ beforeAll(async () => {
 });
 
 describe('reference checksums', () => {
-  it('accepts the shipped SqueezeNet as committed, with the card\'s labels', async () => {
+  it("accepts the shipped SqueezeNet as committed, with the card's labels", async () => {
     expect(await shippedReference(shipped)).toBe(shippedPath('squeezenet1.1.onnx'));
     expect(shipped.labels?.[0]).toMatch(/tench/);
     expect(shipped.pretrained).toBe(true);
@@ -35,28 +35,52 @@ describe('reference checksums', () => {
     await writeFile(truncated, bytes.subarray(0, 1_000_000));
     const how = 'Restore the shipped copy with `git checkout -- assets/reference/squeezenet1.1.onnx`.';
     await expect(verifyReferenceFile(shipped, truncated, how)).rejects.toThrow(ChecksumMismatchError);
-    await expect(verifyReferenceFile(shipped, truncated, how)).rejects.toThrow(/is damaged: sha256 [0-9a-f]{64} and 1000000 bytes instead of 4947532 \(truncated or damaged\), expected d1c04dc6.*git checkout -- assets\/reference\/squeezenet1\.1\.onnx/);
+    await expect(verifyReferenceFile(shipped, truncated, how)).rejects.toThrow(
+      /is damaged: sha256 [0-9a-f]{64} and 1000000 bytes instead of 4947532 \(truncated or damaged\), expected d1c04dc6.*git checkout -- assets\/reference\/squeezenet1\.1\.onnx/,
+    );
     const flipped = Buffer.from(bytes);
     flipped[flipped.length >> 1] ^= 0xff;
     const corrupted = join(dir, 'corrupted.onnx');
     await writeFile(corrupted, flipped);
-    await expect(verifyReferenceFile(shipped, corrupted, how)).rejects.toThrow(/is damaged: sha256 [0-9a-f]{64}, expected d1c04dc6/);
+    await expect(verifyReferenceFile(shipped, corrupted, how)).rejects.toThrow(
+      /is damaged: sha256 [0-9a-f]{64}, expected d1c04dc6/,
+    );
   });
 
   it('refuses a damaged file in the reference cache and says to fetch it again', async () => {
-    const card = parseCard({ ...builtinCard('squeezenet1.1-7'), labels: undefined, sha256: shipped.sha256, bytes: shipped.bytes, file: 'copy.onnx' }, 'test');
+    const card = parseCard(
+      {
+        ...builtinCard('squeezenet1.1-7'),
+        labels: undefined,
+        sha256: shipped.sha256,
+        bytes: shipped.bytes,
+        file: 'copy.onnx',
+      },
+      'test',
+    );
     await writeFile(join(dir, 'copy.onnx'), bytes);
     expect(await referenceModelPath(card, dir)).toBe(join(dir, 'copy.onnx'));
     await writeFile(join(dir, 'copy.onnx'), bytes.subarray(0, 4096));
-    await expect(referenceModelPath(card, dir)).rejects.toThrow(/damaged.*Delete it and run `npm run fetch-reference -- squeezenet1\.1-7` again/);
+    await expect(referenceModelPath(card, dir)).rejects.toThrow(
+      /damaged.*Delete it and run `npm run fetch-reference -- squeezenet1\.1-7` again/,
+    );
   });
 
   it('npm run probe refuses a truncated cached AlexNet by name, exit 1, one line', async () => {
     await writeFile(join(dir, 'bvlcalexnet-12.onnx'), bytes.subarray(0, 4096));
-    const r = spawnSync(join(root, 'node_modules/.bin/tsx'), ['probe/cli.ts', 'alexnet', '--dataset', 'photos', '--json', join(dir, 'out.json')], {
-      cwd: root, encoding: 'utf8', timeout: 60_000, env: { ...process.env, ACTPROBE_REFERENCE_CACHE: dir },
-    });
+    const r = spawnSync(
+      join(root, 'node_modules/.bin/tsx'),
+      ['probe/cli.ts', 'alexnet', '--dataset', 'photos', '--json', join(dir, 'out.json')],
+      {
+        cwd: root,
+        encoding: 'utf8',
+        timeout: 60_000,
+        env: { ...process.env, ACTPROBE_REFERENCE_CACHE: dir },
+      },
+    );
     expect(r.status).toBe(1);
-    expect(r.stderr).toMatch(/^probe: Reference model bvlcalexnet-12 at .*bvlcalexnet-12\.onnx is damaged: .*4096 bytes instead of 243863787.*fetch-reference -- bvlcalexnet-12/m);
+    expect(r.stderr).toMatch(
+      /^probe: Reference model bvlcalexnet-12 at .*bvlcalexnet-12\.onnx is damaged: .*4096 bytes instead of 243863787.*fetch-reference -- bvlcalexnet-12/m,
+    );
   });
 });

@@ -44,11 +44,29 @@ describe.skipIf(skip !== null)('probe of the shipped SqueezeNet 1.1 on the shipp
     const input = Buffer.concat(inputs.map((a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength)));
     await writeFile(join(dir, 'input.f32'), input);
     // The command a user types, with no card file: the card name is the model.
-    const cli = spawnSync(join(root, 'node_modules/.bin/tsx'), ['probe/cli.ts', 'squeezenet1.1', '--dataset', 'photos', '--json', join(dir, 'probe.json')], { cwd: root, encoding: 'utf8', timeout: 120_000 });
+    const cli = spawnSync(
+      join(root, 'node_modules/.bin/tsx'),
+      ['probe/cli.ts', 'squeezenet1.1', '--dataset', 'photos', '--json', join(dir, 'probe.json')],
+      { cwd: root, encoding: 'utf8', timeout: 120_000 },
+    );
     if (cli.status !== 0) throw new Error(`npm run probe failed:\n${cli.stderr}`);
     probe = parseProbeResult(JSON.parse(await readFile(join(dir, 'probe.json'), 'utf8')));
     tensors = new Map(selectTaps(decodeModel(new Uint8Array(await readFile(model)))).map((t) => [t.name, t.tensor]));
-    const r = spawnSync('/usr/bin/python3', ['test/probe/fixtures/torch_eval.py', model, join(dir, 'input.f32'), String(images), String(C), String(H), String(W), join(dir, 'torch.json'), [...tensors.values()].join(',')], { encoding: 'utf8', timeout: 120_000 });
+    const r = spawnSync(
+      '/usr/bin/python3',
+      [
+        'test/probe/fixtures/torch_eval.py',
+        model,
+        join(dir, 'input.f32'),
+        String(images),
+        String(C),
+        String(H),
+        String(W),
+        join(dir, 'torch.json'),
+        [...tensors.values()].join(','),
+      ],
+      { encoding: 'utf8', timeout: 120_000 },
+    );
     if (r.status !== 0) throw new Error(`torch_eval.py failed:\n${r.stderr}`);
     torch = JSON.parse(await readFile(join(dir, 'torch.json'), 'utf8')) as Record<string, Stats>;
   }, 180_000);
@@ -56,7 +74,9 @@ describe.skipIf(skip !== null)('probe of the shipped SqueezeNet 1.1 on the shipp
   it('probes all 7 photos through every fire module, with maxima in the 100s at depth', () => {
     expect(probe.images).toBe(7);
     expect(probe.layers.filter((l) => l.op === 'Concat')).toHaveLength(8);
-    expect(Math.max(...probe.layers.filter((l) => l.role === 'conv').map((l) => l.summary.max ?? 0))).toBeGreaterThan(300);
+    expect(Math.max(...probe.layers.filter((l) => l.role === 'conv').map((l) => l.summary.max ?? 0))).toBeGreaterThan(
+      300,
+    );
   });
 
   it('agrees per channel on min, max, mean, std and zero share, layer by layer', () => {
@@ -70,11 +90,16 @@ describe.skipIf(skip !== null)('probe of the shipped SqueezeNet 1.1 on the shipp
         const ours = layer.channels[k];
         expect(ours, `${layer.name}.${k}`).toHaveLength(ref[k].length);
         ours.forEach((v, c) => {
-          expect(Math.abs((v ?? NaN) - ref[k][c]), `${layer.name}.${k}[${c}]: probe ${v}, torch ${ref[k][c]}`).toBeLessThan(2e-4 * scale + 1e-6);
+          expect(
+            Math.abs((v ?? NaN) - ref[k][c]),
+            `${layer.name}.${k}[${c}]: probe ${v}, torch ${ref[k][c]}`,
+          ).toBeLessThan(2e-4 * scale + 1e-6);
         });
       }
       // A value exactly 0 after ReLU on both sides; float32 rounding differences move only values at ±1e-7.
-      layer.channels.zeroFraction.forEach((v, c) => expect(Math.abs((v ?? NaN) - ref.zeroFraction[c]), `${layer.name}.zeroFraction[${c}]`).toBeLessThan(2e-3));
+      layer.channels.zeroFraction.forEach((v, c) =>
+        expect(Math.abs((v ?? NaN) - ref.zeroFraction[c]), `${layer.name}.zeroFraction[${c}]`).toBeLessThan(2e-3),
+      );
       compared++;
     }
     expect(compared).toBe(probe.layers.length);

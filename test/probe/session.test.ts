@@ -16,7 +16,11 @@ function reluModel(): Uint8Array {
     fieldBytes(11, encodeValueInfo('x', 1, shape)),
     fieldBytes(12, encodeValueInfo('y', 1, shape)),
   ]);
-  return concat([fieldVarint(1, 8), fieldBytes(8, concat([fieldString(1, ''), fieldVarint(2, 17)])), fieldBytes(7, graph)]);
+  return concat([
+    fieldVarint(1, 8),
+    fieldBytes(8, concat([fieldString(1, ''), fieldVarint(2, 17)])),
+    fieldBytes(7, graph),
+  ]);
 }
 
 describe('session factory', () => {
@@ -25,7 +29,12 @@ describe('session factory', () => {
     expect(s.report.used).toBe('unknown');
     const out = await s.run({ x: new ort.Tensor('float32', Float32Array.from([-1, 2, -3, 4]), [1, 4]) });
     expect(Array.from(out.y.data as Float32Array)).toEqual([0, 2, 0, 4]);
-    expect(s.report).toMatchObject({ requested: 'cpu', configured: ['cpu'], used: 'cpu', nodesByProvider: { CPUExecutionProvider: 1 } });
+    expect(s.report).toMatchObject({
+      requested: 'cpu',
+      configured: ['cpu'],
+      used: 'cpu',
+      nodesByProvider: { CPUExecutionProvider: 1 },
+    });
     await s.run({ x: new ort.Tensor('float32', new Float32Array(4), [1, 4]) });
     await s.release();
   });
@@ -40,7 +49,9 @@ describe('session factory', () => {
     expect(s.report.configured).toEqual(['cpu']);
     expect(s.report.notes.join(' ')).toContain(CUDA_PROVIDER_LIBRARY);
     await s.release();
-    await expect(createSession(reluModel(), { ep: 'cuda' })).rejects.toThrow(/--ep cuda was requested but .*libonnxruntime_providers_cuda\.so is not installed.*--ep cpu/);
+    await expect(createSession(reluModel(), { ep: 'cuda' })).rejects.toThrow(
+      /--ep cuda was requested but .*libonnxruntime_providers_cuda\.so is not installed.*--ep cpu/,
+    );
   });
 
   it('looks for the CUDA library in the given folder and rejects unknown providers', () => {

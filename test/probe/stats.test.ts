@@ -9,7 +9,7 @@ import { probeModel } from '../../probe/run/probe-model.js';
 import { parseProbeResult, type ProbeLayer } from '../../probe/schema.js';
 import { fixture } from './fixtures.js';
 
-const N = 7;  // 3 batches of 3, 3, 1
+const N = 7; // 3 batches of 3, 3, 1
 const C = 3;
 const HW = 9;
 // NHWC pixels for a 3×3×2 image: a mix of negatives, exact zeros and values near the sigmoid thresholds.
@@ -20,13 +20,23 @@ const pixels = Float32Array.from({ length: N * HW * C }, (_, i) => {
 const at = (n: number, c: number, s: number): number => pixels[(n * HW + s) * C + c];
 const sigmoid = (v: number): number => 1 / (1 + Math.exp(-v));
 
-interface Expected { min: number; max: number; mean: number; std: number; zero: number; low?: number; high?: number }
+interface Expected {
+  min: number;
+  max: number;
+  mean: number;
+  std: number;
+  zero: number;
+  low?: number;
+  high?: number;
+}
 
 function brute(values: number[][], saturation: boolean): Expected[] {
   return values.map((vs) => {
     const mean = vs.reduce((a, v) => a + v, 0) / vs.length;
     const e: Expected = {
-      min: Math.min(...vs), max: Math.max(...vs), mean,
+      min: Math.min(...vs),
+      max: Math.max(...vs),
+      mean,
       std: Math.sqrt(vs.reduce((a, v) => a + (v - mean) ** 2, 0) / vs.length),
       zero: vs.filter((v) => v === 0).length / vs.length,
     };
@@ -40,16 +50,20 @@ function brute(values: number[][], saturation: boolean): Expected[] {
 
 /** Values per channel over images `from..to` after `f`, spatial positions included. */
 function perChannel(f: (v: number) => number, to = N): number[][] {
-  return Array.from({ length: C }, (_, c) => Array.from({ length: to * HW }, (_, j) => f(at(Math.floor(j / HW), c, j % HW))));
+  return Array.from({ length: C }, (_, c) =>
+    Array.from({ length: to * HW }, (_, j) => f(at(Math.floor(j / HW), c, j % HW))),
+  );
 }
 
 /** The SE gate's input per channel and image (the spatial mean), and the gate itself. */
 function gateLogits(to = N): number[][] {
-  return Array.from({ length: C }, (_, c) => Array.from({ length: to }, (_, n) => {
-    let s = 0;
-    for (let k = 0; k < HW; k++) s += at(n, c, k);
-    return s / HW;
-  }));
+  return Array.from({ length: C }, (_, c) =>
+    Array.from({ length: to }, (_, n) => {
+      let s = 0;
+      for (let k = 0; k < HW; k++) s += at(n, c, k);
+      return s / HW;
+    }),
+  );
 }
 
 function gateValues(to = N): number[][] {
@@ -80,14 +94,31 @@ function quantile(sorted: number[], q: number): number {
 
 describe('probe statistics match a hand computation', () => {
   it('computes per-channel min/max/mean/std/zero/saturation, percentiles and watch rows, streamed in batches', async () => {
-    const r = await probeModel({ model: fixture('tiny-stats'), source: arraySource(pixels, N, 3, 3, C), batchSize: 3, watch: 2 });
+    const r = await probeModel({
+      model: fixture('tiny-stats'),
+      source: arraySource(pixels, N, 3, 3, C),
+      batchSize: 3,
+      watch: 2,
+    });
     parseProbeResult(JSON.parse(JSON.stringify(r)));
     expect(r.images).toBe(N);
     expect(r.executionProvider).toBe('cpu');
     const byName = new Map(r.layers.map((l) => [l.name, l]));
     expect([...byName.keys()]).toEqual(['act_relu', 'act_sigmoid', 'squeeze_logits', 'squeeze', 'se_scale', 'sum']);
-    expectLayer(r.input, brute(perChannel((v) => v), false));
-    expectLayer(byName.get('act_relu'), brute(perChannel((v) => Math.max(0, v)), false));
+    expectLayer(
+      r.input,
+      brute(
+        perChannel((v) => v),
+        false,
+      ),
+    );
+    expectLayer(
+      byName.get('act_relu'),
+      brute(
+        perChannel((v) => Math.max(0, v)),
+        false,
+      ),
+    );
     expectLayer(byName.get('act_sigmoid'), brute(perChannel(sigmoid), true));
     const gate = byName.get('squeeze')!;
     expect(gate.role).toBe('se-gate');
@@ -98,7 +129,9 @@ describe('probe statistics match a hand computation', () => {
     expect(logits.role).toBe('se-excite');
     expectLayer(logits, brute(gateLogits(), false));
     // Percentiles: 27 values per image ≤ 64 positions and 7 images ≤ capacity, so the reservoir is exact.
-    const relu = perChannel((v) => Math.max(0, v)).flat().sort((a, b) => a - b);
+    const relu = perChannel((v) => Math.max(0, v))
+      .flat()
+      .sort((a, b) => a - b);
     const s = byName.get('act_relu')!.summary;
     expect(s.p1).toBeCloseTo(quantile(relu, 0.01), 5);
     expect(s.p50).toBeCloseTo(quantile(relu, 0.5), 5);
@@ -117,20 +150,43 @@ describe('probe statistics match a hand computation', () => {
 
   // The batch totals are Reduce ops whose `axes` moved from attribute to input (ReduceSum at opset 13, ReduceMax at 18).
   it.each(['tiny-stats-11', 'tiny-stats-18'] as const)('gives the same statistics for %s', async (kind) => {
-    const r = await probeModel({ model: fixture(kind), source: arraySource(pixels, N, 3, 3, C), batchSize: 3, watch: 2 });
+    const r = await probeModel({
+      model: fixture(kind),
+      source: arraySource(pixels, N, 3, 3, C),
+      batchSize: 3,
+      watch: 2,
+    });
     const byName = new Map(r.layers.map((l) => [l.name, l]));
-    expectLayer(byName.get('act_relu'), brute(perChannel((v) => Math.max(0, v)), false));
+    expectLayer(
+      byName.get('act_relu'),
+      brute(
+        perChannel((v) => Math.max(0, v)),
+        false,
+      ),
+    );
     expectLayer(byName.get('act_sigmoid'), brute(perChannel(sigmoid), true));
     expectLayer(byName.get('squeeze'), brute(gateValues(), true));
   });
 
   it('keeps max and mean over every image and the rest over the full-statistics images', async () => {
-    const r = await probeModel({ model: fixture('tiny-stats'), source: arraySource(pixels, N, 3, 3, C), batchSize: 3, watch: 1, fullStatImages: 4 });
+    const r = await probeModel({
+      model: fixture('tiny-stats'),
+      source: arraySource(pixels, N, 3, 3, C),
+      batchSize: 3,
+      watch: 1,
+      fullStatImages: 4,
+    });
     // Batches of 3: the second one is split, 1 image with full statistics and 2 with max/mean only.
     expect(r.coverage.fullStatImages).toBe(4);
     const relu = r.layers.find((l) => l.name === 'act_relu')!;
-    const all = brute(perChannel((v) => Math.max(0, v)), false);
-    const first = brute(perChannel((v) => Math.max(0, v), 4), false);
+    const all = brute(
+      perChannel((v) => Math.max(0, v)),
+      false,
+    );
+    const first = brute(
+      perChannel((v) => Math.max(0, v), 4),
+      false,
+    );
     all.forEach((w, c) => {
       expect(relu.channels.max[c]).toBeCloseTo(w.max, 5);
       expect(relu.channels.mean[c]).toBeCloseTo(w.mean, 5);

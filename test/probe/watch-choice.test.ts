@@ -28,17 +28,33 @@ async function trainingWatchSet(seed: number): Promise<string[]> {
 function runFolder(seed: number, data: string, watchSet: number[]): string {
   const dir = mkdtempSync(join(tmpdir(), 'actprobe-watch-'));
   mkdirSync(join(dir, 'checkpoints', '3'), { recursive: true });
-  const info = { name: data, origin: 'test', classes: 10, labels: Array.from({ length: 10 }, (_, i) => String(i)), height: 28, width: 28, channels: 1 };
-  writeFileSync(join(dir, 'manifest.json'), JSON.stringify({ config: { seed }, data: info, watchSet, stages: {}, status: 'finished' }));
+  const info = {
+    name: data,
+    origin: 'test',
+    classes: 10,
+    labels: Array.from({ length: 10 }, (_, i) => String(i)),
+    height: 28,
+    width: 28,
+    channels: 1,
+  };
+  writeFileSync(
+    join(dir, 'manifest.json'),
+    JSON.stringify({ config: { seed }, data: info, watchSet, stages: {}, status: 'finished' }),
+  );
   return dir;
 }
 
-describe('the standalone probe\'s --dataset watch set', () => {
-  const source = (model: string, seed?: number) => makeSource({ model, dataset: 'synthetic', seed, count: 20, watch: WATCH });
+describe("the standalone probe's --dataset watch set", () => {
+  const source = (model: string, seed?: number) =>
+    makeSource({ model, dataset: 'synthetic', seed, count: 20, watch: WATCH });
 
-  it('is the training run\'s own watch set when the model lies in a run folder', async () => {
+  it("is the training run's own watch set when the model lies in a run folder", async () => {
     const run7 = await trainingWatchSet(7);
-    const dir = runFolder(7, 'synthetic', run7.map((id) => Number(id.slice(5, -1))));
+    const dir = runFolder(
+      7,
+      'synthetic',
+      run7.map((id) => Number(id.slice(5, -1))),
+    );
     const s = await source(join(dir, 'checkpoints', '3', 'model.onnx'));
     expect(await firstIds(s, WATCH)).toEqual(run7);
     expect(s.describe).toContain(`watch set of run ${dir}`);
@@ -46,7 +62,7 @@ describe('the standalone probe\'s --dataset watch set', () => {
     expect(await firstIds(await source(join(dir, 'model.onnx')), WATCH)).toEqual(run7);
   });
 
-  it('uses the run\'s seed when the run trained on another data set, and --seed over everything', async () => {
+  it("uses the run's seed when the run trained on another data set, and --seed over everything", async () => {
     const dir = runFolder(7, 'fashion-mnist', [0, 1, 2, 3, 4, 5]);
     const s = await source(join(dir, 'model.onnx'));
     expect(await firstIds(s, WATCH)).toEqual(await trainingWatchSet(7));

@@ -21,12 +21,19 @@ afterAll(async () => {
 });
 
 describe('bearer token', () => {
-  it.each(['/v2/models/gray', '/v1/models/gray/model.onnx', '/metrics', '/v2/models/nope'])('%s needs the token', async (path) => {
-    const r = await call(`${server.url}${path}`);
-    expectCleanError(r, 401, /Authorization: Bearer/);
-    expect(r.headers.get('www-authenticate')).toBe('Bearer');
-    expectCleanError(await call(`${server.url}${path}`, { headers: { authorization: 'Bearer wrong' } }), 401, /invalid bearer token/);
-  });
+  it.each(['/v2/models/gray', '/v1/models/gray/model.onnx', '/metrics', '/v2/models/nope'])(
+    '%s needs the token',
+    async (path) => {
+      const r = await call(`${server.url}${path}`);
+      expectCleanError(r, 401, /Authorization: Bearer/);
+      expect(r.headers.get('www-authenticate')).toBe('Bearer');
+      expectCleanError(
+        await call(`${server.url}${path}`, { headers: { authorization: 'Bearer wrong' } }),
+        401,
+        /invalid bearer token/,
+      );
+    },
+  );
 
   it('accepts the right token', async () => {
     const auth = { authorization: `Bearer ${TOKEN}` };
@@ -40,7 +47,9 @@ describe('bearer token', () => {
 });
 
 describe('bindRefusal', () => {
-  it.each(['127.0.0.1', '127.1.2.3', 'localhost', '::1'])('%s is fine without a token', (host) => expect(bindRefusal(host, undefined)).toBeNull());
+  it.each(['127.0.0.1', '127.1.2.3', 'localhost', '::1'])('%s is fine without a token', (host) =>
+    expect(bindRefusal(host, undefined)).toBeNull(),
+  );
   it.each(['0.0.0.0', '::', '192.168.1.4', 'example.com'])('%s needs a token', (host) => {
     expect(bindRefusal(host, undefined)).toMatch(/without --token/);
     expect(bindRefusal(host, 't')).toBeNull();

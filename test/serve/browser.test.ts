@@ -15,7 +15,16 @@ import { GRAY, makeRunFolder, pngImage, tempDir } from './fixtures.js';
 import { numbers, postImage, startServer, type TestServer } from './helpers.js';
 
 const CHROMIUM = '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium) console.log(`browser.test.ts skipped: ${CHROMIUM} not found (apt-get install chromium)`);
 
@@ -60,14 +69,23 @@ describe.skipIf(!hasChromium)('browser page', () => {
     page.on('pageerror', (e) => errors.push(e.message));
     const wasm: string[] = [];
     page.on('response', (r) => {
-      if (r.url().endsWith('.wasm')) wasm.push(`${new URL(r.url()).pathname} ${r.status()} ${r.headers()['content-type']}`);
+      if (r.url().endsWith('.wasm'))
+        wasm.push(`${new URL(r.url()).pathname} ${r.status()} ${r.headers()['content-type']}`);
     });
     await page.goto(`${server.url}/?model=${model}&bench=200`);
-    await page.waitForFunction(() => ['ready', 'error'].includes((window as unknown as { actprobe: PageResult }).actprobe.state), undefined, { timeout: 60_000 });
+    await page.waitForFunction(
+      () => ['ready', 'error'].includes((window as unknown as { actprobe: PageResult }).actprobe.state),
+      undefined,
+      { timeout: 60_000 },
+    );
     await page.setInputFiles('#file', file);
-    await page.waitForFunction(() => ['done', 'error'].includes((window as unknown as { actprobe: PageResult }).actprobe.state), undefined, { timeout: 60_000 });
+    await page.waitForFunction(
+      () => ['done', 'error'].includes((window as unknown as { actprobe: PageResult }).actprobe.state),
+      undefined,
+      { timeout: 60_000 },
+    );
     const result = await page.evaluate(() => (window as unknown as { actprobe: PageResult }).actprobe);
-    expect(result.state, await page.textContent('#status') ?? '').toBe('done');
+    expect(result.state, (await page.textContent('#status')) ?? '').toBe('done');
     expect(errors).toEqual([]);
     // What ran, not what was asked for: COOP/COEP made the page isolated, so wasm got its threads.
     expect(result.crossOriginIsolated).toBe(true);

@@ -9,7 +9,8 @@ import { GRAY, makeRunFolder, pngImage, tempDir } from './fixtures.js';
 
 let root: string;
 const CLI = ['--import', 'tsx', 'serve/cli.ts'];
-const cli = (...args: string[]) => spawnSync(process.execPath, [...CLI, ...args], { encoding: 'utf8', timeout: 60_000 });
+const cli = (...args: string[]) =>
+  spawnSync(process.execPath, [...CLI, ...args], { encoding: 'utf8', timeout: 60_000 });
 
 beforeAll(async () => {
   root = await tempDir('cli');
@@ -19,7 +20,9 @@ afterAll(() => rm(root, { recursive: true, force: true }));
 
 function get(port: number, agent: Agent, path: string): Promise<{ status: number }> {
   return new Promise((resolve, reject) => {
-    request({ agent, host: '127.0.0.1', port, path }, (res) => res.resume().on('end', () => resolve({ status: res.statusCode ?? 0 })))
+    request({ agent, host: '127.0.0.1', port, path }, (res) =>
+      res.resume().on('end', () => resolve({ status: res.statusCode ?? 0 })),
+    )
       .on('error', reject)
       .end();
   });
@@ -29,7 +32,8 @@ describe('serve CLI', () => {
   it('--help lists the options', () => {
     const r = cli('--help');
     expect(r.status).toBe(0);
-    for (const flag of ['--models <dir>', '--host <host>', '--port <port>', '--token <token>']) expect(r.stdout).toContain(flag);
+    for (const flag of ['--models <dir>', '--host <host>', '--port <port>', '--token <token>'])
+      expect(r.stdout).toContain(flag);
   });
 
   it('refuses a non-loopback host without --token', () => {
@@ -45,7 +49,9 @@ describe('serve CLI', () => {
   });
 
   it('on SIGTERM finishes the request in flight, stops accepting, exits 0', async () => {
-    const child = spawn(process.execPath, [...CLI, '--models', root, '--port', '0', '--token', 'tok'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...CLI, '--models', root, '--port', '0', '--token', 'tok'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const lines: string[] = [];
     createInterface({ input: child.stdout }).on('line', (l) => lines.push(l));
     const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
@@ -64,11 +70,21 @@ describe('serve CLI', () => {
     expect((await get(port, agent, '/v2/health/live')).status).toBe(200);
     // Half the body now, SIGTERM, the rest later: the server must wait for it.
     const reply = new Promise<{ status: number; body: string }>((resolve, reject) => {
-      const req = request({ agent, host: '127.0.0.1', port, method: 'POST', path: '/v1/models/gray/classify', headers: { 'content-type': 'image/png', 'content-length': png.length, authorization: 'Bearer tok' } }, (res) => {
-        let body = '';
-        res.on('data', (c: Buffer) => (body += c.toString()));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-      });
+      const req = request(
+        {
+          agent,
+          host: '127.0.0.1',
+          port,
+          method: 'POST',
+          path: '/v1/models/gray/classify',
+          headers: { 'content-type': 'image/png', 'content-length': png.length, authorization: 'Bearer tok' },
+        },
+        (res) => {
+          let body = '';
+          res.on('data', (c: Buffer) => (body += c.toString()));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+        },
+      );
       req.on('error', reject);
       req.write(png.subarray(0, 100));
       setTimeout(() => {
@@ -84,7 +100,9 @@ describe('serve CLI', () => {
     expect(await exited).toBe(0);
     expect(lines.some((l) => l.includes('"msg":"shutting down","signal":"SIGTERM"'))).toBe(true);
     expect(lines.at(-1)).toContain('"msg":"stopped"');
-    const logged = lines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.msg === 'request' && l.method === 'POST');
+    const logged = lines
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .find((l) => l.msg === 'request' && l.method === 'POST');
     expect(logged).toMatchObject({ method: 'POST', route: '/v1/models/:name/classify', status: 200 });
   });
 });

@@ -36,14 +36,22 @@ describe('serve edges', () => {
     const r = await postJson(`${server.url}/v2/models/gray/infer`, inferBody([1, 28, 28]));
     expect(r.status).toBe(200);
     expectCleanError(await call(`${server.url}/v2/models/cut`), 503, /model "cut" could not be loaded .*model\.onnx/);
-    expectCleanError(await postJson(`${server.url}/v2/models/cut/infer`, inferBody([1, 28, 28])), 503, /could not be loaded/);
+    expectCleanError(
+      await postJson(`${server.url}/v2/models/cut/infer`, inferBody([1, 28, 28])),
+      503,
+      /could not be loaded/,
+    );
   });
 
   it('GET /v2/models lists every model with its state', async () => {
     const r = await call(`${server.url}/v2/models`);
     expect(r.status).toBe(200);
     const models = r.json.models as Array<{ name: string; state: string; versions: string[] }>;
-    expect(models.map((m) => [m.name, m.state])).toEqual([['cut', 'UNAVAILABLE'], ['gray', 'READY'], ['rgb', 'READY']]);
+    expect(models.map((m) => [m.name, m.state])).toEqual([
+      ['cut', 'UNAVAILABLE'],
+      ['gray', 'READY'],
+      ['rgb', 'READY'],
+    ]);
     expect(models.every((m) => m.versions[0] === '1')).toBe(true);
   });
 
@@ -59,10 +67,16 @@ describe('serve edges', () => {
     expect(versioned.json.outputs).toEqual(plain.json.outputs);
     // gzip bodies skip the lean path: the express route answers the versioned path too.
     const { gzipSync } = await import('node:zlib');
-    const zipped = await fetch(`${server.url}/v2/models/rgb/versions/1/infer`, { method: 'POST', headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' }, body: gzipSync(JSON.stringify(body)) });
+    const zipped = await fetch(`${server.url}/v2/models/rgb/versions/1/infer`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' },
+      body: gzipSync(JSON.stringify(body)),
+    });
     expect(zipped.status).toBe(200);
     expect(((await zipped.json()) as { outputs: unknown }).outputs).toEqual(plain.json.outputs);
-    expect(server.logs.some((l) => l.route === '/v2/models/:name/versions/:version/infer' && l.status === 200)).toBe(true);
+    expect(server.logs.some((l) => l.route === '/v2/models/:name/versions/:version/infer' && l.status === 200)).toBe(
+      true,
+    );
     expectCleanError(await call(`${server.url}/v2/models/rgb/versions/2`), 404, /no version "2"; served versions: 1/);
     expectCleanError(await postJson(`${server.url}/v2/models/rgb/versions/2/infer`, body), 404, /no version "2"/);
   });
@@ -71,7 +85,14 @@ describe('serve edges', () => {
     const { createServer } = await import('node:http');
     const { inferFastPath } = await import('../../serve/routes/infer-fast-path.js');
     const a = server.app;
-    const fast = inferFastPath({ registry: a.models, token: undefined, log: () => undefined, metrics: a.metrics, maxJsonBytes: 1 << 20, maxBatchImages: 64 });
+    const fast = inferFastPath({
+      registry: a.models,
+      token: undefined,
+      log: () => undefined,
+      metrics: a.metrics,
+      maxJsonBytes: 1 << 20,
+      maxBatchImages: 64,
+    });
     const taken: boolean[] = [];
     const http = createServer((req, res) => {
       taken.push(fast(req, res));
@@ -89,9 +110,17 @@ describe('serve edges', () => {
   });
 
   it('gives the classifier layer by name as its logits (softmax of them = the probabilities)', async () => {
-    const r = await postJson(`${server.url}/v2/models/gray/infer`, inferBody([1, 28, 28], 1, { parameters: { activations: 'full', layers: ['classifier'] } }));
+    const r = await postJson(
+      `${server.url}/v2/models/gray/infer`,
+      inferBody([1, 28, 28], 1, { parameters: { activations: 'full', layers: ['classifier'] } }),
+    );
     expect(r.status, r.text).toBe(200);
-    const [probabilities, logits] = r.json.outputs as Array<{ name: string; shape: number[]; data: number[]; parameters?: { op: string } }>;
+    const [probabilities, logits] = r.json.outputs as Array<{
+      name: string;
+      shape: number[];
+      data: number[];
+      parameters?: { op: string };
+    }>;
     expect([logits.name, logits.parameters?.op, logits.shape]).toEqual(['classifier', 'Gemm', [1, 10]]);
     const probs = probabilities.data;
     const max = Math.max(...logits.data);

@@ -52,9 +52,16 @@ export async function makeRunFolder(dir: string, spec: FixtureSpec): Promise<str
   backendReady ??= tf.setBackend('cpu');
   await backendReady;
   await mkdir(dir, { recursive: true });
-  const { model } = buildModel({ height: spec.height, width: spec.width, channels: spec.channels, classes: spec.labels.length }, parseModelSpec({ preset: spec.preset }));
+  const { model } = buildModel(
+    { height: spec.height, width: spec.width, channels: spec.channels, classes: spec.labels.length },
+    parseModelSpec({ preset: spec.preset }),
+  );
   randomizeWeights(model, spec.seed ?? 7);
-  const onnx = exportLayersModel(model, { labels: spec.labels, preprocessing: spec.preprocessing, sourceRun: dir }).encode();
+  const onnx = exportLayersModel(model, {
+    labels: spec.labels,
+    preprocessing: spec.preprocessing,
+    sourceRun: dir,
+  }).encode();
   model.dispose();
   await writeFile(runPaths(dir).model, onnx);
   await updateManifest(dir, { status: 'finished', testAccuracy: null, stages: { train: 1 } });
@@ -68,7 +75,8 @@ export function pixels(width: number, height: number, channels: 1 | 3, seed = 0)
   const px = new Uint8Array(width * height * channels);
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
-      for (let c = 0; c < channels; c++) px[(y * width + x) * channels + c] = (x * 9 + y * 5 + c * 70 + seed * 31 + ((x ^ y) & 4) * 20) % 256;
+      for (let c = 0; c < channels; c++)
+        px[(y * width + x) * channels + c] = (x * 9 + y * 5 + c * 70 + seed * 31 + ((x ^ y) & 4) * 20) % 256;
     }
   }
   return px;
@@ -83,7 +91,9 @@ export async function pngImage(width: number, height: number, channels: 1 | 3, s
 }
 
 export async function jpegImage(width: number, height: number): Promise<Buffer> {
-  return sharp(await pngImage(width, height, 3, 1)).jpeg({ quality: 90 }).toBuffer();
+  return sharp(await pngImage(width, height, 3, 1))
+    .jpeg({ quality: 90 })
+    .toBuffer();
 }
 
 /** A valid PNG whose header claims `width`×`height` (IHDR CRC recomputed): the decompression-bomb case. */

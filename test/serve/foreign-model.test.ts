@@ -32,18 +32,30 @@ afterAll(async () => {
 describe('a model without actprobe metadata', () => {
   it('describes itself from the graph: static input dims, node-named layers, index labels', async () => {
     const r = await call(`${server.url}/v2/models/plain`);
-    expect(r.json).toMatchObject({ inputs: [{ shape: [-1, 1, 8, 8] }], outputs: [{ shape: [-1, 3] }], labels: ['0', '1', '2'], preprocessing: null });
+    expect(r.json).toMatchObject({
+      inputs: [{ shape: [-1, 1, 8, 8] }],
+      outputs: [{ shape: [-1, 3] }],
+      labels: ['0', '1', '2'],
+      preprocessing: null,
+    });
     const layers = (r.json.layers as Array<{ name: string; op: string }>).map((l) => `${l.name}:${l.op}`);
     expect(layers).toEqual(expect.arrayContaining(['conv1:Conv', 'conv1/relu:Relu', 'gap:ReduceMean']));
   });
 
   it('answers /infer with stats of a node', async () => {
-    const r = await postJson(`${server.url}/v2/models/plain/infer`, inferBody([1, 8, 8], 1, { parameters: { activations: 'stats', layers: ['conv1/relu'] } }));
+    const r = await postJson(
+      `${server.url}/v2/models/plain/infer`,
+      inferBody([1, 8, 8], 1, { parameters: { activations: 'stats', layers: ['conv1/relu'] } }),
+    );
     expect(r.status, r.text).toBe(200);
     expect(r.json.activations).toMatchObject([{ name: 'conv1/relu', op: 'Relu', shape: [1, 8, 8, 8] }]);
   });
 
   it('refuses /classify with the reason', async () => {
-    expectCleanError(await postImage(`${server.url}/v1/models/plain/classify`, await pngImage(8, 8, 1)), 422, /no actprobe metadata.*\/v2\/models\/plain\/infer/);
+    expectCleanError(
+      await postImage(`${server.url}/v1/models/plain/classify`, await pngImage(8, 8, 1)),
+      422,
+      /no actprobe metadata.*\/v2\/models\/plain\/infer/,
+    );
   });
 });

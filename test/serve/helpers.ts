@@ -33,7 +33,11 @@ export async function call(url: string, init: RequestInit = {}): Promise<Reply> 
 }
 
 export const postJson = (url: string, body: unknown, headers: Record<string, string> = {}): Promise<Reply> =>
-  call(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+  call(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
 
 export const postImage = (url: string, bytes: Uint8Array, type = 'image/png'): Promise<Reply> =>
   call(url, { method: 'POST', headers: { 'content-type': type }, body: new Uint8Array(bytes) });
@@ -73,8 +77,15 @@ export function rawGet(base: string, path: string): Promise<Reply> {
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => {
         const text = Buffer.concat(chunks).toString();
-        const json = (res.headers['content-type'] ?? '').includes('json') ? (JSON.parse(text) as Record<string, unknown>) : {};
-        resolve({ status: res.statusCode ?? 0, headers: new Headers(res.headers as Record<string, string>), json, text });
+        const json = (res.headers['content-type'] ?? '').includes('json')
+          ? (JSON.parse(text) as Record<string, unknown>)
+          : {};
+        resolve({
+          status: res.statusCode ?? 0,
+          headers: new Headers(res.headers as Record<string, string>),
+          json,
+          text,
+        });
       });
     })
       .on('error', reject)

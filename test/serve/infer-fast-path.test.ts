@@ -25,8 +25,20 @@ const taken: boolean[] = [];
 beforeAll(async () => {
   root = await tempDir('fast-path');
   await makeRunFolder(join(root, 'gray'), GRAY);
-  serve = await createApp({ models: join(root, 'gray'), token: TOKEN, maxJsonBytes: 64 << 10, log: (e) => logs.push(e) });
-  const fast = inferFastPath({ registry: serve.models, token: TOKEN, log: (e) => logs.push(e), metrics: serve.metrics, maxJsonBytes: 64 << 10, maxBatchImages: 64 });
+  serve = await createApp({
+    models: join(root, 'gray'),
+    token: TOKEN,
+    maxJsonBytes: 64 << 10,
+    log: (e) => logs.push(e),
+  });
+  const fast = inferFastPath({
+    registry: serve.models,
+    token: TOKEN,
+    log: (e) => logs.push(e),
+    metrics: serve.metrics,
+    maxJsonBytes: 64 << 10,
+    maxBatchImages: 64,
+  });
   server = createServer((req, res) => {
     taken.push(fast(req, res));
     if (!taken.at(-1)) serve.app(req, res);
@@ -49,10 +61,27 @@ interface Raw {
 /** node:http so Content-Length / chunked / encodings are exactly what the case says. */
 function post(path: string, body: Buffer, headers: Record<string, string | number>, chunked = false): Promise<Raw> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path, method: 'POST', headers: chunked ? headers : { 'content-length': body.length, ...headers } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c)).on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, json: JSON.parse(Buffer.concat(chunks).toString()) as Record<string, unknown> }));
-    });
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port,
+        path,
+        method: 'POST',
+        headers: chunked ? headers : { 'content-length': body.length, ...headers },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res
+          .on('data', (c: Buffer) => chunks.push(c))
+          .on('end', () =>
+            resolve({
+              status: res.statusCode ?? 0,
+              headers: res.headers,
+              json: JSON.parse(Buffer.concat(chunks).toString()) as Record<string, unknown>,
+            }),
+          );
+      },
+    );
     req.on('error', reject);
     if (chunked) {
       req.write(body.subarray(0, 100));
@@ -82,7 +111,13 @@ describe('infer fast path', () => {
     expect(probabilities(fast)).toEqual(probabilities(chunked));
     expect(probabilities(fast)).toEqual(probabilities(gzip));
     const lines = logs.filter((l) => l.msg === 'request').slice(-3);
-    for (const l of lines) expect(l).toMatchObject({ method: 'POST', bytesIn: expect.any(Number), bytesOut: expect.any(Number), remote: '127.0.0.1' });
+    for (const l of lines)
+      expect(l).toMatchObject({
+        method: 'POST',
+        bytesIn: expect.any(Number),
+        bytesOut: expect.any(Number),
+        remote: '127.0.0.1',
+      });
     expect(lines[0].bytesIn).toBe(body.length);
     expect(lines[0].bytesOut).toBeGreaterThan(100);
     expect(lines.map((l) => [l.route, l.status, l.path])).toEqual([
@@ -90,7 +125,9 @@ describe('infer fast path', () => {
       ['/v2/models/:name/infer', 200, '/v2/models/gray/infer'],
       ['/v2/models/:name/infer', 200, '/v2/models/default/infer'],
     ]);
-    expect(await serve.metrics.registry.getSingleMetricAsString('actprobe_http_requests_total')).toMatch(/route="\/v2\/models\/:name\/infer",status="200"\} 3/);
+    expect(await serve.metrics.registry.getSingleMetricAsString('actprobe_http_requests_total')).toMatch(
+      /route="\/v2\/models\/:name\/infer",status="200"\} 3/,
+    );
   });
 
   it.each([
@@ -118,13 +155,24 @@ describe('infer fast path', () => {
     ['a JSON string', '"inputs"', 400, /malformed JSON/],
     ['an empty body', '', 400, /inputs/],
     ['an escape, so JSON.parse decides', JSON.stringify(inferBody([1, 28, 28], 1, { id: 'a"b' })), 200, null],
-    ['a string in data', JSON.stringify({ inputs: [{ ...inferBody([1, 28, 28]).inputs[0], data: ['a'] }] }), 400, /only numbers/],
-    ['short data', JSON.stringify({ inputs: [{ ...inferBody([1, 28, 28]).inputs[0], data: [1, 2] }] }), 422, /2 values/],
+    [
+      'a string in data',
+      JSON.stringify({ inputs: [{ ...inferBody([1, 28, 28]).inputs[0], data: ['a'] }] }),
+      400,
+      /only numbers/,
+    ],
+    [
+      'short data',
+      JSON.stringify({ inputs: [{ ...inferBody([1, 28, 28]).inputs[0], data: [1, 2] }] }),
+      422,
+      /2 values/,
+    ],
   ])('answers %s itself (→ %i)', async (_name, text, status, mentions) => {
     const r = await post('/v2/models/gray/infer', Buffer.from(text), json);
     expect(taken.at(-1)).toBe(true);
     expect(r.status).toBe(status);
     if (mentions) expect(r.json.error).toMatch(mentions);
-    if (status !== 200) expect(logs.filter((l) => l.msg === 'request').at(-1)).toMatchObject({ status, error: r.json.error });
+    if (status !== 200)
+      expect(logs.filter((l) => l.msg === 'request').at(-1)).toMatchObject({ status, error: r.json.error });
   });
 });

@@ -22,16 +22,26 @@ function numberText(r: () => number): string {
   const kind = Math.floor(r() * 10);
   const sign = r() < 0.3 ? '-' : '';
   switch (kind) {
-    case 0: return String(r());
-    case 1: return String(Math.fround(r() * 10 - 5));
-    case 2: return `${sign}${(r() * 1000).toExponential(Math.floor(r() * 20))}`;
-    case 3: return `${sign}${Math.floor(r() * 1e6)}`;
-    case 4: return `${sign}0.${'0'.repeat(Math.floor(r() * 30))}${Math.floor(r() * 1e9)}`;
-    case 5: return `${sign}${Math.floor(r() * 1e9)}${Math.floor(r() * 1e9)}${Math.floor(r() * 1e9)}.${Math.floor(r() * 1e9)}`;
-    case 6: return `${sign}${r().toFixed(Math.floor(r() * 25))}E${r() < 0.5 ? '+' : '-'}${Math.floor(r() * 50)}`;
-    case 7: return `${sign}${(r() * 3.4e38).toPrecision(17)}`;
-    case 8: return `${sign}${(r() * 1e-38).toPrecision(12)}`;
-    default: return String(Math.fround(r()) * 2 ** Math.floor(r() * 60 - 30));
+    case 0:
+      return String(r());
+    case 1:
+      return String(Math.fround(r() * 10 - 5));
+    case 2:
+      return `${sign}${(r() * 1000).toExponential(Math.floor(r() * 20))}`;
+    case 3:
+      return `${sign}${Math.floor(r() * 1e6)}`;
+    case 4:
+      return `${sign}0.${'0'.repeat(Math.floor(r() * 30))}${Math.floor(r() * 1e9)}`;
+    case 5:
+      return `${sign}${Math.floor(r() * 1e9)}${Math.floor(r() * 1e9)}${Math.floor(r() * 1e9)}.${Math.floor(r() * 1e9)}`;
+    case 6:
+      return `${sign}${r().toFixed(Math.floor(r() * 25))}E${r() < 0.5 ? '+' : '-'}${Math.floor(r() * 50)}`;
+    case 7:
+      return `${sign}${(r() * 3.4e38).toPrecision(17)}`;
+    case 8:
+      return `${sign}${(r() * 1e-38).toPrecision(12)}`;
+    default:
+      return String(Math.fround(r()) * 2 ** Math.floor(r() * 60 - 30));
   }
 }
 
@@ -40,7 +50,10 @@ describe('parseInferJson', () => {
     const r = rng(7);
     for (let doc = 0; doc < 200; doc++) {
       const values = Array.from({ length: 50 + Math.floor(r() * 200) }, () => numberText(r));
-      const data = doc % 3 === 0 ? `[[${values.slice(0, 10).join(',')}], [ ${values.slice(10).join(' , ')} ] ]` : `[${values.join(',')}]`;
+      const data =
+        doc % 3 === 0
+          ? `[[${values.slice(0, 10).join(',')}], [ ${values.slice(10).join(' , ')} ] ]`
+          : `[${values.join(',')}]`;
       const text = ` { "id" : "d${doc}", "inputs": [ {"name":"input","shape":[1, 2, 3.0e0, 4],"datatype":"FP32","data":${data}} ],\n "parameters": {"activations":"none", "x": [true, false, null, -0, 1e400, "é"]} } `;
       const parsed = parseInferJson(Buffer.from(text));
       expect(parsed, text.slice(0, 200)).not.toBeNull();
@@ -59,7 +72,9 @@ describe('parseInferJson', () => {
   });
 
   it('a repeated key replaces the first, packed data included', () => {
-    const parsed = parseInferJson(Buffer.from('{"inputs": [{"data": [1, 2]}], "inputs": [{"data": [3], "data": "x"}]}'));
+    const parsed = parseInferJson(
+      Buffer.from('{"inputs": [{"data": [1, 2]}], "inputs": [{"data": [3], "data": "x"}]}'),
+    );
     expect(parsed!.json).toEqual({ inputs: [{ data: 'x' }] });
     expect(parsed!.inputData).toEqual([undefined]);
   });

@@ -17,7 +17,10 @@ const sessions = new Map<string, ort.InferenceSession>();
 
 beforeAll(async () => {
   root = await tempDir('inference');
-  for (const [name, spec] of [['gray', GRAY], ['rgb', RGB]] as const) {
+  for (const [name, spec] of [
+    ['gray', GRAY],
+    ['rgb', RGB],
+  ] as const) {
     await makeRunFolder(join(root, name), spec);
     sessions.set(name, await ort.InferenceSession.create(await readFile(join(root, name, 'model.onnx'))));
   }
@@ -53,7 +56,11 @@ describe('/classify preprocessing', () => {
   it('a 28×28 grey PNG reaches the model untouched, normalised with the metadata mean/std', async () => {
     const png = await pngImage(28, 28, 1, 5);
     const want = await bare('gray', normalize(pixels(28, 28, 1, 5), GRAY), [1, 1, 28, 28]);
-    for (const mode of ['none', 'stats']) close(numbers((await postImage(`${server.url}/v1/models/gray/classify?activations=${mode}`, png)).json.probabilities), want);
+    for (const mode of ['none', 'stats'])
+      close(
+        numbers((await postImage(`${server.url}/v1/models/gray/classify?activations=${mode}`, png)).json.probabilities),
+        want,
+      );
   });
 
   it('a 40×30 RGB PNG is resized exactly as training read images (data/image-folder decodeImage)', async () => {
@@ -68,15 +75,20 @@ describe('/classify preprocessing', () => {
 
 describe('activations', () => {
   it('stats match the full maps they summarise, over a batch of 2', async () => {
-    const body = (mode: string) => inferBody([1, 28, 28], 2, { parameters: { activations: mode, layers: ['conv1', 'gap'] } });
+    const body = (mode: string) =>
+      inferBody([1, 28, 28], 2, { parameters: { activations: mode, layers: ['conv1', 'gap'] } });
     const stats = (await postJson(`${server.url}/v2/models/gray/infer`, body('stats'))).json;
     const full = (await postJson(`${server.url}/v2/models/gray/infer`, body('full'))).json;
     const maps = full.outputs as Array<{ name: string; shape: number[]; data: number[] }>;
-    for (const layer of stats.activations as Array<{ name: string; channels: { mean: number[]; max: number[]; std: number[] } }>) {
+    for (const layer of stats.activations as Array<{
+      name: string;
+      channels: { mean: number[]; max: number[]; std: number[] };
+    }>) {
       const m = maps.find((o) => o.name === layer.name)!;
       const [n, c] = m.shape;
       const inner = m.data.length / (n * c);
-      const values = (ch: number) => Array.from({ length: n }, (_, i) => m.data.slice((i * c + ch) * inner, (i * c + ch + 1) * inner)).flat();
+      const values = (ch: number) =>
+        Array.from({ length: n }, (_, i) => m.data.slice((i * c + ch) * inner, (i * c + ch + 1) * inner)).flat();
       for (let ch = 0; ch < c; ch++) {
         const v = values(ch);
         const mean = v.reduce((a, b) => a + b, 0) / v.length;
@@ -104,7 +116,11 @@ describe('request batching', () => {
     const replies = await Promise.all(bodies.map((b) => postJson(`${server.url}/v2/models/rgb/infer`, b)));
     for (const [k, r] of replies.entries()) {
       const t = bodies[k].inputs[0];
-      close((r.json.outputs as Array<{ data: number[] }>)[0].data, await bare('rgb', Float32Array.from(t.data), t.shape), 1e-5);
+      close(
+        (r.json.outputs as Array<{ data: number[] }>)[0].data,
+        await bare('rgb', Float32Array.from(t.data), t.shape),
+        1e-5,
+      );
     }
     const after = model.batches();
     expect(after.images - before.images).toBe(36);

@@ -33,8 +33,20 @@ async function cutBack(dir: string, k: number): Promise<void> {
   const acts = await lines(join(dir, 'activations.jsonl'));
   held.metrics = metrics.filter((l) => miniEpochOf(l) > k);
   held.activations = acts.filter((l) => miniEpochOf(l) > k);
-  await writeFile(join(dir, 'metrics.jsonl'), metrics.filter((l) => miniEpochOf(l) <= k).map((l) => `${l}\n`).join(''));
-  await writeFile(join(dir, 'activations.jsonl'), acts.filter((l) => miniEpochOf(l) <= k).map((l) => `${l}\n`).join(''));
+  await writeFile(
+    join(dir, 'metrics.jsonl'),
+    metrics
+      .filter((l) => miniEpochOf(l) <= k)
+      .map((l) => `${l}\n`)
+      .join(''),
+  );
+  await writeFile(
+    join(dir, 'activations.jsonl'),
+    acts
+      .filter((l) => miniEpochOf(l) <= k)
+      .map((l) => `${l}\n`)
+      .join(''),
+  );
   const manifest = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8')) as Record<string, unknown>;
   await writeFile(join(dir, 'manifest.json'), JSON.stringify({ ...manifest, status: 'running' }));
   for (const f of ['report.html', 'diagnosis.json']) await rm(join(dir, f), { force: true });
@@ -44,19 +56,44 @@ describe.skipIf(!hasChromium)('live run pages (serve --runs)', () => {
   beforeAll(async () => {
     root = await mkdtemp(join(tmpdir(), 'actprobe-live-'));
     await writeFile(join(root, 'config.json'), JSON.stringify({ ...TINY_BASE, miniEpochs: 3 }));
-    const run = spawnSync(join(ROOT, 'node_modules/.bin/tsx'), ['pipeline/cli.ts', '--config', join(root, 'config.json'), '--out', join(root, 'runs', 'done'), '--backend', 'wasm'], { cwd: ROOT, encoding: 'utf8', timeout: 180_000 });
+    const run = spawnSync(
+      join(ROOT, 'node_modules/.bin/tsx'),
+      [
+        'pipeline/cli.ts',
+        '--config',
+        join(root, 'config.json'),
+        '--out',
+        join(root, 'runs', 'done'),
+        '--backend',
+        'wasm',
+      ],
+      { cwd: ROOT, encoding: 'utf8', timeout: 180_000 },
+    );
     expect(run.status, run.stderr).toBe(0);
     await cp(join(root, 'runs', 'done'), join(root, 'runs', 'live'), { recursive: true });
     await cutBack(join(root, 'runs', 'live'), 1);
     await cp(join(root, 'runs', 'live'), join(root, 'runs', 'quiet'), { recursive: true });
     const old = new Date(Date.now() - 3600_000);
-    for (const f of ['manifest.json', 'metrics.jsonl', 'activations.jsonl']) await utimes(join(root, 'runs', 'quiet', f), old, old);
+    for (const f of ['manifest.json', 'metrics.jsonl', 'activations.jsonl'])
+      await utimes(join(root, 'runs', 'quiet', f), old, old);
     // A sweep of one finished variant, for the live comparison page.
     await cp(join(root, 'runs', 'done'), join(root, 'runs', 'sw', 'lr=1e-3'), { recursive: true });
     await writeSweepState(join(root, 'runs', 'sw'), {
-      version: 1, createdAt: '', updatedAt: '', base: { source: 'config.json', config: TINY_BASE }, design: 'grid',
+      version: 1,
+      createdAt: '',
+      updatedAt: '',
+      base: { source: 'config.json', config: TINY_BASE },
+      design: 'grid',
       axes: [{ name: 'lr', path: 'schedule.0.lr', values: [{ label: '1e-3', value: 1e-3 }] }],
-      variants: [{ name: 'lr=1e-3', folder: 'lr=1e-3', settings: { lr: '1e-3' }, config: 'configs/lr=1e-3.json', status: 'finished' }],
+      variants: [
+        {
+          name: 'lr=1e-3',
+          folder: 'lr=1e-3',
+          settings: { lr: '1e-3' },
+          config: 'configs/lr=1e-3.json',
+          status: 'finished',
+        },
+      ],
     });
     server = await startServer({ runs: { root: join(root, 'runs'), pollMs: 150 }, log: () => {} });
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu'] });
@@ -72,7 +109,9 @@ describe.skipIf(!hasChromium)('live run pages (serve --runs)', () => {
     const page = await (await fetch(`${server.url}/runs`)).text();
     expect(page).toMatch(/path=done">done<\/a><\/td><td class="state finished">finished/);
     expect(page).toMatch(/path=live">live<\/a><\/td><td class="state running">running<\/td><td>mini-epoch 1 of 3/);
-    expect(page).toMatch(/path=quiet">quiet<\/a><\/td><td class="state stalled">stalled<\/td>.*nothing written for 3\d\d\d s/);
+    expect(page).toMatch(
+      /path=quiet">quiet<\/a><\/td><td class="state stalled">stalled<\/td>.*nothing written for 3\d\d\d s/,
+    );
     expect(page).toContain('path=sw">sw</a></td><td>sweep</td><td>1 variants: lr');
     expect(page).toContain('path=sw%2Flr%3D1e-3');
   });
@@ -80,7 +119,11 @@ describe.skipIf(!hasChromium)('live run pages (serve --runs)', () => {
   it('shows a new mini-epoch of a run being written, without a reload, then says it failed', async () => {
     const page = await browser.newPage();
     await page.goto(`${server.url}/runs/view?path=live`);
-    await page.waitForFunction(() => document.getElementById('progress')?.textContent?.startsWith('mini-epoch 1 of 3'), undefined, { timeout: 60_000 });
+    await page.waitForFunction(
+      () => document.getElementById('progress')?.textContent?.startsWith('mini-epoch 1 of 3'),
+      undefined,
+      { timeout: 60_000 },
+    );
     expect(await page.textContent('#state')).toBe('running');
     expect(await page.locator('#live section#training').count()).toBe(1);
     const before = await page.locator('#live [data-plot="loss"] path').count();
@@ -88,13 +131,21 @@ describe.skipIf(!hasChromium)('live run pages (serve --runs)', () => {
     // The trainer appends the metrics line, then the probe its activations line.
     await appendFile(join(root, 'runs', 'live', 'metrics.jsonl'), `${held.metrics[0]}\n`);
     await appendFile(join(root, 'runs', 'live', 'activations.jsonl'), `${held.activations[0]}\n`);
-    await page.waitForFunction(() => document.getElementById('progress')?.textContent?.startsWith('mini-epoch 2 of 3'), undefined, { timeout: 60_000 });
+    await page.waitForFunction(
+      () => document.getElementById('progress')?.textContent?.startsWith('mini-epoch 2 of 3'),
+      undefined,
+      { timeout: 60_000 },
+    );
     expect(await page.evaluate(() => (window as unknown as { marker?: string }).marker)).toBe('same document');
-    expect(await page.evaluate(() => (window as unknown as { actprobeUpdates: number }).actprobeUpdates)).toBeGreaterThanOrEqual(2);
+    expect(
+      await page.evaluate(() => (window as unknown as { actprobeUpdates: number }).actprobeUpdates),
+    ).toBeGreaterThanOrEqual(2);
     // The loss plot gained mini-epoch 2's points (one symbol per series per mini-epoch).
     expect(await page.locator('#live [data-plot="loss"] path').count()).toBeGreaterThan(before);
     await writeFile(join(root, 'runs', 'live', 'failure.json'), JSON.stringify({ miniEpoch: 2, where: 'loss' }));
-    await page.waitForFunction(() => document.getElementById('state')?.textContent === 'failed', undefined, { timeout: 60_000 });
+    await page.waitForFunction(() => document.getElementById('state')?.textContent === 'failed', undefined, {
+      timeout: 60_000,
+    });
     expect(await page.textContent('#detail')).toContain('failure.json');
     await page.close();
   });
@@ -110,7 +161,11 @@ describe.skipIf(!hasChromium)('live run pages (serve --runs)', () => {
       text += new TextDecoder().decode(value);
     }
     await reader.cancel();
-    const data = JSON.parse(text.slice(text.indexOf('data: ') + 6).split('\n')[0]) as { html: string; state: string; progress: string };
+    const data = JSON.parse(text.slice(text.indexOf('data: ') + 6).split('\n')[0]) as {
+      html: string;
+      state: string;
+      progress: string;
+    };
     expect(data.state).toBe('finished');
     expect(data.progress).toBe('1 finished');
     expect(data.html).toContain('<tr data-run="lr=1e-3">');
@@ -118,6 +173,7 @@ describe.skipIf(!hasChromium)('live run pages (serve --runs)', () => {
   });
 
   it('answers 404 for a path that is not a listed run', async () => {
-    for (const p of ['../etc', 'nope', '']) expect((await fetch(`${server.url}/runs/view?path=${encodeURIComponent(p)}`)).status).toBe(404);
+    for (const p of ['../etc', 'nope', ''])
+      expect((await fetch(`${server.url}/runs/view?path=${encodeURIComponent(p)}`)).status).toBe(404);
   });
 });

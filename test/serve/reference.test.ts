@@ -28,26 +28,48 @@ afterAll(async () => {
 
 type Top = Array<{ label: string; score: number }>;
 const classify = async (photo: string) => {
-  const r = await postImage(`${server.url}/v1/models/squeezenet1.1/classify?top=3`, await readFile(join(SHIPPED_PHOTOS_DIR, photo)), 'image/jpeg');
+  const r = await postImage(
+    `${server.url}/v1/models/squeezenet1.1/classify?top=3`,
+    await readFile(join(SHIPPED_PHOTOS_DIR, photo)),
+    'image/jpeg',
+  );
   expect(r.status, r.text).toBe(200);
-  return r.json as { top: Top; probabilities: number[]; activations: Array<{ name: string; channels: { max: Array<number | null> } }> };
+  return r.json as {
+    top: Top;
+    probabilities: number[];
+    activations: Array<{ name: string; channels: { max: Array<number | null> } }>;
+  };
 };
 
 describe('serving the shipped reference by name', () => {
   it('classifies dog.jpg as a sled dog and eagle.jpg as a bald eagle (top-k), with probabilities and activations', async () => {
     const dog = await classify('dog.jpg');
-    expect(dog.top.map((t) => t.label).some((l) => /dogsled|malamute/.test(l)), JSON.stringify(dog.top)).toBe(true);
+    expect(
+      dog.top.map((t) => t.label).some((l) => /dogsled|malamute/.test(l)),
+      JSON.stringify(dog.top),
+    ).toBe(true);
     const sum = dog.probabilities.reduce((a, b) => a + b, 0);
     expect(sum).toBeCloseTo(1, 4);
     expect(dog.activations.length).toBeGreaterThan(20);
     // Trained, no batch norm: the deepest activations reach the 100s on a real photo.
     expect(Math.max(...dog.activations.flatMap((a) => a.channels.max.map((v) => v ?? 0)))).toBeGreaterThan(100);
     const eagle = await classify('eagle.jpg');
-    expect(eagle.top.slice(0, 2).map((t) => t.label).some((l) => /bald eagle/.test(l)), JSON.stringify(eagle.top)).toBe(true);
+    expect(
+      eagle.top
+        .slice(0, 2)
+        .map((t) => t.label)
+        .some((l) => /bald eagle/.test(l)),
+      JSON.stringify(eagle.top),
+    ).toBe(true);
   });
 
   it('describes it in /v2/models/{name} with its labels, preprocessing and crop, beside the run', async () => {
-    const meta = (await call(`${server.url}/v2/models/squeezenet1.1`)).json as { labels: string[]; preprocessing: { channelOrder: string; mean: number[] }; crop: { shorterSide: number }; outputKind: string };
+    const meta = (await call(`${server.url}/v2/models/squeezenet1.1`)).json as {
+      labels: string[];
+      preprocessing: { channelOrder: string; mean: number[] };
+      crop: { shorterSide: number };
+      outputKind: string;
+    };
     expect(meta.labels).toHaveLength(1000);
     expect(meta.preprocessing).toMatchObject({ channelOrder: 'RGB', mean: [0.485, 0.456, 0.406] });
     expect(meta.crop).toEqual({ shorterSide: 256 });
@@ -56,23 +78,43 @@ describe('serving the shipped reference by name', () => {
   });
 
   it('refuses an unknown reference card by name', async () => {
-    await expect(createApp({ models: root, references: ['no-such-card'], log: () => {} })).rejects.toThrow(/Unknown model card "no-such-card"/);
+    await expect(createApp({ models: root, references: ['no-such-card'], log: () => {} })).rejects.toThrow(
+      /Unknown model card "no-such-card"/,
+    );
   });
 
-  it.skipIf(!existsSync('/usr/bin/chromium'))('the browser page picks it by name and classifies dog.jpg with the card\'s crop', async () => {
-    const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu'] });
-    try {
-      const page = await browser.newPage();
-      type PageState = { actprobe: { state: string; top?: Array<{ label: string }> } };
-      await page.goto(`${server.url}/?model=squeezenet1.1`);
-      await page.waitForFunction(() => ['ready', 'error'].includes((window as unknown as PageState).actprobe.state), undefined, { timeout: 60_000 });
-      await page.setInputFiles('#file', join(SHIPPED_PHOTOS_DIR, 'dog.jpg'));
-      await page.waitForFunction(() => ['done', 'error'].includes((window as unknown as PageState).actprobe.state), undefined, { timeout: 60_000 });
-      const r = await page.evaluate(() => (window as unknown as PageState).actprobe);
-      expect(r.state, (await page.textContent('#status')) ?? '').toBe('done');
-      expect(r.top?.slice(0, 3).some((t) => /dogsled|malamute/.test(t.label)), JSON.stringify(r.top)).toBe(true);
-    } finally {
-      await browser.close();
-    }
-  }, 120_000);
+  it.skipIf(!existsSync('/usr/bin/chromium'))(
+    "the browser page picks it by name and classifies dog.jpg with the card's crop",
+    async () => {
+      const browser = await chromium.launch({
+        executablePath: '/usr/bin/chromium',
+        args: ['--headless', '--no-sandbox', '--disable-gpu'],
+      });
+      try {
+        const page = await browser.newPage();
+        type PageState = { actprobe: { state: string; top?: Array<{ label: string }> } };
+        await page.goto(`${server.url}/?model=squeezenet1.1`);
+        await page.waitForFunction(
+          () => ['ready', 'error'].includes((window as unknown as PageState).actprobe.state),
+          undefined,
+          { timeout: 60_000 },
+        );
+        await page.setInputFiles('#file', join(SHIPPED_PHOTOS_DIR, 'dog.jpg'));
+        await page.waitForFunction(
+          () => ['done', 'error'].includes((window as unknown as PageState).actprobe.state),
+          undefined,
+          { timeout: 60_000 },
+        );
+        const r = await page.evaluate(() => (window as unknown as PageState).actprobe);
+        expect(r.state, (await page.textContent('#status')) ?? '').toBe('done');
+        expect(
+          r.top?.slice(0, 3).some((t) => /dogsled|malamute/.test(t.label)),
+          JSON.stringify(r.top),
+        ).toBe(true);
+      } finally {
+        await browser.close();
+      }
+    },
+    120_000,
+  );
 });

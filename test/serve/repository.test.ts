@@ -44,7 +44,13 @@ describe('discoverModels', () => {
 
   it('reads a Triton repository, highest version first', async () => {
     const repo = await discoverModels(join(root, 'triton'));
-    expect(repo.entries).toEqual([expect.objectContaining({ name: 'mnist', layout: 'triton', path: expect.stringMatching(/mnist\/3\/model\.onnx$/) })]);
+    expect(repo.entries).toEqual([
+      expect.objectContaining({
+        name: 'mnist',
+        layout: 'triton',
+        path: expect.stringMatching(/mnist\/3\/model\.onnx$/),
+      }),
+    ]);
   });
 
   it('skips a model whose real path leaves DIR through a symlink', async () => {
@@ -75,7 +81,8 @@ describe('discoverModels', () => {
   it('a Triton repository answers over HTTP under its name and default', async () => {
     const server = await startServer({ models: join(root, 'triton') });
     try {
-      for (const name of ['mnist', 'default']) expect((await call(`${server.url}/v2/models/${name}`)).json).toMatchObject({ name: 'mnist' });
+      for (const name of ['mnist', 'default'])
+        expect((await call(`${server.url}/v2/models/${name}`)).json).toMatchObject({ name: 'mnist' });
       expect(basename(server.app.models.get('default').path)).toBe('model.onnx');
     } finally {
       await server.close();

@@ -3,7 +3,17 @@ import { rm, utimes } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GRAY, RGB, jpegImage, makeRunFolder, pngImage, tempDir } from './fixtures.js';
-import { call, inferBody, numbers, postImage, postJson, postMultipart, startServer, type Reply, type TestServer } from './helpers.js';
+import {
+  call,
+  inferBody,
+  numbers,
+  postImage,
+  postJson,
+  postMultipart,
+  startServer,
+  type Reply,
+  type TestServer,
+} from './helpers.js';
 
 let root: string;
 let server: TestServer;
@@ -24,7 +34,8 @@ afterAll(async () => {
 });
 
 const sum = (xs: number[]): number => xs.reduce((a, b) => a + b, 0);
-const output = (r: Reply, name: string) => (r.json.outputs as Array<{ name: string; shape: number[]; data: number[] }>).find((o) => o.name === name)!;
+const output = (r: Reply, name: string) =>
+  (r.json.outputs as Array<{ name: string; shape: number[]; data: number[] }>).find((o) => o.name === name)!;
 
 interface Case {
   name: string;
@@ -33,19 +44,40 @@ interface Case {
 }
 
 const cases: Case[] = [
-  { name: 'GET /v2/health/live', run: (u) => call(`${u}/v2/health/live`), check: (r) => expect(r.json).toEqual({ live: true }) },
-  { name: 'GET /v2/health/ready', run: (u) => call(`${u}/v2/health/ready`), check: (r) => expect(r.json).toEqual({ ready: true }) },
-  { name: 'GET /v2 (server metadata)', run: (u) => call(`${u}/v2`), check: (r) => expect(r.json.name).toBe('actprobe') },
+  {
+    name: 'GET /v2/health/live',
+    run: (u) => call(`${u}/v2/health/live`),
+    check: (r) => expect(r.json).toEqual({ live: true }),
+  },
+  {
+    name: 'GET /v2/health/ready',
+    run: (u) => call(`${u}/v2/health/ready`),
+    check: (r) => expect(r.json).toEqual({ ready: true }),
+  },
+  {
+    name: 'GET /v2 (server metadata)',
+    run: (u) => call(`${u}/v2`),
+    check: (r) => expect(r.json.name).toBe('actprobe'),
+  },
   {
     name: 'GET /v2/models/default → gray, with layers',
     run: (u) => call(`${u}/v2/models/default`),
     check: (r) => {
-      expect(r.json).toMatchObject({ name: 'gray', aliases: ['default'], inputs: [{ name: 'input', datatype: 'FP32', shape: [-1, 1, 28, 28] }], outputs: [{ name: 'probabilities', shape: [-1, 10] }] });
+      expect(r.json).toMatchObject({
+        name: 'gray',
+        aliases: ['default'],
+        inputs: [{ name: 'input', datatype: 'FP32', shape: [-1, 1, 28, 28] }],
+        outputs: [{ name: 'probabilities', shape: [-1, 10] }],
+      });
       expect((r.json.layers as Array<{ name: string }>).map((l) => l.name)).toEqual(['conv1', 'pool1', 'conv2', 'gap']);
       expect(r.json.preprocessing).toEqual(GRAY.preprocessing);
     },
   },
-  { name: 'GET /v2/models/rgb/ready', run: (u) => call(`${u}/v2/models/rgb/ready`), check: (r) => expect(r.json).toEqual({ name: 'rgb', ready: true }) },
+  {
+    name: 'GET /v2/models/rgb/ready',
+    run: (u) => call(`${u}/v2/models/rgb/ready`),
+    check: (r) => expect(r.json).toEqual({ name: 'rgb', ready: true }),
+  },
   {
     name: 'POST infer, no activations',
     run: (u) => postJson(`${u}/v2/models/gray/infer`, inferBody([1, 28, 28], 1, { id: 'req-1' })),
@@ -61,16 +93,31 @@ const cases: Case[] = [
     run: (u) => {
       const body = inferBody([3, 16, 12], 3);
       const flat = body.inputs[0].data;
-      const nested = Array.from({ length: 3 }, (_, n) => Array.from({ length: 3 }, (_, c) => Array.from({ length: 16 }, (_, y) => flat.slice(((n * 3 + c) * 16 + y) * 12, ((n * 3 + c) * 16 + y + 1) * 12))));
+      const nested = Array.from({ length: 3 }, (_, n) =>
+        Array.from({ length: 3 }, (_, c) =>
+          Array.from({ length: 16 }, (_, y) =>
+            flat.slice(((n * 3 + c) * 16 + y) * 12, ((n * 3 + c) * 16 + y + 1) * 12),
+          ),
+        ),
+      );
       return postJson(`${u}/v2/models/rgb/infer`, { inputs: [{ ...body.inputs[0], data: nested }] });
     },
     check: (r) => expect(output(r, 'probabilities').shape).toEqual([3, 4]),
   },
   {
     name: 'POST infer, stats of conv1',
-    run: (u) => postJson(`${u}/v2/models/gray/infer`, inferBody([1, 28, 28], 2, { parameters: { activations: 'stats', layers: ['conv1'] } })),
+    run: (u) =>
+      postJson(
+        `${u}/v2/models/gray/infer`,
+        inferBody([1, 28, 28], 2, { parameters: { activations: 'stats', layers: ['conv1'] } }),
+      ),
     check: (r) => {
-      const [l] = r.json.activations as Array<{ name: string; op: string; shape: number[]; channels: Record<string, number[]> }>;
+      const [l] = r.json.activations as Array<{
+        name: string;
+        op: string;
+        shape: number[];
+        channels: Record<string, number[]>;
+      }>;
       expect(l).toMatchObject({ name: 'conv1', op: 'Relu', shape: [1, 8, 28, 28] });
       for (const k of ['min', 'max', 'mean', 'std', 'zeroFraction']) expect(l.channels[k]).toHaveLength(8);
       expect(Math.min(...l.channels.min)).toBeGreaterThanOrEqual(0); // after ReLU
@@ -78,7 +125,11 @@ const cases: Case[] = [
   },
   {
     name: 'POST infer, full maps are output tensors',
-    run: (u) => postJson(`${u}/v2/models/gray/infer`, inferBody([1, 28, 28], 1, { parameters: { activations: 'full', layers: ['conv2', 'gap'] } })),
+    run: (u) =>
+      postJson(
+        `${u}/v2/models/gray/infer`,
+        inferBody([1, 28, 28], 1, { parameters: { activations: 'full', layers: ['conv2', 'gap'] } }),
+      ),
     check: (r) => {
       expect(output(r, 'conv2').shape).toEqual([1, 16, 14, 14]);
       expect(output(r, 'gap').data).toHaveLength(16);
@@ -98,7 +149,12 @@ const cases: Case[] = [
   },
   {
     name: 'POST classify, JPEG resized to 16×12, top 2, full maps of conv1',
-    run: async (u) => postImage(`${u}/v1/models/rgb/classify?top=2&activations=full&layers=conv1`, await jpegImage(40, 30), 'image/jpeg'),
+    run: async (u) =>
+      postImage(
+        `${u}/v1/models/rgb/classify?top=2&activations=full&layers=conv1`,
+        await jpegImage(40, 30),
+        'image/jpeg',
+      ),
     check: (r) => {
       expect(r.json.top).toHaveLength(2);
       const [l] = r.json.activations as Array<{ maps: number[][] }>;
@@ -110,7 +166,9 @@ const cases: Case[] = [
     name: 'GET /metrics',
     run: (u) => call(`${u}/metrics`),
     check: (r) => {
-      expect(r.text).toMatch(/actprobe_http_requests_total\{method="POST",route="\/v2\/models\/:name\/infer",status="200"\} \d+/);
+      expect(r.text).toMatch(
+        /actprobe_http_requests_total\{method="POST",route="\/v2\/models\/:name\/infer",status="200"\} \d+/,
+      );
       expect(r.text).toMatch(/actprobe_inference_duration_seconds_count\{model="gray",kind="plain"\} \d+/);
     },
   },
@@ -123,8 +181,16 @@ const cases: Case[] = [
       expect(r.headers.get('cross-origin-embedder-policy')).toBe('require-corp');
     },
   },
-  { name: 'GET /ort/ort-wasm-simd-threaded.wasm', run: (u) => call(`${u}/ort/ort-wasm-simd-threaded.wasm`), check: (r) => expect(r.headers.get('content-type')).toBe('application/wasm') },
-  { name: 'GET /v1/models/gray/model.onnx', run: (u) => call(`${u}/v1/models/gray/model.onnx`), check: (r) => expect(r.text.length).toBeGreaterThan(1000) },
+  {
+    name: 'GET /ort/ort-wasm-simd-threaded.wasm',
+    run: (u) => call(`${u}/ort/ort-wasm-simd-threaded.wasm`),
+    check: (r) => expect(r.headers.get('content-type')).toBe('application/wasm'),
+  },
+  {
+    name: 'GET /v1/models/gray/model.onnx',
+    run: (u) => call(`${u}/v1/models/gray/model.onnx`),
+    check: (r) => expect(r.text.length).toBeGreaterThan(1000),
+  },
 ];
 
 describe('routes', () => {

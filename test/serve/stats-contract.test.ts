@@ -23,19 +23,33 @@ import { GRAY, makeRunFolder, pngImage, tempDir } from './fixtures.js';
 import { call, postImage, postJson, startServer, type TestServer } from './helpers.js';
 
 const CHROMIUM = '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 const FIELDS = ['min', 'max', 'mean', 'std', 'zeroFraction'] as const;
 
 describe('the statistics definition, on values where implementations used to part', () => {
   // Channel 0: exact zeros, a tiny value counted fractionally (1e-31 → 0.9 of a zero), negatives and a large
   // value; channel 1: a large mean with a small spread, where float32 E[x²] − E[x]² would be off; channel 2 plain.
-  const values = [0, 0, 1e-31, -2e-31, 5e-30, -3, 7, 250, 1000.25, 1000.5, 1000.75, 1000, 1000.5, 1000.25, 1000.75, 1000, 1, 2, 3, 4, 5, 6, 7, 8];
+  const values = [
+    0, 0, 1e-31, -2e-31, 5e-30, -3, 7, 250, 1000.25, 1000.5, 1000.75, 1000, 1000.5, 1000.25, 1000.75, 1000, 1, 2, 3, 4,
+    5, 6, 7, 8,
+  ];
   const n = 8;
   const want = (c: number) => {
     const v = values.slice(c * n, (c + 1) * n).map(Math.fround);
     const mean = v.reduce((a, b) => a + b, 0) / n;
     return {
-      min: Math.min(...v), max: Math.max(...v), mean,
+      min: Math.min(...v),
+      max: Math.max(...v),
+      mean,
       std: Math.sqrt(v.reduce((a, b) => a + (b - mean) ** 2, 0) / n),
       zeroFraction: v.reduce((a, b) => a + Math.max(0, 1 - Math.abs(b) * 1e30), 0) / n,
     };
@@ -51,12 +65,26 @@ describe('the statistics definition, on values where implementations used to par
     expect(s.zeroFraction[0]).toBeCloseTo((2 + 0.9 + 0.8) / 8, 8);
   });
 
-  it('the probe\'s in-graph reductions follow it (zeros as defined, std within its documented float32 bound)', async () => {
+  it("the probe's in-graph reductions follow it (zeros as defined, std within its documented float32 bound)", async () => {
     const model = encodeModel({
-      irVersion: 8, opsetVersion: 17, producerName: 'test', producerVersion: '0', docString: '', metadata: {},
+      irVersion: 8,
+      opsetVersion: 17,
+      producerName: 'test',
+      producerVersion: '0',
+      docString: '',
+      metadata: {},
       graph: {
-        name: 'g', initializers: [],
-        nodes: [{ name: 'same', opType: 'LeakyRelu', inputs: ['input'], outputs: ['same'], attributes: { alpha: attr.float(1) } }],
+        name: 'g',
+        initializers: [],
+        nodes: [
+          {
+            name: 'same',
+            opType: 'LeakyRelu',
+            inputs: ['input'],
+            outputs: ['same'],
+            attributes: { alpha: attr.float(1) },
+          },
+        ],
         inputs: [{ name: 'input', type: 'float', shape: ['N', 3, 2, 4] }],
         outputs: [{ name: 'same', type: 'float', shape: ['N', 3, 2, 4] }],
       },
@@ -66,7 +94,13 @@ describe('the statistics definition, on values where implementations used to par
     // The source's pixels go through the identity card ([0, 1] pixels as they are): HWC → CHW is all that happens.
     const hwc = new Float32Array(24);
     for (let c = 0; c < 3; c++) for (let k = 0; k < 8; k++) hwc[k * 3 + c] = values[c * 8 + k];
-    const r = await probeModel({ model: join(dir, 'm.onnx'), source: arraySource(hwc, 1, 2, 4, 3), batchSize: 1, watch: 0, taps: { ops: ['LeakyRelu'] } });
+    const r = await probeModel({
+      model: join(dir, 'm.onnx'),
+      source: arraySource(hwc, 1, 2, 4, 3),
+      batchSize: 1,
+      watch: 0,
+      taps: { ops: ['LeakyRelu'] },
+    });
     const layer = r.layers.find((l) => l.name === 'same' || l.node === 'same');
     expect(layer, r.layers.map((l) => l.name).join(', ')).toBeDefined();
     const ch = layer!.channels as ChannelStats;
@@ -78,7 +112,9 @@ describe('the statistics definition, on values where implementations used to par
       expect(ch.mean[c]).toBeCloseTo(w.mean, 3);
       // std from float32 E[x²] − E[x]²: relative error ≈ 6e-8·(mean/std)² (probe/README.md). Channel 1 (mean/std
       // ≈ 3600) is the documented weak spot: 0.331 for 0.280 here; channels 0 and 2 are exact to float32.
-      expect(Math.abs(ch.std[c] - w.std) / w.std, `std[${c}] ${ch.std[c]} vs ${w.std}`).toBeLessThanOrEqual(3e-8 * (w.mean / w.std) ** 2 + 1e-6);
+      expect(Math.abs(ch.std[c] - w.std) / w.std, `std[${c}] ${ch.std[c]} vs ${w.std}`).toBeLessThanOrEqual(
+        3e-8 * (w.mean / w.std) ** 2 + 1e-6,
+      );
     }
     await rm(dir, { recursive: true, force: true });
   });
@@ -88,10 +124,14 @@ describe('the statistics definition, on values where implementations used to par
 function expectSameStats(what: string, a: ChannelStats, b: ChannelStats, values: number): void {
   const scale = Math.max(1e-6, ...a.max.map(Math.abs), ...a.min.map(Math.abs));
   for (const f of ['min', 'max', 'mean', 'std'] as const) {
-    a[f].forEach((v, c) => expect(Math.abs(v - b[f][c]), `${what} ${f}[${c}]: ${v} vs ${b[f][c]}`).toBeLessThanOrEqual(2e-4 * scale));
+    a[f].forEach((v, c) =>
+      expect(Math.abs(v - b[f][c]), `${what} ${f}[${c}]: ${v} vs ${b[f][c]}`).toBeLessThanOrEqual(2e-4 * scale),
+    );
   }
   // A value within float rounding of zero before a ReLU may land on either side on other kernels: allow one.
-  a.zeroFraction.forEach((v, c) => expect(Math.abs(v - b.zeroFraction[c]), `${what} zeroFraction[${c}]`).toBeLessThanOrEqual(1 / values + 1e-6));
+  a.zeroFraction.forEach((v, c) =>
+    expect(Math.abs(v - b.zeroFraction[c]), `${what} zeroFraction[${c}]`).toBeLessThanOrEqual(1 / values + 1e-6),
+  );
 }
 
 const hasChromium = existsSync(CHROMIUM);
@@ -119,7 +159,26 @@ describe('one image, four paths, the same numbers', () => {
 
     // 1. npm run probe, as a user runs it.
     const json = join(root, 'probe.json');
-    const cli = spawnSync(process.execPath, ['--import', 'tsx', 'probe/cli.ts', join(root, 'models', 'm', 'model.onnx'), '--images', join(root, 'images'), '--count', '1', '--watch', '1', '--ep', 'cpu', '--json', json], { encoding: 'utf8', timeout: 120_000 });
+    const cli = spawnSync(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        'probe/cli.ts',
+        join(root, 'models', 'm', 'model.onnx'),
+        '--images',
+        join(root, 'images'),
+        '--count',
+        '1',
+        '--watch',
+        '1',
+        '--ep',
+        'cpu',
+        '--json',
+        json,
+      ],
+      { encoding: 'utf8', timeout: 120_000 },
+    );
     expect(cli.status, cli.stderr).toBe(0);
     const probe = parseProbeResult(JSON.parse(readFileSync(json, 'utf8')));
 
@@ -133,12 +192,22 @@ describe('one image, four paths, the same numbers', () => {
       parameters: { activations: 'stats' },
     });
     expect(v2.status, JSON.stringify(v2.json)).toBe(200);
-    const v2Layers = new Map(((v2.json as { activations: Array<{ name: string; channels: ChannelStats }> }).activations).map((l) => [l.name, l.channels]));
+    const v2Layers = new Map(
+      (v2.json as { activations: Array<{ name: string; channels: ChannelStats }> }).activations.map((l) => [
+        l.name,
+        l.channels,
+      ]),
+    );
 
     // 3. /classify with the PNG itself.
     const cls = await postImage(`${server.url}/v1/models/m/classify?activations=stats`, png);
     expect(cls.status).toBe(200);
-    const clsLayers = new Map(((cls.json as { activations: Array<{ name: string; channels: ChannelStats }> }).activations).map((l) => [l.name, l.channels]));
+    const clsLayers = new Map(
+      (cls.json as { activations: Array<{ name: string; channels: ChannelStats }> }).activations.map((l) => [
+        l.name,
+        l.channels,
+      ]),
+    );
 
     // The same server code on the same input: identical to the last bit.
     expect(clsLayers.size).toBeGreaterThanOrEqual(10);
@@ -163,16 +232,31 @@ describe('one image, four paths, the same numbers', () => {
       const page = await browser.newPage();
       await page.goto(`${server.url}/?model=m`);
       type PageResult = { state: string; layerStats: Array<{ name: string; channels: ChannelStats }> };
-      await page.waitForFunction(() => ['ready', 'error'].includes((window as unknown as { actprobe: PageResult }).actprobe.state), undefined, { timeout: 60_000 });
+      await page.waitForFunction(
+        () => ['ready', 'error'].includes((window as unknown as { actprobe: PageResult }).actprobe.state),
+        undefined,
+        { timeout: 60_000 },
+      );
       await page.setInputFiles('#file', join(root, 'images', 'digit.png'));
-      await page.waitForFunction(() => ['done', 'error'].includes((window as unknown as { actprobe: PageResult }).actprobe.state), undefined, { timeout: 60_000 });
+      await page.waitForFunction(
+        () => ['done', 'error'].includes((window as unknown as { actprobe: PageResult }).actprobe.state),
+        undefined,
+        { timeout: 60_000 },
+      );
       const result = await page.evaluate(() => (window as unknown as { actprobe: PageResult }).actprobe);
       expect(result.state, (await page.textContent('#status')) ?? '').toBe('done');
       expect(result.layerStats.map((l) => l.name).sort()).toEqual([...clsLayers.keys()].sort());
       for (const l of result.layerStats) {
         const server_ = clsLayers.get(l.name)!;
-        const shape = (cls.json as { activations: Array<{ name: string; shape: number[] }> }).activations.find((a) => a.name === l.name)!.shape;
-        expectSameStats(`page vs server ${l.name}`, l.channels, server_, shape.slice(2).reduce((a, b) => a * b, 1));
+        const shape = (cls.json as { activations: Array<{ name: string; shape: number[] }> }).activations.find(
+          (a) => a.name === l.name,
+        )!.shape;
+        expectSameStats(
+          `page vs server ${l.name}`,
+          l.channels,
+          server_,
+          shape.slice(2).reduce((a, b) => a * b, 1),
+        );
       }
     } finally {
       await browser.close();

@@ -30,16 +30,39 @@ describe('settings', () => {
   });
 
   it('parses values and names the variable of a malformed one', () => {
-    const s = readSettings({ ACTPROBE_NATIVE: '0', TFJS_WASM_THREADS: '4', ACTPROBE_CACHE: '/c', XDG_CACHE_HOME: '/x', BENCH_ONLY: 'train, probe' });
-    expect(s).toMatchObject({ native: 'off', wasmThreads: 4, nativeCacheDir: '/c/native', referenceCacheDir: '/x/actprobe/reference', benchOnly: ['train', 'probe'] });
+    const s = readSettings({
+      ACTPROBE_NATIVE: '0',
+      TFJS_WASM_THREADS: '4',
+      ACTPROBE_CACHE: '/c',
+      XDG_CACHE_HOME: '/x',
+      BENCH_ONLY: 'train, probe',
+    });
+    expect(s).toMatchObject({
+      native: 'off',
+      wasmThreads: 4,
+      nativeCacheDir: '/c/native',
+      referenceCacheDir: '/x/actprobe/reference',
+      benchOnly: ['train', 'probe'],
+    });
     expect(readSettings({ ACTPROBE_NATIVE: 'yes' }).native).toBe('on');
-    expect(() => readSettings({ ACTPROBE_NATIVE_THREADS: 'two' })).toThrow('ACTPROBE_NATIVE_THREADS=two: expected a whole number ≥ 1 (or unset it)');
-    expect(() => readSettings({ ACTPROBE_NATIVE: 'maybe' })).toThrow('ACTPROBE_NATIVE=maybe: expected 0/1 (or off/on, auto)');
+    expect(() => readSettings({ ACTPROBE_NATIVE_THREADS: 'two' })).toThrow(
+      'ACTPROBE_NATIVE_THREADS=two: expected a whole number ≥ 1 (or unset it)',
+    );
+    expect(() => readSettings({ ACTPROBE_NATIVE: 'maybe' })).toThrow(
+      'ACTPROBE_NATIVE=maybe: expected 0/1 (or off/on, auto)',
+    );
     expect(() => readSettings({ BENCH_SECONDS: '-1' })).toThrow('BENCH_SECONDS=-1: expected a number > 0');
   });
 
   it('children get an explicit environment: base variables, settings only for stages, nothing else', () => {
-    const from = { PATH: '/bin', HOME: '/h', GOMP_SPINCOUNT: '20000', OMP_NUM_THREADS: '1', ACTPROBE_NATIVE: '0', SECRET: 's' };
+    const from = {
+      PATH: '/bin',
+      HOME: '/h',
+      GOMP_SPINCOUNT: '20000',
+      OMP_NUM_THREADS: '1',
+      ACTPROBE_NATIVE: '0',
+      SECRET: 's',
+    };
     expect(childEnv({ EXTRA: '1' }, { from })).toEqual({ PATH: '/bin', HOME: '/h', EXTRA: '1' });
     expect(childEnv({}, { from, withSettings: true })).toEqual({ PATH: '/bin', HOME: '/h', ACTPROBE_NATIVE: '0' });
   });

@@ -6,7 +6,14 @@ const LN10 = Math.log(10);
 // Test accuracy per mini-epoch 1..8: at chance for 1-3, learning to 0.85 at 6, collapsing to 0.2 at 8.
 const ACC = [0.1, 0.1, 0.1, 0.5, 0.8, 0.85, 0.3, 0.2];
 const history = {
-  epochs: ACC.map((a, i) => ({ miniEpoch: i + 1, trainLoss: a <= 0.1 ? LN10 : 1 - a, testAccuracy: a, lr: 1e-3, batchSize: 64, layers: [] })),
+  epochs: ACC.map((a, i) => ({
+    miniEpoch: i + 1,
+    trainLoss: a <= 0.1 ? LN10 : 1 - a,
+    testAccuracy: a,
+    lr: 1e-3,
+    batchSize: 64,
+    layers: [],
+  })),
   nonFinite: [],
 };
 

@@ -27,7 +27,19 @@ describe('npm run sweep, 2×2, stopped and resumed', () => {
     dir = await mkdtemp(join(tmpdir(), 'actprobe-sweep-'));
     out = join(dir, 'sweep');
     await writeFile(join(dir, 'base.json'), JSON.stringify({ ...TINY_BASE, miniEpochs: 1 }));
-    const args = ['pipeline/sweep/cli.ts', '--config', join(dir, 'base.json'), '--vary', 'lr=1e-3,3e-3', '--vary', 'batch=16,32', '--out', out, '--backend', 'wasm'];
+    const args = [
+      'pipeline/sweep/cli.ts',
+      '--config',
+      join(dir, 'base.json'),
+      '--vary',
+      'lr=1e-3,3e-3',
+      '--vary',
+      'batch=16,32',
+      '--out',
+      out,
+      '--backend',
+      'wasm',
+    ];
     // Node itself, not the tsx wrapper process: the signal goes straight to the sweep, as from a terminal.
     const child = spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: ROOT, stdio: 'ignore' });
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
@@ -43,7 +55,11 @@ describe('npm run sweep, 2×2, stopped and resumed', () => {
     const manifest = JSON.parse(await readFile(join(out, NAMES[0], 'manifest.json'), 'utf8')) as { updatedAt: string };
     firstRun.updatedAt = manifest.updatedAt;
     firstRun.reportMtime = (await stat(join(out, NAMES[0], 'report.html'))).mtimeMs;
-    const resumed = spawnSync(TSX, ['pipeline/sweep/cli.ts', '--out', out, '--resume', '--parallel', '2', '--backend', 'wasm'], { cwd: ROOT, encoding: 'utf8', timeout: 240_000 });
+    const resumed = spawnSync(
+      TSX,
+      ['pipeline/sweep/cli.ts', '--out', out, '--resume', '--parallel', '2', '--backend', 'wasm'],
+      { cwd: ROOT, encoding: 'utf8', timeout: 240_000 },
+    );
     resumeStderr = resumed.stderr;
     expect(resumed.status, resumed.stderr).toBe(0);
   }, 420_000);
@@ -56,7 +72,10 @@ describe('npm run sweep, 2×2, stopped and resumed', () => {
 
   it('--resume ran only the unfinished variants; the finished one was left untouched', async () => {
     expect(resumeStderr).toContain(`sweep: ${NAMES[0]} already finished; not run again`);
-    for (const n of NAMES.slice(1)) expect(resumeStderr).toMatch(new RegExp(`sweep: ${n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} (starting|resuming)`));
+    for (const n of NAMES.slice(1))
+      expect(resumeStderr).toMatch(
+        new RegExp(`sweep: ${n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} (starting|resuming)`),
+      );
     const manifest = JSON.parse(await readFile(join(out, NAMES[0], 'manifest.json'), 'utf8')) as { updatedAt: string };
     expect(manifest.updatedAt).toBe(firstRun.updatedAt);
     expect((await stat(join(out, NAMES[0], 'report.html'))).mtimeMs).toBe(firstRun.reportMtime);
@@ -66,10 +85,16 @@ describe('npm run sweep, 2×2, stopped and resumed', () => {
 
   it('sweep.json records the base, the axes and four finished variants, each an ordinary run folder', async () => {
     const s = await readSweepState(out);
-    expect(s?.axes.map((a) => [a.name, a.path, a.values.map((v) => v.label)])).toEqual([['lr', 'schedule.0.lr', ['1e-3', '3e-3']], ['batch', 'schedule.0.batchSize', ['16', '32']]]);
+    expect(s?.axes.map((a) => [a.name, a.path, a.values.map((v) => v.label)])).toEqual([
+      ['lr', 'schedule.0.lr', ['1e-3', '3e-3']],
+      ['batch', 'schedule.0.batchSize', ['16', '32']],
+    ]);
     expect(s?.variants.map((v) => [v.name, v.status])).toEqual(NAMES.map((n) => [n, 'finished']));
     for (const n of NAMES) {
-      const m = JSON.parse(await readFile(join(out, n, 'manifest.json'), 'utf8')) as { status: string; config: { schedule: Array<{ lr: number; batchSize: number }> } };
+      const m = JSON.parse(await readFile(join(out, n, 'manifest.json'), 'utf8')) as {
+        status: string;
+        config: { schedule: Array<{ lr: number; batchSize: number }> };
+      };
       expect(m.status).toBe('finished');
       const [lr, batch] = n.split(',').map((p) => Number(p.split('=')[1]));
       expect(m.config.schedule[0]).toMatchObject({ lr, batchSize: batch });
@@ -96,7 +121,11 @@ describe('npm run sweep, 2×2, stopped and resumed', () => {
 
   it('compare-runs builds the same page for any run folders, columns = the config fields that differ', async () => {
     const file = join(dir, 'two.html');
-    const r = spawnSync(TSX, ['pipeline/compare-runs/cli.ts', join(out, NAMES[0]), join(out, NAMES[3]), '--out', file], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
+    const r = spawnSync(
+      TSX,
+      ['pipeline/compare-runs/cli.ts', join(out, NAMES[0]), join(out, NAMES[3]), '--out', file],
+      { cwd: ROOT, encoding: 'utf8', timeout: 120_000 },
+    );
     expect(r.status, r.stderr).toBe(0);
     const page = await readFile(file, 'utf8');
     const headers = [...page.matchAll(/<th>([^<]+)<\/th>/g)].map((m) => m[1]);

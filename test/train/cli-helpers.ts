@@ -17,7 +17,11 @@ export interface CliRun {
  * running on as an orphan (which is how a killed wrapper leaves two writers in one run folder).
  */
 export function startCli(script: string, args: string[], env: Record<string, string> = {}): CliRun {
-  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: childEnv(env, { withSettings: true }) });
+  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: childEnv(env, { withSettings: true }),
+  });
   let output = '';
   child.stderr.on('data', (d: Buffer) => (output += d.toString()));
   child.stdout.on('data', (d: Buffer) => (output += d.toString()));
@@ -27,7 +31,11 @@ export function startCli(script: string, args: string[], env: Record<string, str
   return { pid: child.pid ?? -1, done, signal: (s) => void child.kill(s), output: () => output };
 }
 
-export const exists = (p: string): Promise<boolean> => access(p).then(() => true, () => false);
+export const exists = (p: string): Promise<boolean> =>
+  access(p).then(
+    () => true,
+    () => false,
+  );
 
 /** Polls until `path` exists (or throws after `ms`). */
 export async function waitForFile(path: string, ms = 60_000): Promise<void> {
@@ -41,13 +49,16 @@ export async function waitForFile(path: string, ms = 60_000): Promise<void> {
 /** Writes `${dir}-config.json`: a seconds-long train config (tiny net, 16×16 synthetic data), overridable at the top level. */
 export async function writeQuickConfig(dir: string, overrides: Record<string, unknown> = {}): Promise<string> {
   const path = `${dir}-config.json`;
-  await writeFile(path, JSON.stringify({
-    data: { name: 'synthetic', classes: 4, height: 16, width: 16, channels: 1, trainCount: 512, testCount: 64 },
-    model: { preset: 'tiny' },
-    schedule: [{ from: 0, lr: 3e-3, batchSize: 32 }],
-    miniEpochImages: 1024,
-    miniEpochs: 3,
-    ...overrides,
-  }));
+  await writeFile(
+    path,
+    JSON.stringify({
+      data: { name: 'synthetic', classes: 4, height: 16, width: 16, channels: 1, trainCount: 512, testCount: 64 },
+      model: { preset: 'tiny' },
+      schedule: [{ from: 0, lr: 3e-3, batchSize: 32 }],
+      miniEpochImages: 1024,
+      miniEpochs: 3,
+      ...overrides,
+    }),
+  );
   return path;
 }

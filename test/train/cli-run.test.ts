@@ -9,10 +9,14 @@ import { tempRunDir } from './run-helpers.js';
 
 const root = new URL('../../', import.meta.url).pathname;
 
-const manifestOf = async (out: string) => JSON.parse(await readFile(join(out, 'manifest.json'), 'utf8')) as Record<string, unknown> & { status: string; config: { data: { height: number } } };
+const manifestOf = async (out: string) =>
+  JSON.parse(await readFile(join(out, 'manifest.json'), 'utf8')) as Record<string, unknown> & {
+    status: string;
+    config: { data: { height: number } };
+  };
 
 describe('train CLI: interrupt, resume from the manifest, finished runs', () => {
-  it('SIGINT stops after the step with the manifest interrupted; --resume without --config continues with the run\'s config; a finished run is left alone', async () => {
+  it("SIGINT stops after the step with the manifest interrupted; --resume without --config continues with the run's config; a finished run is left alone", async () => {
     const out = await tempRunDir('sigint');
     const config = await writeConfig(out);
     const first = startCli('train/cli.ts', ['--config', config, '--out', out, '--backend', 'wasm']);
@@ -46,7 +50,11 @@ describe('train CLI: interrupt, resume from the manifest, finished runs', () => 
     const out = await tempRunDir('orphan');
     const config = await writeConfig(out, { miniEpochs: 50 });
     // Through the tsx binary, as `npm run train` does: a wrapper process with the trainer as its child.
-    const wrapper = spawn(join(root, 'node_modules/.bin/tsx'), ['train/cli.ts', '--config', config, '--out', out, '--backend', 'wasm'], { cwd: root, stdio: 'ignore' });
+    const wrapper = spawn(
+      join(root, 'node_modules/.bin/tsx'),
+      ['train/cli.ts', '--config', config, '--out', out, '--backend', 'wasm'],
+      { cwd: root, stdio: 'ignore' },
+    );
     const wrapperExit = new Promise((r) => wrapper.on('exit', r));
     await waitForFile(join(out, 'checkpoints', '0', 'trainer-state.json'));
     wrapper.kill('SIGKILL');
@@ -57,7 +65,11 @@ describe('train CLI: interrupt, resume from the manifest, finished runs', () => 
       expect(processAlive(trainer)).toBe(true);
       const second = await startCli('train/cli.ts', ['--out', out, '--backend', 'wasm', '--resume']).done;
       expect(second.code).toBe(1);
-      expect(second.output).toMatch(new RegExp(`is being written by PID ${trainer} \\(train, since .*\\): one writer per run folder\\. Stop that process \\(kill ${trainer}\\)`));
+      expect(second.output).toMatch(
+        new RegExp(
+          `is being written by PID ${trainer} \\(train, since .*\\): one writer per run folder\\. Stop that process \\(kill ${trainer}\\)`,
+        ),
+      );
     } finally {
       process.kill(trainer, 'SIGKILL'); // the orphan this test made
     }

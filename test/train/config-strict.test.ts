@@ -27,24 +27,37 @@ describe('config objects are strict at every depth, with "did you mean"', () => 
     [{ minEpochs: 3 }, /minEpochs: unknown field; did you mean "miniEpochs"\?/],
     [{ data: { name: 'synthetic', clases: 3 } }, /data\.clases: unknown field; did you mean "classes"\?/],
     [{ model: { preset: 'alexnt' } }, /model\.preset: .*\(got "alexnt"; did you mean "alexnet"\?\)/],
-    [{ model: { preset: 'seednet', activation: 'sigmiod' } }, /model\.activation: .*\(got "sigmiod"; did you mean "sigmoid"\?\)/],
+    [
+      { model: { preset: 'seednet', activation: 'sigmiod' } },
+      /model\.activation: .*\(got "sigmiod"; did you mean "sigmoid"\?\)/,
+    ],
   ])('refuses %j', (raw, message) => {
     expect(refusal(raw)).toMatch(message);
   });
 
   it('names what an optimizer does take when nothing is close ("lr" belongs in the schedule)', () => {
-    expect(refusal({ optimizer: { kind: 'sgd', lr: 0.5 } })).toMatch(/optimizer\.lr: unknown field; known fields here: kind, momentum/);
+    expect(refusal({ optimizer: { kind: 'sgd', lr: 0.5 } })).toMatch(
+      /optimizer\.lr: unknown field; known fields here: kind, momentum/,
+    );
   });
 
   it('refuses an empty schedule and a schedule point the run never reaches, by name', () => {
     expect(refusal({ schedule: [] })).toMatch(/schedule: Too small/);
-    expect(refusal({ miniEpochs: 4, schedule: [{ from: 0, lr: 0.01, batchSize: 32 }, { from: 4, lr: 0.001, batchSize: 32 }] })).toMatch(
-      /schedule\.1\.from: 4 is beyond the run \(miniEpochs 4/,
-    );
+    expect(
+      refusal({
+        miniEpochs: 4,
+        schedule: [
+          { from: 0, lr: 0.01, batchSize: 32 },
+          { from: 4, lr: 0.001, batchSize: 32 },
+        ],
+      }),
+    ).toMatch(/schedule\.1\.from: 4 is beyond the run \(miniEpochs 4/);
   });
 
   it('is strict in the pipeline config too, and every shipped preset still parses', async () => {
-    expect(() => parsePipelineConfig({ probe: { imgaes: 4 } }, 'p.json')).toThrow(/probe\.imgaes: unknown field; did you mean "images"\?/);
+    expect(() => parsePipelineConfig({ probe: { imgaes: 4 } }, 'p.json')).toThrow(
+      /probe\.imgaes: unknown field; did you mean "images"\?/,
+    );
     expect(() => parsePipelineConfig({ parityImage: 4 }, 'p.json')).toThrow(/did you mean "parityImages"\?/);
     const dir = new URL('../../pipeline/configs/', import.meta.url).pathname;
     // Sweep presets (*.sweep.json: a base plus axes) are checked variant by variant in test/sweep/spec.test.ts.
@@ -56,8 +69,12 @@ describe('config objects are strict at every depth, with "did you mean"', () => 
 
   it('suggests in model cards too', () => {
     const card = Object.values(BUILTIN_CARDS)[0];
-    expect(() => parseCard({ ...card, input: { ...card.input, chanelOrder: 'RGB' } }, 'my-card.json')).toThrow(/input\.chanelOrder: unknown field; did you mean "channelOrder"\?/);
-    expect(() => parseCard({ ...card, pretrianed: true }, 'my-card.json')).toThrow(/pretrianed: unknown field; did you mean "pretrained"\?/);
+    expect(() => parseCard({ ...card, input: { ...card.input, chanelOrder: 'RGB' } }, 'my-card.json')).toThrow(
+      /input\.chanelOrder: unknown field; did you mean "channelOrder"\?/,
+    );
+    expect(() => parseCard({ ...card, pretrianed: true }, 'my-card.json')).toThrow(
+      /pretrianed: unknown field; did you mean "pretrained"\?/,
+    );
   });
 
   it('suggests only names that are close, and finds the fields of a path for other validators', () => {
@@ -65,7 +82,14 @@ describe('config objects are strict at every depth, with "did you mean"', () => 
     expect(editDistance('kitten', 'sitting')).toBe(3);
     expect(closestName('bathcSize', ['batchSize', 'lr'])).toBe('batchSize');
     expect(closestName('xyz', ['width', 'preset'])).toBeNull();
-    expect(knownFields(trainConfigSchema, ['model'], { model: { preset: 'alexnet' } })).toEqual(['preset', 'width', 'lrn', 'dropout', 'stemKernel', 'stemStride']);
+    expect(knownFields(trainConfigSchema, ['model'], { model: { preset: 'alexnet' } })).toEqual([
+      'preset',
+      'width',
+      'lrn',
+      'dropout',
+      'stemKernel',
+      'stemStride',
+    ]);
     expect(knownFields(trainConfigSchema, ['schedule', 0], {})).toEqual(['from', 'lr', 'batchSize']);
     expect(knownFields(trainConfigSchema, ['miniEpochs'], {})).toBeNull();
   });

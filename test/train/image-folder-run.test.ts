@@ -19,7 +19,8 @@ beforeAll(async () => {
   for (const c of ['c0', 'c1']) await symlink(join(tmp, 'store', c), join(tmp, 'set', c));
   for (const c of ['c2', 'c3']) {
     await mkdir(join(tmp, 'set', c));
-    for (let n = 0; n < 6; n++) await symlink(join(tmp, 'store', c, `${String(n).padStart(4, '0')}.jpg`), join(tmp, 'set', c, `${n}.jpg`));
+    for (let n = 0; n < 6; n++)
+      await symlink(join(tmp, 'store', c, `${String(n).padStart(4, '0')}.jpg`), join(tmp, 'set', c, `${n}.jpg`));
   }
 });
 afterAll(async () => rm(tmp, { recursive: true, force: true }));
@@ -30,13 +31,21 @@ describe('training from an image folder', () => {
     const lines: string[] = [];
     const config = quickConfig({
       data: { name: 'image-folder', root: join(tmp, 'set'), height: 8, width: 8, channels: 3, holdout: 0.34 },
-      miniEpochImages: 16, miniEpochs: 1, schedule: [{ from: 0, lr: 1e-3, batchSize: 8 }], watchImages: 2,
+      miniEpochImages: 16,
+      miniEpochs: 1,
+      schedule: [{ from: 0, lr: 1e-3, batchSize: 8 }],
+      watchImages: 2,
     });
     const result = await runTraining(config, { out, log: (l) => lines.push(l) });
     expect(result.data.info.classes).toBe(4);
     const at = lines.indexOf('4 classes (train / test images):');
     expect(at).toBeGreaterThan(-1);
-    expect(lines.slice(at + 1, at + 5).map((l) => l.trim())).toEqual(['0 c0  4 / 2', '1 c1  4 / 2', '2 c2  4 / 2', '3 c3  4 / 2']);
+    expect(lines.slice(at + 1, at + 5).map((l) => l.trim())).toEqual([
+      '0 c0  4 / 2',
+      '1 c1  4 / 2',
+      '2 c2  4 / 2',
+      '3 c3  4 / 2',
+    ]);
     expect(lines.findIndex((l) => l.startsWith('mini-epoch 1/1'))).toBeGreaterThan(at);
     await rm(out, { recursive: true, force: true });
   }, 60_000);

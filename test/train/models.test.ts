@@ -20,9 +20,15 @@ describe('model presets', () => {
   it.each(cases)('%s names every layer and maps NHWC images to class probabilities', (_name, spec, input) => {
     const { model } = buildModel(input, spec);
     // tfjs auto-names look like conv2d_Conv2D3 or dense_Dense1: none may survive, probes need human names.
-    for (const layer of model.layers) expect(layer.name).not.toMatch(/_(Conv2D|Dense|BatchNormalization|Activation|MaxPooling2D)\d+$/);
+    for (const layer of model.layers)
+      expect(layer.name).not.toMatch(/_(Conv2D|Dense|BatchNormalization|Activation|MaxPooling2D)\d+$/);
     expect(new Set(model.layers.map((l) => l.name)).size).toBe(model.layers.length);
-    const probs = tf.tidy(() => (model.predict(tf.randomUniform([2, input.height, input.width, input.channels])) as tf.Tensor).arraySync() as number[][]);
+    const probs = tf.tidy(
+      () =>
+        (
+          model.predict(tf.randomUniform([2, input.height, input.width, input.channels])) as tf.Tensor
+        ).arraySync() as number[][],
+    );
     expect(probs).toHaveLength(2);
     for (const row of probs) {
       expect(row).toHaveLength(input.classes);
@@ -44,7 +50,11 @@ describe('model presets', () => {
   });
 
   it('seednet SE options: near-1 penalty on the sigmoid gates and the 1-plus squeeze initializer', () => {
-    const { model, penalties } = buildModel(mnist, { preset: 'seednet', width: 0.25, se: { ratio: 4, nearOneWeight: 0.1, onePlusScale: 0.01 } });
+    const { model, penalties } = buildModel(mnist, {
+      preset: 'seednet',
+      width: 0.25,
+      se: { ratio: 4, nearOneWeight: 0.1, onePlusScale: 0.01 },
+    });
     expect(penalties).toEqual([
       { layer: 'se1_excite', kind: 'near-one', weight: 0.1 },
       { layer: 'se2_excite', kind: 'near-one', weight: 0.1 },
@@ -59,7 +69,13 @@ describe('model presets', () => {
   });
 
   it('seednet without BN fuses the activation into each conv; elu is honoured', () => {
-    const { model } = buildModel(mnist, { preset: 'seednet', width: 0.25, batchNorm: false, activation: 'elu', se: null });
+    const { model } = buildModel(mnist, {
+      preset: 'seednet',
+      width: 0.25,
+      batchNorm: false,
+      activation: 'elu',
+      se: null,
+    });
     expect(model.layers.some((l) => l.getClassName() === 'BatchNormalization')).toBe(false);
     expect((model.getLayer('conv1').getConfig() as { activation: string }).activation).toBe('elu');
     expect(model.layers.some((l) => l.name.startsWith('se'))).toBe(false);
@@ -67,7 +83,9 @@ describe('model presets', () => {
   });
 
   it('rejects a bad spec naming the field and the known presets', () => {
-    expect(() => parseModelSpec({ preset: 'vgg' })).toThrow(/model\.preset.*known presets: tiny, model-m, seednet, alexnet, resnet-mini/);
+    expect(() => parseModelSpec({ preset: 'vgg' })).toThrow(
+      /model\.preset.*known presets: tiny, model-m, seednet, alexnet, resnet-mini/,
+    );
     expect(() => parseModelSpec({ preset: 'seednet', activation: 'swish' })).toThrow(/model\.activation/);
   });
 });

@@ -8,18 +8,37 @@ import type { ModelSpecInput } from '../../train/models/index.js';
 const presets: Array<[string, ModelSpecInput, { height: number; width: number; channels: number; classes: number }]> = [
   ['tiny', { preset: 'tiny' }, { height: 12, width: 12, channels: 1, classes: 3 }],
   ['model-m', { preset: 'model-m', width: 0.25 }, { height: 28, width: 28, channels: 1, classes: 10 }],
-  ['seednet', { preset: 'seednet', width: 0.125, dropout: 0, se: { ratio: 2, nearOneWeight: 0.1, onePlusScale: 0.01 } }, { height: 28, width: 28, channels: 1, classes: 10 }],
-  ['seednet elu no-BN', { preset: 'seednet', width: 0.125, dropout: 0, batchNorm: false, activation: 'elu' }, { height: 20, width: 20, channels: 3, classes: 5 }],
-  ['alexnet lrn', { preset: 'alexnet', width: 0.03, dropout: 0, lrn: true, stemKernel: 5, stemStride: 2 }, { height: 47, width: 47, channels: 3, classes: 7 }],
+  [
+    'seednet',
+    { preset: 'seednet', width: 0.125, dropout: 0, se: { ratio: 2, nearOneWeight: 0.1, onePlusScale: 0.01 } },
+    { height: 28, width: 28, channels: 1, classes: 10 },
+  ],
+  [
+    'seednet elu no-BN',
+    { preset: 'seednet', width: 0.125, dropout: 0, batchNorm: false, activation: 'elu' },
+    { height: 20, width: 20, channels: 3, classes: 5 },
+  ],
+  [
+    'alexnet lrn',
+    { preset: 'alexnet', width: 0.03, dropout: 0, lrn: true, stemKernel: 5, stemStride: 2 },
+    { height: 47, width: 47, channels: 3, classes: 7 },
+  ],
   ['resnet-mini', { preset: 'resnet-mini', width: 0.5 }, { height: 16, width: 16, channels: 3, classes: 4 }],
 ];
 
 /** Loss and gradients of one training-mode step (same math as the trainer's step, without the update). */
-function lossAndGrads(model: tf.LayersModel, x: tf.Tensor4D, y: tf.Tensor1D, classes: number): { loss: number; grads: Float32Array[] } {
+function lossAndGrads(
+  model: tf.LayersModel,
+  x: tf.Tensor4D,
+  y: tf.Tensor1D,
+  classes: number,
+): { loss: number; grads: Float32Array[] } {
   const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
   const { value, grads } = tf.variableGrads(() => {
     const probs = model.apply(x, { training: true }) as tf.Tensor2D;
-    return tf.neg(tf.mean(tf.sum(tf.mul(tf.oneHot(y, classes), tf.log(tf.clipByValue(probs, 1e-7, 1))), 1))) as tf.Scalar;
+    return tf.neg(
+      tf.mean(tf.sum(tf.mul(tf.oneHot(y, classes), tf.log(tf.clipByValue(probs, 1e-7, 1))), 1)),
+    ) as tf.Scalar;
   }, vars);
   const out = { loss: value.dataSync()[0], grads: vars.map((v) => grads[v.name].dataSync() as Float32Array) };
   tf.dispose([value, grads]);
@@ -32,11 +51,13 @@ function lossAndGrads(model: tf.LayersModel, x: tf.Tensor4D, y: tf.Tensor1D, cla
  * max-pool window could route one gradient differently on the two backends (rounding differs by ~1e-7).
  */
 function reseed(model: tf.LayersModel, seed: number): void {
-  const seeded = model.getWeights().map((w, i) => tf.tidy(() => {
-    const { mean, variance } = tf.moments(w);
-    const std = Math.sqrt(variance.dataSync()[0]);
-    return std === 0 ? w.clone() : tf.add(tf.randomNormal(w.shape, 0, std, 'float32', seed + i), mean);
-  }));
+  const seeded = model.getWeights().map((w, i) =>
+    tf.tidy(() => {
+      const { mean, variance } = tf.moments(w);
+      const std = Math.sqrt(variance.dataSync()[0]);
+      return std === 0 ? w.clone() : tf.add(tf.randomNormal(w.shape, 0, std, 'float32', seed + i), mean);
+    }),
+  );
   model.setWeights(seeded);
   tf.dispose(seeded);
 }

@@ -11,7 +11,12 @@ import { quickConfig, tempRunDir } from './run-helpers.js';
 const quiet = { log: () => undefined };
 // A net with two dropout layers (rate 0.5) on the quick synthetic task: seconds per run.
 const withDropout = () =>
-  quickConfig({ model: { preset: 'seednet', width: 0.125, se: null, fcUnits: [16, 8], dropout: 0.5 }, miniEpochImages: 128, miniEpochs: 2, evalImages: 64 });
+  quickConfig({
+    model: { preset: 'seednet', width: 0.125, se: null, fcUnits: [16, 8], dropout: 0.5 },
+    miniEpochImages: 128,
+    miniEpochs: 2,
+    evalImages: 64,
+  });
 
 async function finalWeights(out: string, miniEpoch: number): Promise<Float32Array[]> {
   const ck = await loadCheckpoint(out, miniEpoch);
@@ -50,9 +55,16 @@ describe('reproducible training', () => {
     // Stopped on request after checkpoint 1, as SIGINT does, then resumed in the same process.
     const c = await tempRunDir('repro-c');
     const stop = new AbortController();
-    const interrupted = runTraining(withDropout(), { out: c, ...quiet, signal: stop.signal, onCheckpoint: async (e) => void (e.miniEpoch === 1 && stop.abort()) });
+    const interrupted = runTraining(withDropout(), {
+      out: c,
+      ...quiet,
+      signal: stop.signal,
+      onCheckpoint: async (e) => void (e.miniEpoch === 1 && stop.abort()),
+    });
     await expect(interrupted).rejects.toThrow(TrainingInterruptedError);
-    await expect(interrupted).rejects.toThrow(/interrupted after mini-epoch 1; manifest marked interrupted\. --resume continues from checkpoint 1/);
+    await expect(interrupted).rejects.toThrow(
+      /interrupted after mini-epoch 1; manifest marked interrupted\. --resume continues from checkpoint 1/,
+    );
     expect((await readManifest(c))?.status).toBe('interrupted');
     await runTraining(withDropout(), { out: c, resume: true, ...quiet });
     expect((await readManifest(c))?.status).toBe('running');
@@ -73,7 +85,9 @@ describe('reproducible training', () => {
     const steps = Number(/after step (\d+)\/128 /.exec(String(error))?.[1]);
     expect(steps).toBeGreaterThanOrEqual(1);
     expect(steps).toBeLessThan(128);
-    expect(String(error)).toMatch(/of mini-epoch 1 \(those steps are not in a checkpoint and will be redone\).*--resume continues from checkpoint 0/);
+    expect(String(error)).toMatch(
+      /of mini-epoch 1 \(those steps are not in a checkpoint and will be redone\).*--resume continues from checkpoint 0/,
+    );
     expect((await readManifest(out))?.status).toBe('interrupted');
   });
 });
@@ -82,7 +96,9 @@ describe('refusals before the first step leave nothing on disk', () => {
   it('refuses a batch that cannot fit in memory, by name, before writing', async () => {
     const out = await tempRunDir('batch');
     const started = performance.now();
-    await expect(runTraining(quickConfig({ schedule: [{ from: 0, lr: 1e-3, batchSize: 10_000_000 }] }), { out, ...quiet })).rejects.toThrow(
+    await expect(
+      runTraining(quickConfig({ schedule: [{ from: 0, lr: 1e-3, batchSize: 10_000_000 }] }), { out, ...quiet }),
+    ).rejects.toThrow(
       /batchSize 10000000 does not fit: one training step of .* needs about [\d.]+ GiB .* use a batchSize of at most \d+ in "schedule"/,
     );
     expect(performance.now() - started).toBeLessThan(5000);
@@ -93,13 +109,20 @@ describe('refusals before the first step leave nothing on disk', () => {
     const root = await tempRunDir('oneclass');
     await mkdir(join(root, 'images', 'cats'), { recursive: true });
     for (let i = 0; i < 4; i++) {
-      const png = await sharp({ create: { width: 8, height: 8, channels: 3, background: { r: 40 * i, g: 0, b: 0 } } }).png().toBuffer();
+      const png = await sharp({ create: { width: 8, height: 8, channels: 3, background: { r: 40 * i, g: 0, b: 0 } } })
+        .png()
+        .toBuffer();
       await writeFile(join(root, 'images', 'cats', `${i}.png`), png);
     }
     const out = join(root, 'run');
-    await expect(runTraining(quickConfig({ data: { name: 'image-folder', root: join(root, 'images'), height: 8, width: 8, channels: 3, holdout: 0.25 } }), { out, ...quiet })).rejects.toThrow(
-      /has 1 class \(cats\): a classifier needs at least 2/,
-    );
+    await expect(
+      runTraining(
+        quickConfig({
+          data: { name: 'image-folder', root: join(root, 'images'), height: 8, width: 8, channels: 3, holdout: 0.25 },
+        }),
+        { out, ...quiet },
+      ),
+    ).rejects.toThrow(/has 1 class \(cats\): a classifier needs at least 2/);
     expect(await readdir(root)).toEqual(['images']);
   });
 });

@@ -10,7 +10,16 @@ export const tempRunDir = (label: string): Promise<string> => mkdtemp(join(tmpdi
 /** A seconds-long training config: tiny net on a small synthetic set, overridable field by field. */
 export function quickConfig(overrides: Partial<TrainConfigInput> = {}): TrainConfig {
   return parseTrainConfig({
-    data: { name: 'synthetic', classes: 4, height: 16, width: 16, channels: 1, trainCount: 512, testCount: 128, seed: 3 },
+    data: {
+      name: 'synthetic',
+      classes: 4,
+      height: 16,
+      width: 16,
+      channels: 1,
+      trainCount: 512,
+      testCount: 128,
+      seed: 3,
+    },
     model: { preset: 'tiny' },
     schedule: [{ from: 0, lr: 3e-3, batchSize: 32 }],
     miniEpochImages: 256,

@@ -29,7 +29,8 @@ describe('seeded initial weights', () => {
     a.forEach((w, i) => {
       expect(b[i].values).toEqual(w.values);
       const constant = w.values.every((v) => v === w.values[0]);
-      if (constant) expect(c[i].values).toEqual(w.values); // biases, BN gamma/beta and statistics
+      if (constant)
+        expect(c[i].values).toEqual(w.values); // biases, BN gamma/beta and statistics
       else {
         random++;
         expect(c[i].values).not.toEqual(w.values);

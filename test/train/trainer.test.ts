@@ -11,7 +11,10 @@ import { quickConfig, tempRunDir } from './run-helpers.js';
 
 const quiet = { log: () => undefined };
 const readLines = async (path: string): Promise<Array<MiniEpochMetrics & Partial<NonFiniteRecord>>> =>
-  (await readFile(path, 'utf8')).split('\n').filter(Boolean).map((l) => JSON.parse(l) as MiniEpochMetrics & Partial<NonFiniteRecord>);
+  (await readFile(path, 'utf8'))
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as MiniEpochMetrics & Partial<NonFiniteRecord>);
 
 beforeAll(async () => {
   await selectBackend('wasm');
@@ -21,7 +24,11 @@ describe('trainer on the wasm backend', () => {
   it('learns the synthetic task and writes metrics, checkpoints and the manifest', async () => {
     const out = await tempRunDir('train');
     const hooks: number[] = [];
-    const result = await runTraining(quickConfig({ miniEpochImages: 2048 }), { out, ...quiet, onCheckpoint: async (e) => void hooks.push(e.miniEpoch) });
+    const result = await runTraining(quickConfig({ miniEpochImages: 2048 }), {
+      out,
+      ...quiet,
+      onCheckpoint: async (e) => void hooks.push(e.miniEpoch),
+    });
     expect(hooks).toEqual([0, 1, 2, 3]);
     expect(await listCheckpoints(out)).toEqual([0, 1, 2, 3]);
     const lines = await readLines(join(out, 'metrics.jsonl'));
@@ -62,10 +69,19 @@ describe('trainer on the wasm backend', () => {
 
   it('follows the schedule: learning rate and batch size change by mini-epoch, Adam state carries over', async () => {
     const out = await tempRunDir('schedule');
-    const config = quickConfig({ schedule: [{ from: 0, lr: 2e-3, batchSize: 32 }, { from: 2, lr: 5e-4, batchSize: 64 }] });
+    const config = quickConfig({
+      schedule: [
+        { from: 0, lr: 2e-3, batchSize: 32 },
+        { from: 2, lr: 5e-4, batchSize: 64 },
+      ],
+    });
     await runTraining(config, { out, ...quiet });
     const lines = await readLines(join(out, 'metrics.jsonl'));
-    expect(lines.map((l) => [l.lr, l.batchSize])).toEqual([[2e-3, 32], [2e-3, 32], [5e-4, 64]]);
+    expect(lines.map((l) => [l.lr, l.batchSize])).toEqual([
+      [2e-3, 32],
+      [2e-3, 32],
+      [5e-4, 64],
+    ]);
     const last = await loadCheckpoint(out, 3);
     expect(last.state.lr).toBe(5e-4);
     expect(last.optimizerWeights.find((w) => w.name === 'iter')!.tensor.dataSync()[0]).toBe(8 + 8 + 4);

@@ -41,7 +41,9 @@ function nativeLoader(candidate: 'tensorflow-gpu' | 'tensorflow'): CandidateLoad
     }
     if (tf.findBackendFactory('tensorflow') === null) {
       // It registered into another copy of tfjs-core (version mismatch), invisible to ours.
-      throw new Error(`package ${pkg} loaded but registered no 'tensorflow' backend with this @tensorflow/tfjs ${tf.version.tfjs}`);
+      throw new Error(
+        `package ${pkg} loaded but registered no 'tensorflow' backend with this @tensorflow/tfjs ${tf.version.tfjs}`,
+      );
     }
     return { tfBackend: 'tensorflow' };
   };
@@ -84,7 +86,8 @@ function wasmLoader(requestedThreads: number | undefined, versions: TfjsVersions
     registerWasmKernels();
     const mismatch = tfjsVersionMismatch(versions ?? installedTfjsVersions(wasm.version_wasm));
     // The C++ kernels (conv, batch norm, …) are built on first use; without a compiler the wasm kernels run.
-    const native: NativeLoad = mismatch !== undefined ? { ok: false, kind: 'off', reason: mismatch } : loadNativeKernels();
+    const native: NativeLoad =
+      mismatch !== undefined ? { ok: false, kind: 'off', reason: mismatch } : loadNativeKernels();
     setActiveNative(native.ok ? native.kernels : null);
     configureWasmThreads(mismatch !== undefined ? 1 : (requestedThreads ?? defaultWasmThreads(native.ok)));
     return {
@@ -93,7 +96,14 @@ function wasmLoader(requestedThreads: number | undefined, versions: TfjsVersions
         const threaded = wasmThreadState().requested > 1;
         const simd = threaded || (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) === true;
         const nativeFacts = native.ok ? { native: native.description } : { nativeUnavailable: native.reason };
-        return { wasm: { simd, threads: wasm.getThreadsCount(), threadsFallback: wasmThreadState().fallbackReason, ...nativeFacts } };
+        return {
+          wasm: {
+            simd,
+            threads: wasm.getThreadsCount(),
+            threadsFallback: wasmThreadState().fallbackReason,
+            ...nativeFacts,
+          },
+        };
       },
     };
   };

@@ -66,9 +66,11 @@ const realEngine: EnginePort = { setBackend: (name) => tf.setBackend(name), getB
 
 const reasonOf = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
-async function tryCandidate(candidate: Candidate, load: CandidateLoader, engine: EnginePort): Promise<
-  { ok: true; loaded: LoadedCandidate } | { ok: false; reason: string }
-> {
+async function tryCandidate(
+  candidate: Candidate,
+  load: CandidateLoader,
+  engine: EnginePort,
+): Promise<{ ok: true; loaded: LoadedCandidate } | { ok: false; reason: string }> {
   let loaded: LoadedCandidate;
   try {
     loaded = await load();
@@ -81,10 +83,16 @@ async function tryCandidate(candidate: Candidate, load: CandidateLoader, engine:
   } catch (e) {
     return { ok: false, reason: `tf.setBackend('${loaded.tfBackend}') threw: ${reasonOf(e)}` };
   }
-  if (!activated) return { ok: false, reason: `tf.setBackend('${loaded.tfBackend}') failed: its factory threw (see the warning above)` };
+  if (!activated)
+    return {
+      ok: false,
+      reason: `tf.setBackend('${loaded.tfBackend}') failed: its factory threw (see the warning above)`,
+    };
   const running = engine.getBackend();
   if (running !== loaded.tfBackend) {
-    throw new Error(`backend ${candidate} was requested and activated as '${loaded.tfBackend}', but tf is running '${running}'`);
+    throw new Error(
+      `backend ${candidate} was requested and activated as '${loaded.tfBackend}', but tf is running '${running}'`,
+    );
   }
   return { ok: true, loaded };
 }
@@ -104,7 +112,10 @@ async function availableOthers(requested: Candidate, loaders: LoaderTable): Prom
   return found.length > 0 ? found.join(', ') : 'none';
 }
 
-export async function selectBackend(requested: BackendRequest = 'auto', options: SelectOptions = {}): Promise<BackendReport> {
+export async function selectBackend(
+  requested: BackendRequest = 'auto',
+  options: SelectOptions = {},
+): Promise<BackendReport> {
   const loaders: LoaderTable = { ...createDefaultLoaders(options), ...options.loaders };
   const engine = options.engine ?? realEngine;
   const order: readonly Candidate[] = requested === 'auto' ? autoOrder : [requested];
@@ -121,7 +132,9 @@ export async function selectBackend(requested: BackendRequest = 'auto', options:
   }
   const tried = attempts.map((a) => `${a.candidate}: ${a.reason}`).join('; ');
   if (requested === 'auto') throw new Error(`no tfjs backend could be loaded (${tried})`);
-  throw new Error(`backend ${requested} cannot be used: ${tried}. Available here: ${await availableOthers(requested, loaders)}`);
+  throw new Error(
+    `backend ${requested} cannot be used: ${tried}. Available here: ${await availableOthers(requested, loaders)}`,
+  );
 }
 
 /** One line for logs, e.g. "backend wasm (SIMD, 2 threads); tensorflow-gpu: package … is not installed (…)". */
@@ -131,8 +144,10 @@ export function describeBackend(report: BackendReport): string {
     const { simd, threads, threadsFallback } = report.wasm;
     head += ` (${simd ? 'SIMD' : 'no SIMD'}, ${threads} thread${threads === 1 ? '' : 's'}`;
     head += threadsFallback !== undefined ? `; threaded build failed: ${threadsFallback})` : ')';
-    if (report.wasm.native !== undefined) head += ` + native training kernels (conv, batch norm, pooling, Adam; ${report.wasm.native})`;
-    if (report.wasm.nativeUnavailable !== undefined) head += ` without native kernels (${report.wasm.nativeUnavailable})`;
+    if (report.wasm.native !== undefined)
+      head += ` + native training kernels (conv, batch norm, pooling, Adam; ${report.wasm.native})`;
+    if (report.wasm.nativeUnavailable !== undefined)
+      head += ` without native kernels (${report.wasm.nativeUnavailable})`;
   }
   const skipped = report.attempts.filter((a) => !a.ok).map((a) => `${a.candidate}: ${a.reason}`);
   return [head, ...skipped].join('; ');

@@ -19,7 +19,9 @@ import { settings } from '../../settings/index.js';
 const require = createRequire(import.meta.url);
 const BUILD = 'tfjs-backend-wasm-threaded-simd';
 
-interface NodeWorker { unref(): void }
+interface NodeWorker {
+  unref(): void;
+}
 interface ThreadedModule {
   cwrap(name: string, ret: string | null, args: string[]): (...a: number[]) => number;
   PThread: { runningWorkers: NodeWorker[]; unusedWorkers: NodeWorker[]; terminateAllThreads(): void };
@@ -79,8 +81,10 @@ async function bootThreaded(threads: number): Promise<BackendWasm> {
       instantiateWasm: (imports, receive) => {
         // The C++ threadpool takes min(requested, cores / 2); report enough cores for `threads`.
         imports.env.emscripten_num_logical_cores = () => 2 * threads;
-        WebAssembly.instantiate(readFileSync(join(buildDir, `${BUILD}.wasm`)), imports)
-          .then((r) => receive(r.instance, r.module), reject);
+        WebAssembly.instantiate(readFileSync(join(buildDir, `${BUILD}.wasm`)), imports).then(
+          (r) => receive(r.instance, r.module),
+          reject,
+        );
         return {};
       },
       onAbort: (msg) => reject(new Error(`threaded wasm aborted: ${msg}`)),
@@ -117,7 +121,10 @@ let stockFactory: BackendFactory | undefined;
  * initialised; afterwards the running build stays and this returns false. `boot` is replaceable
  * so tests can exercise the fallback.
  */
-export function configureWasmThreads(threads: number, boot: (threads: number) => Promise<tf.KernelBackend> = bootThreaded): boolean {
+export function configureWasmThreads(
+  threads: number,
+  boot: (threads: number) => Promise<tf.KernelBackend> = bootThreaded,
+): boolean {
   if (tf.engine().registry.wasm !== undefined) return false;
   if (stockFactory === undefined) {
     const found = tf.findBackendFactory('wasm');
@@ -133,15 +140,19 @@ export function configureWasmThreads(threads: number, boot: (threads: number) =>
     return true;
   }
   state.requested = threads;
-  tf.registerBackend('wasm', async () => {
-    try {
-      return await boot(threads);
-    } catch (e) {
-      state.requested = 0;
-      state.fallbackReason = e instanceof Error ? e.message : String(e);
-      setThreadsCount(1);
-      return stock();
-    }
-  }, WASM_PRIORITY);
+  tf.registerBackend(
+    'wasm',
+    async () => {
+      try {
+        return await boot(threads);
+      } catch (e) {
+        state.requested = 0;
+        state.fallbackReason = e instanceof Error ? e.message : String(e);
+        setThreadsCount(1);
+        return stock();
+      }
+    },
+    WASM_PRIORITY,
+  );
   return true;
 }

@@ -27,10 +27,16 @@ export function buildAlexnet(input: InputSpec, o: AlexnetOptions): BuiltModel {
   };
   const x = tf.input({ name: 'input', shape: [input.height, input.width, input.channels] });
   let h = convBlock(x, 'conv1', c(64), { kernel: o.stemKernel, strides: o.stemStride });
-  if (o.lrn) h = new LocalResponseNormalization({ name: 'lrn1', depthRadius: 2, bias: 2, alpha: 1e-4, beta: 0.75 }).apply(h) as Sym;
+  if (o.lrn)
+    h = new LocalResponseNormalization({ name: 'lrn1', depthRadius: 2, bias: 2, alpha: 1e-4, beta: 0.75 }).apply(
+      h,
+    ) as Sym;
   h = pool(h, 'pool1');
   h = convBlock(h, 'conv2', c(192), { kernel: 5 });
-  if (o.lrn) h = new LocalResponseNormalization({ name: 'lrn2', depthRadius: 2, bias: 2, alpha: 1e-4, beta: 0.75 }).apply(h) as Sym;
+  if (o.lrn)
+    h = new LocalResponseNormalization({ name: 'lrn2', depthRadius: 2, bias: 2, alpha: 1e-4, beta: 0.75 }).apply(
+      h,
+    ) as Sym;
   h = pool(h, 'pool2');
   h = convBlock(h, 'conv3', c(384));
   h = convBlock(h, 'conv4', c(256));

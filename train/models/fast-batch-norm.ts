@@ -9,9 +9,13 @@ import { batchNormKernelsReady, batchNormTraining } from '../backend/native/batc
 
 type BatchNormArgs = NonNullable<Parameters<typeof tf.layers.batchNormalization>[0]>;
 type CallArgs = Parameters<tf.layers.Layer['call']>;
-type LayerClass = (new (args: BatchNormArgs) => tf.layers.Layer) & tf.serialization.SerializableConstructor<tf.layers.Layer>;
+type LayerClass = (new (
+  args: BatchNormArgs,
+) => tf.layers.Layer) &
+  tf.serialization.SerializableConstructor<tf.layers.Layer>;
 
-const StockBatchNormalization = Object.getPrototypeOf(tf.layers.batchNormalization({ name: 'actprobe_probe_bn' })).constructor as LayerClass;
+const StockBatchNormalization = Object.getPrototypeOf(tf.layers.batchNormalization({ name: 'actprobe_probe_bn' }))
+  .constructor as LayerClass;
 
 interface Variable {
   read(): tf.Tensor;
@@ -38,13 +42,23 @@ export class FastBatchNormalization extends StockBatchNormalization {
     const lastAxis = s.axis === -1 || s.axis === x.rank - 1;
     const gamma = s.gamma;
     const beta = s.beta;
-    if (kwargs.training !== true || !lastAxis || gamma === null || beta === null || x.dtype !== 'float32' || !batchNormKernelsReady()) {
+    if (
+      kwargs.training !== true ||
+      !lastAxis ||
+      gamma === null ||
+      beta === null ||
+      x.dtype !== 'float32' ||
+      !batchNormKernelsReady()
+    ) {
       return super.call(inputs, kwargs);
     }
     return tf.tidy(() => {
       const [y, mean, variance] = batchNormTraining(x, gamma.read(), beta.read(), s.epsilon);
       // The stock layer's moving averages: v ← v − (v − batch)·(1 − momentum).
-      for (const [v, batch] of [[s.movingMean, mean], [s.movingVariance, variance]] as const) {
+      for (const [v, batch] of [
+        [s.movingMean, mean],
+        [s.movingVariance, variance],
+      ] as const) {
         tf.tidy(() => {
           const old = v.read();
           v.write(tf.sub(old, tf.mul(tf.sub(old, batch), 1 - s.momentum)));

@@ -11,12 +11,21 @@ import * as tf from '@tensorflow/tfjs';
 type Serialized = { className: string; config: Record<string, unknown> };
 type Initializer = { apply(shape: number[], dtype?: tf.DataType): tf.Tensor };
 
-const VARIANCE_SCALING = new Set(['VarianceScaling', 'GlorotUniform', 'GlorotNormal', 'HeNormal', 'HeUniform', 'LeCunNormal', 'LeCunUniform']);
+const VARIANCE_SCALING = new Set([
+  'VarianceScaling',
+  'GlorotUniform',
+  'GlorotNormal',
+  'HeNormal',
+  'HeUniform',
+  'LeCunNormal',
+  'LeCunUniform',
+]);
 
 /** The same initializer with `seed`; null for a constant one; throws for a random one it does not know. */
 function seededInitializer(init: Serialized, seed: number, where: string): Initializer | null {
   const c = init.config as Record<string, never>;
-  if (VARIANCE_SCALING.has(init.className)) return tf.initializers.varianceScaling({ scale: c.scale, mode: c.mode, distribution: c.distribution, seed });
+  if (VARIANCE_SCALING.has(init.className))
+    return tf.initializers.varianceScaling({ scale: c.scale, mode: c.mode, distribution: c.distribution, seed });
   switch (init.className) {
     case 'RandomNormal':
       return tf.initializers.randomNormal({ mean: c.mean, stddev: c.stddev, seed });
@@ -27,7 +36,10 @@ function seededInitializer(init: Serialized, seed: number, where: string): Initi
     case 'Orthogonal':
       return tf.initializers.orthogonal({ gain: c.gain, seed });
     default:
-      if ('seed' in init.config) throw new Error(`${where}: initializer ${init.className} draws at random and cannot be seeded here; add it to train/models/seed-weights.ts`);
+      if ('seed' in init.config)
+        throw new Error(
+          `${where}: initializer ${init.className} draws at random and cannot be seeded here; add it to train/models/seed-weights.ts`,
+        );
       return null;
   }
 }
@@ -49,10 +61,17 @@ export function seedInitialWeights(model: tf.LayersModel, seed: number): number 
       const key = initializerKey(config, weight.originalName);
       const init = key === undefined ? undefined : (config[key] as Serialized | null | undefined);
       if (!init || typeof init.className !== 'string') continue;
-      const seeded = seededInitializer(init, (seed >>> 0) * 4096 + position, `layer ${layer.name}, weight ${weight.originalName}`);
+      const seeded = seededInitializer(
+        init,
+        (seed >>> 0) * 4096 + position,
+        `layer ${layer.name}, weight ${weight.originalName}`,
+      );
       if (seeded === null) continue;
       const shape = weight.shape.map((d) => {
-        if (d === null) throw new Error(`layer ${layer.name}, weight ${weight.originalName}: unknown dimension; build the model before seeding it`);
+        if (d === null)
+          throw new Error(
+            `layer ${layer.name}, weight ${weight.originalName}: unknown dimension; build the model before seeding it`,
+          );
         return d;
       });
       const value = seeded.apply(shape, weight.dtype);

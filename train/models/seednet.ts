@@ -22,8 +22,13 @@ export interface SeednetOptions {
 export function buildSeednet(input: InputSpec, o: SeednetOptions): BuiltModel {
   const penalties: ActivityPenalty[] = [];
   const c = (n: number): number => scaled(n, o.width);
-  const conv = (x: Sym, name: string, filters: number, strides = 1, activation: ActivationName | 'linear' = o.activation): Sym =>
-    convBlock(x, name, filters, { strides, batchNorm: o.batchNorm, activation });
+  const conv = (
+    x: Sym,
+    name: string,
+    filters: number,
+    strides = 1,
+    activation: ActivationName | 'linear' = o.activation,
+  ): Sym => convBlock(x, name, filters, { strides, batchNorm: o.batchNorm, activation });
   const se = (x: Sym, name: string): Sym => {
     if (!o.se) return x;
     const block = seBlock(x, name, o.se);

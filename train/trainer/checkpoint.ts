@@ -35,10 +35,16 @@ export interface LoadedCheckpoint {
 }
 
 export const checkpointsDir = (runDir: string): string => join(runDir, 'checkpoints');
-export const checkpointDir = (runDir: string, miniEpoch: number): string => join(checkpointsDir(runDir), String(miniEpoch));
+export const checkpointDir = (runDir: string, miniEpoch: number): string =>
+  join(checkpointsDir(runDir), String(miniEpoch));
 
 /** Writes model, optimizer slots and trainer state into checkpoints/<miniEpoch>/ atomically (folder rename). */
-export async function saveCheckpoint(runDir: string, model: tf.LayersModel, optimizer: tf.Optimizer, state: TrainerState): Promise<string> {
+export async function saveCheckpoint(
+  runDir: string,
+  model: tf.LayersModel,
+  optimizer: tf.Optimizer,
+  state: TrainerState,
+): Promise<string> {
   const dir = checkpointDir(runDir, state.miniEpoch);
   const slots = await optimizer.getWeights();
   await writeDirAtomic(dir, async (tmp) => {
@@ -63,7 +69,10 @@ export async function listCheckpoints(runDir: string): Promise<number[]> {
   const done: number[] = [];
   for (const name of names) {
     if (!/^\d+$/.test(name)) continue;
-    const ok = await readFile(join(checkpointsDir(runDir), name, 'trainer-state.json'), 'utf8').then(() => true, () => false);
+    const ok = await readFile(join(checkpointsDir(runDir), name, 'trainer-state.json'), 'utf8').then(
+      () => true,
+      () => false,
+    );
     if (ok) done.push(Number(name));
   }
   return done.sort((a, b) => a - b);
@@ -72,11 +81,19 @@ export async function listCheckpoints(runDir: string): Promise<number[]> {
 export async function loadCheckpoint(runDir: string, miniEpoch: number): Promise<LoadedCheckpoint> {
   const dir = checkpointDir(runDir, miniEpoch);
   const state = JSON.parse(await readFile(join(dir, 'trainer-state.json'), 'utf8')) as TrainerState;
-  if (state.version !== 1) throw new Error(`${join(dir, 'trainer-state.json')}: unknown version ${String(state.version)} (this actprobe reads version 1)`);
+  if (state.version !== 1)
+    throw new Error(
+      `${join(dir, 'trainer-state.json')}: unknown version ${String(state.version)} (this actprobe reads version 1)`,
+    );
   const model = await loadModelFiles(dir);
-  const meta = JSON.parse(await readFile(join(dir, 'optimizer.json'), 'utf8')) as { specs: tf.io.WeightsManifestEntry[] };
+  const meta = JSON.parse(await readFile(join(dir, 'optimizer.json'), 'utf8')) as {
+    specs: tf.io.WeightsManifestEntry[];
+  };
   const bytes = await readFile(join(dir, 'optimizer.bin'));
-  const map = tf.io.decodeWeights(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer, meta.specs);
+  const map = tf.io.decodeWeights(
+    bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer,
+    meta.specs,
+  );
   // Keep the saved order: tfjs optimizers match slots to variables by position.
   const optimizerWeights = meta.specs.map((s) => ({ name: s.name, tensor: map[s.name] }));
   return { model, optimizerWeights, state, dir };

@@ -25,7 +25,9 @@ export function seedDropout(model: tf.LayersModel, runSeed: number): SeededDropo
   return {
     layers: dropouts.length,
     seedStep(miniEpoch: number, step: number) {
-      const rng = new Rng((Math.imul(runSeed ^ 0x2545f491, 0x9e3779b1) + Math.imul(miniEpoch, 0x85ebca6b) + step) >>> 0);
+      const rng = new Rng(
+        (Math.imul(runSeed ^ 0x2545f491, 0x9e3779b1) + Math.imul(miniEpoch, 0x85ebca6b) + step) >>> 0,
+      );
       // A non-zero integer below 2^31: seedrandom reads it through toString().
       for (const d of dropouts) d.seed = (rng.nextUint32() >>> 1) + 1;
     },

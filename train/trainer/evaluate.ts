@@ -10,7 +10,12 @@ export interface Evaluation {
 }
 
 /** Inference-mode pass over the first `limit` test images (0 = all), in batches. */
-export async function evaluate(model: tf.LayersModel, data: DataSource, limit: number, batchSize = 256): Promise<Evaluation> {
+export async function evaluate(
+  model: tf.LayersModel,
+  data: DataSource,
+  limit: number,
+  batchSize = 256,
+): Promise<Evaluation> {
   const { height, width, channels, classes, testCount } = data.info;
   const total = limit > 0 ? Math.min(limit, testCount) : testCount;
   if (total === 0) throw new Error(`data source ${data.info.name} has no test images to evaluate on`);
@@ -20,7 +25,10 @@ export async function evaluate(model: tf.LayersModel, data: DataSource, limit: n
   let top5 = 0;
   for (let start = 0; start < total; start += batchSize) {
     const n = Math.min(batchSize, total - start);
-    const batch = await data.read('test', Int32Array.from({ length: n }, (_, i) => start + i));
+    const batch = await data.read(
+      'test',
+      Int32Array.from({ length: n }, (_, i) => start + i),
+    );
     const sums = tf.tidy(() => {
       const probs = model.predict(tf.tensor4d(batch.images, [n, height, width, channels])) as tf.Tensor2D;
       const labels = tf.tensor1d(batch.labels, 'int32');

@@ -14,7 +14,9 @@ const WASM_HEAP_BYTES = 4 * 1024 ** 3; // tfjs-backend-wasm's WebAssembly.Memory
 export function activationFloatsPerImage(model: tf.LayersModel): number {
   let floats = 0;
   for (const layer of model.layers) {
-    const shapes = (Array.isArray(layer.outputShape[0]) ? layer.outputShape : [layer.outputShape]) as Array<Array<number | null>>;
+    const shapes = (Array.isArray(layer.outputShape[0]) ? layer.outputShape : [layer.outputShape]) as Array<
+      Array<number | null>
+    >;
     for (const shape of shapes) floats += shape.slice(1).reduce<number>((p, d) => p * (d ?? 1), 1);
   }
   return floats;
@@ -23,7 +25,8 @@ export function activationFloatsPerImage(model: tf.LayersModel): number {
 /** Bytes the backend can give a training step: the wasm heap's cap or this machine's memory. */
 export function memoryBudget(backend: string): { bytes: number; what: string } {
   const machine = totalmem();
-  if (backend === 'wasm' && WASM_HEAP_BYTES < machine) return { bytes: WASM_HEAP_BYTES, what: 'the wasm backend addresses at most 4 GiB' };
+  if (backend === 'wasm' && WASM_HEAP_BYTES < machine)
+    return { bytes: WASM_HEAP_BYTES, what: 'the wasm backend addresses at most 4 GiB' };
   return { bytes: machine, what: `this machine has ${(machine / 1024 ** 3).toFixed(1)} GiB` };
 }
 

@@ -10,7 +10,8 @@ import '../models/custom-objects.js';
 export async function saveModelFiles(model: tf.LayersModel, dir: string): Promise<void> {
   await model.save(
     tf.io.withSaveHandler(async (artifacts) => {
-      if (!artifacts.weightData || !artifacts.weightSpecs) throw new Error(`model ${model.name}: tfjs produced no weights to save`);
+      if (!artifacts.weightData || !artifacts.weightSpecs)
+        throw new Error(`model ${model.name}: tfjs produced no weights to save`);
       const weights = tf.io.CompositeArrayBuffer.join(artifacts.weightData);
       const modelJson: tf.io.ModelJSON = {
         modelTopology: artifacts.modelTopology as object,
@@ -21,7 +22,9 @@ export async function saveModelFiles(model: tf.LayersModel, dir: string): Promis
       };
       await writeFile(join(dir, 'weights.bin'), new Uint8Array(weights));
       await writeFile(join(dir, 'model.json'), JSON.stringify(modelJson));
-      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON', weightDataBytes: weights.byteLength } };
+      return {
+        modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON', weightDataBytes: weights.byteLength },
+      };
     }),
   );
 }

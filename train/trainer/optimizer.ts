@@ -7,7 +7,9 @@ import { FusedAdamOptimizer } from './fused-adam.js';
  * and hands it the old one's slots (Adam's moments and step count, SGD's momentum) by name.
  */
 export function createOptimizer(spec: OptimizerSpec, lr: number): tf.Optimizer {
-  return spec.kind === 'adam' ? new FusedAdamOptimizer(lr, spec.beta1, spec.beta2, spec.epsilon) : tf.train.momentum(lr, spec.momentum);
+  return spec.kind === 'adam'
+    ? new FusedAdamOptimizer(lr, spec.beta1, spec.beta2, spec.epsilon)
+    : tf.train.momentum(lr, spec.momentum);
 }
 
 export async function withLearningRate(old: tf.Optimizer, spec: OptimizerSpec, lr: number): Promise<tf.Optimizer> {

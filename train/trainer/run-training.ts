@@ -59,7 +59,10 @@ export class TrainingStoppedError extends Error {}
 
 /** Training stopped on request (opts.signal); the message says which checkpoint --resume continues from. */
 export class TrainingInterruptedError extends TrainingStoppedError {
-  constructor(message: string, readonly resumeFrom: number) {
+  constructor(
+    message: string,
+    readonly resumeFrom: number,
+  ) {
     super(message);
   }
 }
@@ -71,11 +74,15 @@ export async function runTraining(config: TrainConfig, opts: TrainOptions): Prom
   const data = await createDataSource(config.data);
   const { info } = data;
   if (info.classes < 2) {
-    throw new Error(`data ${info.name} from ${info.origin} has ${info.classes} class${info.classes === 1 ? ` (${info.labels.join(', ')})` : 'es'}: a classifier needs at least 2 (an image folder needs one sub-folder per class)`);
+    throw new Error(
+      `data ${info.name} from ${info.origin} has ${info.classes} class${info.classes === 1 ? ` (${info.labels.join(', ')})` : 'es'}: a classifier needs at least 2 (an image folder needs one sub-folder per class)`,
+    );
   }
   const done = await listCheckpoints(opts.out);
   if (done.length > 0 && !opts.resume) {
-    throw new Error(`${opts.out} already holds a run (checkpoints ${done.join(', ')}): pass --resume to continue it, or choose another --out`);
+    throw new Error(
+      `${opts.out} already holds a run (checkpoints ${done.join(', ')}): pass --resume to continue it, or choose another --out`,
+    );
   }
 
   let model: tf.LayersModel;
@@ -92,38 +99,77 @@ export async function runTraining(config: TrainConfig, opts: TrainOptions): Prom
     penalties = ck.state.penalties;
     optimizer = createOptimizer(config.optimizer, state.lr);
     if (ck.optimizerWeights.length > 0) await optimizer.setWeights(ck.optimizerWeights);
-    checkBatchFits(model, config.schedule.map((p) => p.batchSize), tf.getBackend());
+    checkBatchFits(
+      model,
+      config.schedule.map((p) => p.batchSize),
+      tf.getBackend(),
+    );
     await updateManifest(opts.out, { ...opts.manifestFields, status: 'running' });
     history.push(...(await truncateMetrics(paths.metrics, last)));
     log(`resuming from checkpoint ${last} (${state.imagesSeen} images seen)`);
-    await opts.onCheckpoint?.({ miniEpoch: last, dir: ck.dir, metrics: history[history.length - 1] ?? null, model, data, resumed: true });
+    await opts.onCheckpoint?.({
+      miniEpoch: last,
+      dir: ck.dir,
+      metrics: history[history.length - 1] ?? null,
+      model,
+      data,
+      resumed: true,
+    });
   } else {
     const built = buildModel(info, config.model);
     model = built.model;
     seedInitialWeights(model, config.seed); // the config's seed fixes the starting weights too
     penalties = built.penalties;
     // Before the first write: a batch that cannot fit is refused with nothing on disk.
-    checkBatchFits(model, config.schedule.map((p) => p.batchSize), tf.getBackend());
+    checkBatchFits(
+      model,
+      config.schedule.map((p) => p.batchSize),
+      tf.getBackend(),
+    );
     const first = scheduleAt(config.schedule, 0);
     optimizer = createOptimizer(config.optimizer, first.lr);
     state = {
-      version: 1, miniEpoch: 0, imagesSeen: 0, dataPass: 0, cursor: 0, augmentRng: new Rng(config.seed ^ 0x5bd1e995).state(),
-      scheduleIndex: first.index, lr: first.lr, batchSize: first.batchSize, optimizer: config.optimizer.kind, penalties,
+      version: 1,
+      miniEpoch: 0,
+      imagesSeen: 0,
+      dataPass: 0,
+      cursor: 0,
+      augmentRng: new Rng(config.seed ^ 0x5bd1e995).state(),
+      scheduleIndex: first.index,
+      lr: first.lr,
+      batchSize: first.batchSize,
+      optimizer: config.optimizer.kind,
+      penalties,
     };
     await updateManifest(opts.out, {
       ...opts.manifestFields,
       config,
       status: 'running',
-      data: { name: info.name, origin: info.origin, classes: info.classes, labels: info.labels, height: info.height, width: info.width, channels: info.channels },
+      data: {
+        name: info.name,
+        origin: info.origin,
+        classes: info.classes,
+        labels: info.labels,
+        height: info.height,
+        width: info.width,
+        channels: info.channels,
+      },
       watchSet: await watchSetForSource(data, config.watchImages, config.seed),
-      preprocessing: { scale: 1 / 255, mean: new Array(info.channels).fill(0), std: new Array(info.channels).fill(1), channelOrder: info.channels === 1 ? 'L' : 'RGB' },
+      preprocessing: {
+        scale: 1 / 255,
+        mean: new Array(info.channels).fill(0),
+        std: new Array(info.channels).fill(1),
+        channelOrder: info.channels === 1 ? 'L' : 'RGB',
+      },
     });
     await writeFile(paths.metrics, '');
     // Checkpoint 0 holds the initial weights: activations at initialisation are the first point of every plot.
     const dir = await saveCheckpoint(opts.out, model, optimizer, state);
     await opts.onCheckpoint?.({ miniEpoch: 0, dir, metrics: null, model, data });
   }
-  log(`model ${model.name}: ${model.countParams()} parameters; data ${info.name} (${info.trainCount} train / ${info.testCount} test, ${info.classes} classes) from ${info.origin}`);
+  log(
+    `model ${model.name}: ${model.countParams()} parameters; data ${info.name} (${info.trainCount} train / ${info.testCount} test, ${info.classes} classes) from ${info.origin}`,
+  );
   for (const line of describeClasses(info)) log(line);
 
   const dropout = seedDropout(model, config.seed);
@@ -136,8 +182,14 @@ export async function runTraining(config: TrainConfig, opts: TrainOptions): Prom
 
   const interrupted = async (me: number, stepsDone: number, steps: number): Promise<never> => {
     await updateManifest(opts.out, { status: 'interrupted' });
-    const partial = stepsDone > 0 && stepsDone < steps ? `after step ${stepsDone}/${steps} of mini-epoch ${me + 1} (those steps are not in a checkpoint and will be redone)` : `after mini-epoch ${me}`;
-    throw new TrainingInterruptedError(`training interrupted ${partial}; manifest marked interrupted. --resume continues from checkpoint ${me} (${checkpointDir(opts.out, me)})`, me);
+    const partial =
+      stepsDone > 0 && stepsDone < steps
+        ? `after step ${stepsDone}/${steps} of mini-epoch ${me + 1} (those steps are not in a checkpoint and will be redone)`
+        : `after mini-epoch ${me}`;
+    throw new TrainingInterruptedError(
+      `training interrupted ${partial}; manifest marked interrupted. --resume continues from checkpoint ${me} (${checkpointDir(opts.out, me)})`,
+      me,
+    );
   };
   for (let me = state.miniEpoch; me < config.miniEpochs; me++) {
     if (opts.signal?.aborted) await interrupted(me, 0, 0);
@@ -177,8 +229,18 @@ export async function runTraining(config: TrainConfig, opts: TrainOptions): Prom
       } catch (e) {
         if (!(e instanceof NonFiniteError)) throw e;
         progress.done();
-        await recordNonFinite(opts.out, { event: 'non-finite', miniEpoch: me + 1, step: s + 1, where: e.where, variable: e.variable, message: e.message, lastGoodCheckpoint: me });
-        throw new TrainingStoppedError(`training stopped: ${e.message} at mini-epoch ${me + 1}, step ${s + 1}; checkpoint ${me} is the last good one (see ${paths.failure})`);
+        await recordNonFinite(opts.out, {
+          event: 'non-finite',
+          miniEpoch: me + 1,
+          step: s + 1,
+          where: e.where,
+          variable: e.variable,
+          message: e.message,
+          lastGoodCheckpoint: me,
+        });
+        throw new TrainingStoppedError(
+          `training stopped: ${e.message} at mini-epoch ${me + 1}, step ${s + 1}; checkpoint ${me} is the last good one (see ${paths.failure})`,
+        );
       } finally {
         tf.dispose([x, y]);
       }
@@ -188,17 +250,37 @@ export async function runTraining(config: TrainConfig, opts: TrainOptions): Prom
     const images = steps * sched.batchSize;
     const evaluation = await evaluate(model, data, config.evalImages);
     const metrics: MiniEpochMetrics = {
-      miniEpoch: me + 1, imagesSeen: state.imagesSeen + images, lr: sched.lr, batchSize: sched.batchSize,
-      trainLoss: lossSum / images, trainAccuracy: correct / images, testLoss: evaluation.loss, testAccuracy: evaluation.top1,
+      miniEpoch: me + 1,
+      imagesSeen: state.imagesSeen + images,
+      lr: sched.lr,
+      batchSize: sched.batchSize,
+      trainLoss: lossSum / images,
+      trainAccuracy: correct / images,
+      testLoss: evaluation.loss,
+      testAccuracy: evaluation.top1,
       ...(evaluation.top5 === undefined ? {} : { testTop5: evaluation.top5 }),
-      imagesPerSecond: images / seconds, seconds, layers: stats.finish(),
+      imagesPerSecond: images / seconds,
+      seconds,
+      layers: stats.finish(),
     };
-    state = { ...state, miniEpoch: me + 1, imagesSeen: metrics.imagesSeen, dataPass: sampler.pass, cursor: sampler.cursor, augmentRng: augmentRng.state(), scheduleIndex: sched.index, lr: sched.lr, batchSize: sched.batchSize };
+    state = {
+      ...state,
+      miniEpoch: me + 1,
+      imagesSeen: metrics.imagesSeen,
+      dataPass: sampler.pass,
+      cursor: sampler.cursor,
+      augmentRng: augmentRng.state(),
+      scheduleIndex: sched.index,
+      lr: sched.lr,
+      batchSize: sched.batchSize,
+    };
     // Metrics first, then the checkpoint: a crash in between leaves a line that resume drops and redoes.
     await appendJsonLine(paths.metrics, metrics);
     history.push(metrics);
     const dir = await saveCheckpoint(opts.out, model, optimizer, state);
-    log(`mini-epoch ${me + 1}/${config.miniEpochs}: train loss ${metrics.trainLoss.toFixed(4)} acc ${metrics.trainAccuracy.toFixed(4)} | test loss ${metrics.testLoss.toFixed(4)} acc ${metrics.testAccuracy.toFixed(4)}${metrics.testTop5 === undefined ? '' : ` top5 ${metrics.testTop5.toFixed(4)}`} | ${metrics.imagesPerSecond.toFixed(0)} img/s`);
+    log(
+      `mini-epoch ${me + 1}/${config.miniEpochs}: train loss ${metrics.trainLoss.toFixed(4)} acc ${metrics.trainAccuracy.toFixed(4)} | test loss ${metrics.testLoss.toFixed(4)} acc ${metrics.testAccuracy.toFixed(4)}${metrics.testTop5 === undefined ? '' : ` top5 ${metrics.testTop5.toFixed(4)}`} | ${metrics.imagesPerSecond.toFixed(0)} img/s`,
+    );
     await opts.onCheckpoint?.({ miniEpoch: me + 1, dir, metrics, model, data });
   }
   const final = history[history.length - 1];

@@ -36,7 +36,8 @@ export interface TrainStep {
  */
 export function createTrainStep(model: tf.LayersModel, penalties: ActivityPenalty[], classes: number): TrainStep {
   const penaltyOutputs = penalties.map((p) => model.getLayer(p.layer).output as tf.SymbolicTensor);
-  const trainModel = penalties.length > 0 ? tf.model({ inputs: model.inputs, outputs: [model.outputs[0], ...penaltyOutputs] }) : model;
+  const trainModel =
+    penalties.length > 0 ? tf.model({ inputs: model.inputs, outputs: [model.outputs[0], ...penaltyOutputs] }) : model;
   const variables: tf.Variable[] = [];
   const layerOfVariable: string[] = [];
   for (const layer of model.layers) {
@@ -64,7 +65,9 @@ export function createTrainStep(model: tf.LayersModel, penalties: ActivityPenalt
 
     const ordered = variables.map((v) => grads[v.name]);
     const gradSq = tf.tidy(() => tf.stack(ordered.map((g) => tf.sum(tf.square(g)))));
-    const head = tf.tidy(() => tf.concat([tf.reshape(value, [1]), tf.reshape(correct as unknown as tf.Tensor, [1]), gradSq]));
+    const head = tf.tidy(() =>
+      tf.concat([tf.reshape(value, [1]), tf.reshape(correct as unknown as tf.Tensor, [1]), gradSq]),
+    );
     const values = head.dataSync() as Float32Array;
     tf.dispose([head, gradSq, correct as unknown as tf.Tensor, value]);
     const report: StepReport = { loss: values[0], correct: values[1], gradSq: values.slice(2) };
@@ -76,7 +79,11 @@ export function createTrainStep(model: tf.LayersModel, penalties: ActivityPenalt
     const bad = report.gradSq.findIndex((s) => !Number.isFinite(s));
     if (bad >= 0) {
       tf.dispose(grads);
-      throw new NonFiniteError('gradient', variables[bad].name, `gradient of ${variables[bad].name} (layer ${layerOfVariable[bad]}) is not finite`);
+      throw new NonFiniteError(
+        'gradient',
+        variables[bad].name,
+        `gradient of ${variables[bad].name} (layer ${layerOfVariable[bad]}) is not finite`,
+      );
     }
 
     const before = sampleWeights ? variables.map((v) => tf.clone(v)) : [];
@@ -84,14 +91,22 @@ export function createTrainStep(model: tf.LayersModel, penalties: ActivityPenalt
     tf.dispose(grads);
     if (sampleWeights) {
       const sq = tf.tidy(() =>
-        tf.concat([tf.stack(variables.map((v) => tf.sum(tf.square(v)))), tf.stack(variables.map((v, i) => tf.sum(tf.square(tf.sub(v, before[i])))))]),
+        tf.concat([
+          tf.stack(variables.map((v) => tf.sum(tf.square(v)))),
+          tf.stack(variables.map((v, i) => tf.sum(tf.square(tf.sub(v, before[i]))))),
+        ]),
       );
       const both = sq.dataSync() as Float32Array;
       tf.dispose([sq, ...before]);
       report.weightSq = both.slice(0, variables.length);
       report.updateSq = both.slice(variables.length);
       const badW = report.weightSq.findIndex((s) => !Number.isFinite(s));
-      if (badW >= 0) throw new NonFiniteError('weights', variables[badW].name, `weights of ${variables[badW].name} (layer ${layerOfVariable[badW]}) are not finite after the update`);
+      if (badW >= 0)
+        throw new NonFiniteError(
+          'weights',
+          variables[badW].name,
+          `weights of ${variables[badW].name} (layer ${layerOfVariable[badW]}) are not finite after the update`,
+        );
     }
     return report;
   };

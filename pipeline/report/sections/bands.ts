@@ -9,7 +9,12 @@ import { layerHistories, type LayerHistory } from '../layer-history.js';
 import { plot } from '../plot.js';
 import { unavailable, type Section } from './section.js';
 
-interface Band { miniEpoch: number; image: string; lo: number; hi: number }
+interface Band {
+  miniEpoch: number;
+  image: string;
+  lo: number;
+  hi: number;
+}
 
 function bands(h: LayerHistory): Band[] {
   return h.entries.flatMap(({ miniEpoch, layer, watchImages }) =>
@@ -17,15 +22,28 @@ function bands(h: LayerHistory): Band[] {
       const lo = finiteMin(mins);
       const hi = finiteMax(layer.watch.max[i] ?? []);
       return lo === null || hi === null ? [] : [{ miniEpoch, image: watchImages[i] ?? `image ${i}`, lo, hi }];
-    }));
+    }),
+  );
 }
 
 const stds = (h: LayerHistory): Array<{ miniEpoch: number; std: number }> =>
-  h.entries.flatMap((e) => (isFiniteNumber(e.layer.summary.std) ? [{ miniEpoch: e.miniEpoch, std: e.layer.summary.std }] : []));
+  h.entries.flatMap((e) =>
+    isFiniteNumber(e.layer.summary.std) ? [{ miniEpoch: e.miniEpoch, std: e.layer.summary.std }] : [],
+  );
 
 function bandSpec(h: LayerHistory, rows: Band[], std: Array<{ miniEpoch: number; std: number }>): TopLevelSpec {
-  const x = { field: 'miniEpoch', type: 'quantitative', title: 'mini-epoch', axis: { tickMinStep: 1, format: 'd' } } as const;
-  const color = { field: 'image', type: 'nominal', title: 'watch image', legend: { orient: 'bottom', direction: 'vertical', symbolOpacity: 1 } } as const;
+  const x = {
+    field: 'miniEpoch',
+    type: 'quantitative',
+    title: 'mini-epoch',
+    axis: { tickMinStep: 1, format: 'd' },
+  } as const;
+  const color = {
+    field: 'image',
+    type: 'nominal',
+    title: 'watch image',
+    legend: { orient: 'bottom', direction: 'vertical', symbolOpacity: 1 },
+  } as const;
   const y = { field: 'lo', type: 'quantitative', title: 'channel min … max', scale: { zero: false } } as const;
   return {
     title: { text: h.name, subtitle: `${h.role} · ${h.entries[h.entries.length - 1].layer.op}` },
@@ -38,13 +56,25 @@ function bandSpec(h: LayerHistory, rows: Band[], std: Array<{ miniEpoch: number;
           { mark: { type: 'area', opacity: 0.15 }, encoding: { x, y, y2: { field: 'hi' }, color } },
           // Edges with points: the band stays readable where images overlap, and one mini-epoch still shows.
           { mark: { type: 'line', point: { size: 16 }, strokeWidth: 1.4 }, encoding: { x, y, color } },
-          { mark: { type: 'line', point: { size: 16 }, strokeWidth: 1.4 }, encoding: { x, y: { field: 'hi', type: 'quantitative' }, color } },
+          {
+            mark: { type: 'line', point: { size: 16 }, strokeWidth: 1.4 },
+            encoding: { x, y: { field: 'hi', type: 'quantitative' }, color },
+          },
         ],
       },
       {
         data: { values: std },
         mark: { type: 'line', point: { filled: true, color: '#222', size: 18 }, color: '#222', strokeDash: [5, 3] },
-        encoding: { x, y: { field: 'std', type: 'quantitative', title: 'layer std (dashed)', axis: { orient: 'right' }, scale: { zero: false } } },
+        encoding: {
+          x,
+          y: {
+            field: 'std',
+            type: 'quantitative',
+            title: 'layer std (dashed)',
+            axis: { orient: 'right' },
+            scale: { zero: false },
+          },
+        },
       },
     ],
     // Activations in the hundreds next to a std near 1: each needs its own scale (the seed's dual-axis plot).
@@ -69,7 +99,9 @@ export const bandsSection: Section = {
       // Nothing finite to draw (NaN throughout): the heatmap and diagnosis say so; an empty frame would not.
       if (rows.length || std.length) plots.push(await plot(`band-${i}`, bandSpec(h, rows, std)));
     }
-    const missing = withoutWatch.length ? note(`No finite watch-image min/max for ${withoutWatch.join(', ')}: only the std is drawn, if any.`) : '';
+    const missing = withoutWatch.length
+      ? note(`No finite watch-image min/max for ${withoutWatch.join(', ')}: only the std is drawn, if any.`)
+      : '';
     return html`${missing}<div class="grid">${plots}</div>`;
   },
 };

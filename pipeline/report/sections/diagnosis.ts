@@ -20,10 +20,16 @@ export const diagnosisSection: Section = {
     const d = run.diagnosis;
     if (d.status !== 'ok') return unavailable(d, 'the diagnosis stage');
     const { findings, checked } = d.value;
-    const head = findings.length === 0 ? note('No findings: every rule that could run came back clear.') : findings.map(finding);
-    const rows = checked.map((c) => html`<tr class="${c.result}"><td><code>${c.rule}</code></td><td>${c.result}</td><td>${c.describes}${c.why ? html` — <em>${c.why}</em>` : ''}</td></tr>`);
-    const table = checked.length === 0 ? ''
-      : html`<details><summary>${checked.length} rules checked (${checked.filter((c) => c.result === 'skipped').length} skipped)</summary>
+    const head =
+      findings.length === 0 ? note('No findings: every rule that could run came back clear.') : findings.map(finding);
+    const rows = checked.map(
+      (c) =>
+        html`<tr class="${c.result}"><td><code>${c.rule}</code></td><td>${c.result}</td><td>${c.describes}${c.why ? html` — <em>${c.why}</em>` : ''}</td></tr>`,
+    );
+    const table =
+      checked.length === 0
+        ? ''
+        : html`<details><summary>${checked.length} rules checked (${checked.filter((c) => c.result === 'skipped').length} skipped)</summary>
 <table><thead><tr><th>rule</th><th>result</th><th>checks</th></tr></thead><tbody>${rows}</tbody></table></details>`;
     return html`${head}${table}`;
   },

@@ -18,12 +18,20 @@ export const gradientsSection: Section = {
       for (const l of e.layers) {
         if (!order.includes(l.layer)) order.push(l.layer);
         // A log axis cannot show 0; a layer whose gradient is exactly 0 is listed below the plot instead.
-        if (isFiniteNumber(l.gradNorm) && l.gradNorm > 0) points.push({ miniEpoch: e.miniEpoch, series: l.layer, value: l.gradNorm });
+        if (isFiniteNumber(l.gradNorm) && l.gradNorm > 0)
+          points.push({ miniEpoch: e.miniEpoch, series: l.layer, value: l.gradNorm });
         else zero.add(`${l.layer} (mini-epoch ${e.miniEpoch}: ${l.gradNorm === 0 ? '0' : 'not finite'})`);
       }
     }
-    if (points.length === 0) return note(order.length ? 'No positive finite gradient norm in metrics.jsonl.' : 'metrics.jsonl records no per-layer gradient norms.');
-    const caption = zero.size ? `Not drawn (log axis): ${[...zero].slice(0, 12).join('; ')}${zero.size > 12 ? ` and ${zero.size - 12} more` : ''}.` : 'Mean over each mini-epoch\u2019s steps of the layer\u2019s gradient L2 norm.';
+    if (points.length === 0)
+      return note(
+        order.length
+          ? 'No positive finite gradient norm in metrics.jsonl.'
+          : 'metrics.jsonl records no per-layer gradient norms.',
+      );
+    const caption = zero.size
+      ? `Not drawn (log axis): ${[...zero].slice(0, 12).join('; ')}${zero.size > 12 ? ` and ${zero.size - 12} more` : ''}.`
+      : 'Mean over each mini-epoch\u2019s steps of the layer\u2019s gradient L2 norm.';
     const spec = seriesChart({ title: 'Gradient norm', yTitle: '‖∇w‖₂ (log)', points, order, log: true, width: 560 });
     return html`${await plot('gradients', spec, caption)}`;
   },

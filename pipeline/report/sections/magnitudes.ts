@@ -12,25 +12,47 @@ import { plot } from '../plot.js';
 import { unavailable, type Section } from './section.js';
 
 type Stat = 'p99' | 'max' | 'std' | 'zeroFraction';
-interface Dot { who: string; layer: string; depth: number; value: number }
+interface Dot {
+  who: string;
+  layer: string;
+  depth: number;
+  value: number;
+}
 
 const COLOURS = ['#9db8de', '#3b6fb6', '#e39b3a'];
 
 function dots(profiles: DepthProfile[], stat: Stat, log: boolean): Dot[] {
-  return profiles.flatMap((p) => p.points.map((q) => ({ who: p.who, layer: q.layer, depth: q.relativeDepth, value: q[stat] as number })))
+  return profiles
+    .flatMap((p) =>
+      p.points.map((q) => ({ who: p.who, layer: q.layer, depth: q.relativeDepth, value: q[stat] as number })),
+    )
     .filter((d) => isFiniteNumber(d.value) && (!log || d.value > 0));
 }
 
 function spec(profiles: DepthProfile[], stat: Stat, title: string, log: boolean): TopLevelSpec {
   const order = profiles.map((p) => p.who);
   return {
-    title, width: 260, height: 190,
+    title,
+    width: 260,
+    height: 190,
     data: { values: dots(profiles, stat, log) },
     mark: { type: 'line', point: { filled: true, size: 40 } },
     encoding: {
       x: { field: 'depth', type: 'quantitative', scale: { domain: [0, 1] }, title: 'relative depth among convs' },
-      y: { field: 'value', type: 'quantitative', scale: log ? { type: 'log' } : { domain: [0, 1] }, title: log ? `${stat} (log)` : 'zero share' },
-      color: { field: 'who', type: 'nominal', title: null, sort: order, scale: { domain: order, range: COLOURS.slice(3 - order.length) }, legend: { labelLimit: 300 } },
+      y: {
+        field: 'value',
+        type: 'quantitative',
+        scale: log ? { type: 'log' } : { domain: [0, 1] },
+        title: log ? `${stat} (log)` : 'zero share',
+      },
+      color: {
+        field: 'who',
+        type: 'nominal',
+        title: null,
+        sort: order,
+        scale: { domain: order, range: COLOURS.slice(3 - order.length) },
+        legend: { labelLimit: 300 },
+      },
       tooltip: [{ field: 'who' }, { field: 'layer' }, { field: 'value', format: '.3g' }],
     },
   };
@@ -44,10 +66,16 @@ export const magnitudesSection: Section = {
     if (cmp.status !== 'ok') return unavailable(cmp, html`the reference comparison stage`);
     const c: CompareResult = cmp.value;
     const m = c.magnitudes;
-    if (!m) return note('compare.json has no depth profiles (written by an older actprobe); rerun the pipeline to get them.');
+    if (!m)
+      return note('compare.json has no depth profiles (written by an older actprobe); rerun the pipeline to get them.');
     const profiles = [...m.ours, m.reference];
     const plots = [];
-    for (const [stat, title, log] of [['p99', '99th percentile', true], ['max', 'maximum', true], ['std', 'standard deviation', true], ['zeroFraction', 'share of exact zeros', false]] as const) {
+    for (const [stat, title, log] of [
+      ['p99', '99th percentile', true],
+      ['max', 'maximum', true],
+      ['std', 'standard deviation', true],
+      ['zeroFraction', 'share of exact zeros', false],
+    ] as const) {
       plots.push(await plot(`magnitude-${stat.toLowerCase()}`, spec(profiles, stat, title, log)));
     }
     const v = m.verdict;
@@ -63,4 +91,5 @@ const peak = (p: DepthProfile, k: 'max' | 'p99'): number | null => {
   const v = p.points.map((q) => q[k]).filter(isFiniteNumber);
   return v.length ? Math.max(...v) : null;
 };
-const fmtNum = (v: number | null | undefined): string => (v === null || v === undefined ? '—' : v >= 100 ? v.toFixed(0) : v.toPrecision(3));
+const fmtNum = (v: number | null | undefined): string =>
+  v === null || v === undefined ? '—' : v >= 100 ? v.toFixed(0) : v.toPrecision(3);

@@ -27,7 +27,9 @@ function rows(h: LayerHistory) {
     const low = share(layer, 'lowFraction');
     const high = share(layer, 'highFraction');
     if (low !== null && high !== null) {
-      [low, Math.max(0, 1 - low - high), high].forEach((v, i) => shares.push({ miniEpoch, bin: BINS[i], rank: i, share: v }));
+      [low, Math.max(0, 1 - low - high), high].forEach((v, i) =>
+        shares.push({ miniEpoch, bin: BINS[i], rank: i, share: v }),
+      );
     }
     if (isFiniteNumber(layer.summary.mean)) means.push({ miniEpoch, mean: layer.summary.mean });
   }
@@ -47,12 +49,22 @@ function spec(h: LayerHistory, r: ReturnType<typeof rows>): TopLevelSpec {
         encoding: {
           x,
           y: { field: 'share', type: 'quantitative', title: 'share / mean', scale: { domain: [0, 1] }, stack: 'zero' },
-          color: { field: 'bin', type: 'nominal', title: 'gate value', sort: [...BINS], scale: { domain: [...BINS], range: ['#3b6fb6', '#cfd8e3', '#d9534f'] } },
+          color: {
+            field: 'bin',
+            type: 'nominal',
+            title: 'gate value',
+            sort: [...BINS],
+            scale: { domain: [...BINS], range: ['#3b6fb6', '#cfd8e3', '#d9534f'] },
+          },
           // Stack by value range (low at the bottom), not by the labels' alphabetical order.
           order: { field: 'rank', type: 'quantitative', sort: 'ascending' },
         },
       },
-      { data: { values: r.means }, mark: { type: 'line', point: true, color: '#111' }, encoding: { x, y: { field: 'mean', type: 'quantitative' } } },
+      {
+        data: { values: r.means },
+        mark: { type: 'line', point: true, color: '#111' },
+        encoding: { x, y: { field: 'mean', type: 'quantitative' } },
+      },
     ],
   };
 }
@@ -64,12 +76,17 @@ export const seGatesSection: Section = {
     const a = run.activations;
     if (a.status !== 'ok') return unavailable(a, 'the probe stage');
     const gates = layerHistories(a.value).filter((h) => h.role === 'se-gate');
-    if (gates.length === 0) return note('No SE gate layers were tapped (the model has no squeeze-and-excitation blocks, or the probe did not tap them).');
+    if (gates.length === 0)
+      return note(
+        'No SE gate layers were tapped (the model has no squeeze-and-excitation blocks, or the probe did not tap them).',
+      );
     const plots: Html[] = [];
     for (const [i, h] of gates.entries()) {
       const r = rows(h);
       if (r.shares.length || r.means.length) plots.push(await plot(`se-gate-${i}`, spec(h, r)));
     }
-    return plots.length ? html`<div class="grid">${plots}</div>` : note('SE gate layers were tapped but carry no finite statistics.');
+    return plots.length
+      ? html`<div class="grid">${plots}</div>`
+      : note('SE gate layers were tapped but carry no finite statistics.');
   },
 };

@@ -10,6 +10,7 @@ export interface Section {
 
 /** The message a section shows when its file is absent (with the stage that writes it) or unreadable. */
 export function unavailable(input: Exclude<Loaded<unknown>, { status: 'ok' }>, writtenBy: HtmlValue): Html {
-  if (input.status === 'missing') return note(html`No <code>${input.file}</code> in this run folder (written by ${writtenBy}).`);
+  if (input.status === 'missing')
+    return note(html`No <code>${input.file}</code> in this run folder (written by ${writtenBy}).`);
   return note(html`<code>${input.file}</code> could not be read: <pre>${input.error}</pre>`, 'error');
 }

@@ -6,8 +6,16 @@ import { layerHistories, miniEpochsOf } from '../layer-history.js';
 import { plot } from '../plot.js';
 import { unavailable, type Section } from './section.js';
 
-interface Cell { layer: string; miniEpoch: number; std: number }
-interface Flat { layer: string; miniEpoch: number; label: string }
+interface Cell {
+  layer: string;
+  miniEpoch: number;
+  std: number;
+}
+interface Flat {
+  layer: string;
+  miniEpoch: number;
+  label: string;
+}
 
 function spec(order: string[], cells: Cell[], flat: Flat[], epochs: number): TopLevelSpec {
   const x = { field: 'miniEpoch', type: 'ordinal', title: 'mini-epoch' } as const;
@@ -16,15 +24,30 @@ function spec(order: string[], cells: Cell[], flat: Flat[], epochs: number): Top
     width: Math.max(240, Math.min(900, 44 * epochs)),
     height: Math.max(60, 20 * order.length),
     layer: [
-      { data: { values: cells }, mark: 'rect', encoding: { x, y, color: { field: 'std', type: 'quantitative', title: 'std (log)', scale: { type: 'log', scheme: 'viridis' } } } },
+      {
+        data: { values: cells },
+        mark: 'rect',
+        encoding: {
+          x,
+          y,
+          color: { field: 'std', type: 'quantitative', title: 'std (log)', scale: { type: 'log', scheme: 'viridis' } },
+        },
+      },
       // A log scale has no place for 0 or NaN; those cells are grey with their value written in.
-      ...(flat.length ? [{
-        data: { values: flat },
-        layer: [
-          { mark: { type: 'rect' as const, color: '#ddd' }, encoding: { x, y } },
-          { mark: { type: 'text' as const, fontSize: 9, color: '#900' }, encoding: { x, y, text: { field: 'label' } } },
-        ],
-      }] : []),
+      ...(flat.length
+        ? [
+            {
+              data: { values: flat },
+              layer: [
+                { mark: { type: 'rect' as const, color: '#ddd' }, encoding: { x, y } },
+                {
+                  mark: { type: 'text' as const, fontSize: 9, color: '#900' },
+                  encoding: { x, y, text: { field: 'label' } },
+                },
+              ],
+            },
+          ]
+        : []),
     ],
   };
 }
@@ -48,6 +71,15 @@ export const stdHeatmapSection: Section = {
     }
     const epochs = new Set(miniEpochsOf(a.value)).size;
     const caption = 'Rows from input (top) to output; grey cells: std 0 or not finite.';
-    return html`${await plot('std-heatmap', spec(layers.map((h) => h.name), cells, flat, epochs), caption)}`;
+    return html`${await plot(
+      'std-heatmap',
+      spec(
+        layers.map((h) => h.name),
+        cells,
+        flat,
+        epochs,
+      ),
+      caption,
+    )}`;
   },
 };

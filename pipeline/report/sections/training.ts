@@ -13,7 +13,8 @@ function points(epochs: MetricsLine[], fields: Array<[Field, string]>): Point[] 
     epochs.flatMap((e) => {
       const value = e[field];
       return isFiniteNumber(value) ? [{ miniEpoch: e.miniEpoch, series, value }] : [];
-    }));
+    }),
+  );
 }
 
 export const trainingSection: Section = {
@@ -23,19 +24,39 @@ export const trainingSection: Section = {
     const m = run.metrics;
     if (m.status !== 'ok') return unavailable(m, 'the train stage');
     const { epochs, nonFinite } = m.value;
-    const events = nonFinite.map((e) => html`<li>mini-epoch ${e.miniEpoch}: non-finite ${e.where ?? 'value'}${e.variable ? html` in <code>${e.variable}</code>` : ''}${e.message ? html` — ${e.message}` : ''}</li>`);
+    const events = nonFinite.map(
+      (e) =>
+        html`<li>mini-epoch ${e.miniEpoch}: non-finite ${e.where ?? 'value'}${e.variable ? html` in <code>${e.variable}</code>` : ''}${e.message ? html` — ${e.message}` : ''}</li>`,
+    );
     const warn = events.length ? note(html`Training hit NaN/Inf:<ul>${events}</ul>`, 'error') : '';
-    const loss = points(epochs, [['trainLoss', 'train'], ['testLoss', 'test']]);
-    const acc = points(epochs, [['trainAccuracy', 'train'], ['testAccuracy', 'test'], ['testTop5', 'test top-5']]);
-    if (loss.length === 0 && acc.length === 0) return html`${warn}${note('metrics.jsonl has no finite loss or accuracy yet.')}`;
+    const loss = points(epochs, [
+      ['trainLoss', 'train'],
+      ['testLoss', 'test'],
+    ]);
+    const acc = points(epochs, [
+      ['trainAccuracy', 'train'],
+      ['testAccuracy', 'test'],
+      ['testTop5', 'test top-5'],
+    ]);
+    if (loss.length === 0 && acc.length === 0)
+      return html`${warn}${note('metrics.jsonl has no finite loss or accuracy yet.')}`;
     const classes = run.manifest.status === 'ok' ? run.manifest.value.data?.classes : undefined;
     const plots: Html[] = [];
-    if (loss.length) plots.push(await plot('loss', seriesChart({ title: 'Loss', yTitle: 'cross-entropy', points: loss })));
+    if (loss.length)
+      plots.push(await plot('loss', seriesChart({ title: 'Loss', yTitle: 'cross-entropy', points: loss })));
     if (acc.length) {
-      plots.push(await plot('accuracy', seriesChart({
-        title: 'Accuracy', yTitle: 'accuracy', points: acc, domain: [0, 1],
-        ...(classes ? { rule: { value: 1 / classes, label: `chance (1/${classes})` } } : {}),
-      })));
+      plots.push(
+        await plot(
+          'accuracy',
+          seriesChart({
+            title: 'Accuracy',
+            yTitle: 'accuracy',
+            points: acc,
+            domain: [0, 1],
+            ...(classes ? { rule: { value: 1 / classes, label: `chance (1/${classes})` } } : {}),
+          }),
+        ),
+      );
     }
     return html`${warn}<div class="row">${plots}</div>`;
   },

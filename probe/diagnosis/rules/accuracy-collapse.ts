@@ -16,11 +16,16 @@ export const accuracyCollapse: Rule = {
     const drop = peak.testAccuracy - last.testAccuracy;
     const margin = (last.testAccuracy - chance) / Math.max(1e-9, peak.testAccuracy - chance);
     if (drop < ACCURACY_COLLAPSE.absoluteDrop || margin > ACCURACY_COLLAPSE.keptMargin) return null;
-    const lrChange = e.find((x) => x.miniEpoch > peak.miniEpoch && (x.lr !== peak.lr || x.batchSize !== peak.batchSize));
+    const lrChange = e.find(
+      (x) => x.miniEpoch > peak.miniEpoch && (x.lr !== peak.lr || x.batchSize !== peak.batchSize),
+    );
     return {
-      rule: this.id, severity: 'error', title: 'Accuracy rose, then collapsed',
+      rule: this.id,
+      severity: 'error',
+      title: 'Accuracy rose, then collapsed',
       evidence: `test accuracy peaked at ${peak.testAccuracy.toFixed(3)} (mini-epoch ${peak.miniEpoch}) and is ${last.testAccuracy.toFixed(3)} at mini-epoch ${last.miniEpoch}${lrChange ? `; lr/batch changed to ${lrChange.lr}/${lrChange.batchSize} at mini-epoch ${lrChange.miniEpoch}` : ''}.`,
-      suggestion: 'Keep the peak checkpoint. Lower the learning rate after the peak (or undo the schedule change), and check the activation std and SE gate findings for the layer that degrades first.',
+      suggestion:
+        'Keep the peak checkpoint. Lower the learning rate after the peak (or undo the schedule change), and check the activation std and SE gate findings for the layer that degrades first.',
       where: `after mini-epoch ${peak.miniEpoch}`,
     };
   },

@@ -15,9 +15,12 @@ export const deadChannels: Rule = {
       .filter((l) => l.total > 1 && l.dead / l.total > DEAD_CHANNELS.share);
     if (bad.length === 0) return null;
     return {
-      rule: this.id, severity: 'error', title: 'Dead channels',
-      evidence: bad.map((b) => `${b.name}: ${b.dead}/${b.total} channels dead`).join('; ') + '.',
-      suggestion: 'Dying ReLUs: lower the learning rate, use He initialisation, add BN before the activation, or try ELU/leaky ReLU in those layers.',
+      rule: this.id,
+      severity: 'error',
+      title: 'Dead channels',
+      evidence: `${bad.map((b) => `${b.name}: ${b.dead}/${b.total} channels dead`).join('; ')}.`,
+      suggestion:
+        'Dying ReLUs: lower the learning rate, use He initialisation, add BN before the activation, or try ELU/leaky ReLU in those layers.',
       where: bad[0].name,
     };
   },

@@ -22,16 +22,43 @@ export const seExcitation: Rule = {
     if (tapped.length === 0 && gates.length === 0) return { skipped: 'no SE gate layers tapped' };
     const recovered = tapped.length === 0;
     const zs = recovered
-      ? gates.map((g) => ({ name: g.name, z: g.channels.min.map((lo, c) => Math.max(Math.abs(logit(lo ?? 0.5)), Math.abs(logit(g.channels.max[c] ?? 0.5)))) }))
-      : tapped.map((l) => ({ name: l.name, z: l.channels.min.map((lo, c) => Math.max(Math.abs(lo ?? 0), Math.abs(l.channels.max[c] ?? 0))) }));
-    const bad = zs.map(({ name, z }) => ({ name, over: z.filter((v) => v > SE_EXCITATION.magnitude).length, total: z.length, top: Math.max(...z) }))
+      ? gates.map((g) => ({
+          name: g.name,
+          z: g.channels.min.map((lo, c) =>
+            Math.max(Math.abs(logit(lo ?? 0.5)), Math.abs(logit(g.channels.max[c] ?? 0.5))),
+          ),
+        }))
+      : tapped.map((l) => ({
+          name: l.name,
+          z: l.channels.min.map((lo, c) => Math.max(Math.abs(lo ?? 0), Math.abs(l.channels.max[c] ?? 0))),
+        }));
+    const bad = zs
+      .map(({ name, z }) => ({
+        name,
+        over: z.filter((v) => v > SE_EXCITATION.magnitude).length,
+        total: z.length,
+        top: Math.max(...z),
+      }))
       .filter((g) => g.over / g.total > SE_EXCITATION.share);
     if (bad.length === 0) return null;
-    const how = recovered ? ' (recovered from the gate outputs: this probe has no pre-sigmoid tap, so saturated gates read as ∞)' : '';
+    const how = recovered
+      ? ' (recovered from the gate outputs: this probe has no pre-sigmoid tap, so saturated gates read as ∞)'
+      : '';
     return {
-      rule: this.id, severity: 'warning', title: 'SE excitations are large',
-      evidence: bad.map((b) => `${b.name}: ${b.over}/${b.total} channels reach |z| > ${SE_EXCITATION.magnitude} (largest ${Number.isFinite(b.top) ? b.top.toFixed(1) : '∞'})`).join('; ') + how + '.',
-      suggestion: 'Large excite pre-activations pin the gates at 0 or 1. Normalise the squeeze input (BN before SE), shrink the excite weights\' init, or add weight decay on the SE dense layers.',
+      rule: this.id,
+      severity: 'warning',
+      title: 'SE excitations are large',
+      evidence:
+        bad
+          .map(
+            (b) =>
+              `${b.name}: ${b.over}/${b.total} channels reach |z| > ${SE_EXCITATION.magnitude} (largest ${Number.isFinite(b.top) ? b.top.toFixed(1) : '∞'})`,
+          )
+          .join('; ') +
+        how +
+        '.',
+      suggestion:
+        "Large excite pre-activations pin the gates at 0 or 1. Normalise the squeeze input (BN before SE), shrink the excite weights' init, or add weight decay on the SE dense layers.",
       where: bad[0].name,
     };
   },

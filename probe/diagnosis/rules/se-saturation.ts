@@ -17,9 +17,14 @@ export const seSaturation: Rule = {
       .filter((g) => g.low + g.high > SE_SATURATION.share);
     if (bad.length === 0) return null;
     return {
-      rule: this.id, severity: 'warning', title: 'SE gates saturated',
-      evidence: bad.map((b) => `${b.name}: ${(b.low * 100).toFixed(1)}% of gates < 0.01, ${(b.high * 100).toFixed(1)}% > 0.99`).join('; ') + '.',
-      suggestion: 'Saturated sigmoids pass no gradient: lower the excite layer\'s learning rate or weight decay, keep the near-1 regularizer small, or initialise the excite bias near 0.',
+      rule: this.id,
+      severity: 'warning',
+      title: 'SE gates saturated',
+      evidence: `${bad
+        .map((b) => `${b.name}: ${(b.low * 100).toFixed(1)}% of gates < 0.01, ${(b.high * 100).toFixed(1)}% > 0.99`)
+        .join('; ')}.`,
+      suggestion:
+        "Saturated sigmoids pass no gradient: lower the excite layer's learning rate or weight decay, keep the near-1 regularizer small, or initialise the excite bias near 0.",
       where: bad[0].name,
     };
   },

@@ -15,15 +15,19 @@ export const stuckAtChance: Rule = {
     if (!classes || classes < 2) return { skipped: 'number of classes unknown' };
     const chance = Math.log(classes);
     const near = (e: { trainLoss: number; testAccuracy: number }): boolean =>
-      Math.abs(e.trainLoss - chance) <= STUCK_AT_CHANCE.lossTolerance * chance || Math.abs(e.testAccuracy - 1 / classes) <= STUCK_AT_CHANCE.accuracyTolerance / classes;
+      Math.abs(e.trainLoss - chance) <= STUCK_AT_CHANCE.lossTolerance * chance ||
+      Math.abs(e.testAccuracy - 1 / classes) <= STUCK_AT_CHANCE.accuracyTolerance / classes;
     let run = 0;
     for (let i = history.epochs.length - 1; i >= 0 && near(history.epochs[i]); i--) run++;
     if (run < STUCK_AT_CHANCE.miniEpochs) return null;
     const span = history.epochs.slice(-run);
     return {
-      rule: this.id, severity: 'error', title: 'Training is stuck at chance',
+      rule: this.id,
+      severity: 'error',
+      title: 'Training is stuck at chance',
       evidence: `mini-epochs ${span[0].miniEpoch}–${span[span.length - 1].miniEpoch}: train loss ${span.map((e) => e.trainLoss.toFixed(3)).join(', ')} (ln ${classes} = ${chance.toFixed(3)}), test accuracy ${span.map((e) => e.testAccuracy.toFixed(3)).join(', ')} (chance ${(1 / classes).toFixed(3)}).`,
-      suggestion: 'The net outputs the class prior. Check that labels match images, lower the learning rate (or raise it if loss never moved), and look for dead or collapsed layers below.',
+      suggestion:
+        'The net outputs the class prior. Check that labels match images, lower the learning rate (or raise it if loss never moved), and look for dead or collapsed layers below.',
       where: `mini-epoch ${span[0].miniEpoch}`,
     };
   },

@@ -16,9 +16,12 @@ export const vanishingGradients: Rule = {
     if (!top) return null;
     if (layers.every((l) => l.gradNorm === 0)) {
       return {
-        rule: this.id, severity: 'error', title: 'No gradient at all',
+        rule: this.id,
+        severity: 'error',
+        title: 'No gradient at all',
         evidence: `mini-epoch ${last.miniEpoch}: the gradient norm is 0 in every layer (${layers.map((l) => l.layer).join(', ')}).`,
-        suggestion: 'Nothing learns any more: every ReLU is dead or the softmax is saturated. Restart from an earlier checkpoint with a lower learning rate.',
+        suggestion:
+          'Nothing learns any more: every ReLU is dead or the softmax is saturated. Restart from an earlier checkpoint with a lower learning rate.',
         where: first(layers),
       };
     }
@@ -29,9 +32,12 @@ export const vanishingGradients: Rule = {
     const starts = layers.find((l) => l.gradNorm / top.gradNorm < VANISHING_GRADIENTS.ratio) ?? bottom;
     const below = layers.filter((l) => l.gradNorm / top.gradNorm < VANISHING_GRADIENTS.ratio).map((l) => l.layer);
     return {
-      rule: this.id, severity: 'error', title: 'Vanishing gradients',
+      rule: this.id,
+      severity: 'error',
+      title: 'Vanishing gradients',
       evidence: `mini-epoch ${last.miniEpoch}: gradient norm ${bottom.layer} ${bottom.gradNorm.toExponential(2)} vs ${top.layer} ${top.gradNorm.toExponential(2)} (ratio ${ratio.toExponential(1)}); below ${VANISHING_GRADIENTS.ratio}× the last layer: ${below.join(', ')}.`,
-      suggestion: 'Early layers barely learn: use ReLU/ELU instead of sigmoid in deep stacks, add BN or residual connections, and check for saturated SE gates on the path.',
+      suggestion:
+        'Early layers barely learn: use ReLU/ELU instead of sigmoid in deep stacks, add BN or residual connections, and check for saturated SE gates on the path.',
       where: starts.layer,
     };
   },

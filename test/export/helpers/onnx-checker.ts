@@ -16,7 +16,8 @@ for path in sys.argv[1:]:
 export function pythonOnnxMissing(): string | null {
   const r = spawnSync(PYTHON, ['-c', 'import onnx'], { encoding: 'utf8' });
   if (r.error) return `${PYTHON} not runnable (${r.error.message}); apt-get install python3-onnx`;
-  if (r.status !== 0) return `python3-onnx missing (${r.stderr.trim().split('\n').pop()}); apt-get install python3-onnx`;
+  if (r.status !== 0)
+    return `python3-onnx missing (${r.stderr.trim().split('\n').pop()}); apt-get install python3-onnx`;
   return null;
 }
 

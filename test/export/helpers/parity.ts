@@ -9,11 +9,17 @@ import type { ParityInput } from '../../../export/parity/inputs.js';
 import { layersReference } from '../../../export/parity/reference.js';
 
 /** Exports `model` and proves it against tfjs on random (+ given) inputs; the failure lists the layers at fault. */
-export async function exportWithParity(model: tf.LayersModel, extra: ParityInput[] = [], images = 3): Promise<{ result: ExportResult; report: ParityReport }> {
+export async function exportWithParity(
+  model: tf.LayersModel,
+  extra: ParityInput[] = [],
+  images = 3,
+): Promise<{ result: ExportResult; report: ParityReport }> {
   const result = exportLayersModel(model);
   const inputs = [randomInputs(result.metadata.inputSize, images, 3), ...extra];
   const report = await checkParity(result, layersReference(model, result.layers), inputs, { threads: 1 });
-  const failed = report.layers.filter((l) => !l.passed).map((l) => `${l.layer} (${l.className} → ${l.onnxValue}): ${l.relToScale} of scale ${l.scale} [${l.worstInput}]`);
+  const failed = report.layers
+    .filter((l) => !l.passed)
+    .map((l) => `${l.layer} (${l.className} → ${l.onnxValue}): ${l.relToScale} of scale ${l.scale} [${l.worstInput}]`);
   expect(failed, `layers beyond tolerance ${report.tolerance}`).toEqual([]);
   expect(report.passed).toBe(true);
   return { result, report };

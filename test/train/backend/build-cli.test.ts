@@ -17,7 +17,11 @@ chmodSync(failing, 0o755);
 
 function buildCli(cxx: string, ...args: string[]): { status: number | null; out: string } {
   const env = childEnv({ CXX: cxx, ACTPROBE_NATIVE_CACHE: cache }, { withSettings: true });
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'train/backend/native/build-cli.ts', ...args], { encoding: 'utf8', env, timeout: 60_000 });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'train/backend/native/build-cli.ts', ...args], {
+    encoding: 'utf8',
+    env,
+    timeout: 60_000,
+  });
   return { status: r.status, out: r.stdout + r.stderr };
 }
 
@@ -35,8 +39,12 @@ describe('build:native and postinstall', () => {
     for (const args of [[], ['--postinstall']]) {
       const r = buildCli(failing, ...args);
       expect(r.status, r.out).toBe(1);
-      expect(r.out).toContain(`compiling the native kernels with ${failing} failed: module.cc:1: error: simulated compiler failure`);
+      expect(r.out).toContain(
+        `compiling the native kernels with ${failing} failed: module.cc:1: error: simulated compiler failure`,
+      );
     }
-    expect(buildCli(failing, '--postinstall').out).toContain('set ACTPROBE_NATIVE=0 to install without the native kernels');
+    expect(buildCli(failing, '--postinstall').out).toContain(
+      'set ACTPROBE_NATIVE=0 to install without the native kernels',
+    );
   });
 });

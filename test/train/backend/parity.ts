@@ -23,7 +23,11 @@ export function randomHost(shape: number[], seed: number): HostTensor {
 }
 
 /** Builds tensors from host inputs on the active backend, runs `f`, and copies results out. */
-export async function runOn(backend: 'wasm' | 'cpu', inputs: HostTensor[], f: (...xs: tf.Tensor[]) => tf.Tensor[]): Promise<HostTensor[]> {
+export async function runOn(
+  backend: 'wasm' | 'cpu',
+  inputs: HostTensor[],
+  f: (...xs: tf.Tensor[]) => tf.Tensor[],
+): Promise<HostTensor[]> {
   if (!(await tf.setBackend(backend))) throw new Error(`cannot switch to ${backend}`);
   const xs = inputs.map((h) => tf.tensor(h.values, h.shape));
   const outs = tf.tidy(() => f(...xs));
@@ -56,21 +60,32 @@ export interface FlavourRun<T> {
   nativeCalls: Map<string, number>;
 }
 
-export async function forEachWasmFlavour<T>(run: (flavour: 'native' | 'wasm') => Promise<T>): Promise<Array<FlavourRun<T>>> {
+export async function forEachWasmFlavour<T>(
+  run: (flavour: 'native' | 'wasm') => Promise<T>,
+): Promise<Array<FlavourRun<T>>> {
   const before = activeNative();
   const native = loadNativeKernels();
-  const flavours: Array<['native' | 'wasm', NativeKernels | null]> = native.ok ? [['native', native.kernels], ['wasm', null]] : [['wasm', null]];
+  const flavours: Array<['native' | 'wasm', NativeKernels | null]> = native.ok
+    ? [
+        ['native', native.kernels],
+        ['wasm', null],
+      ]
+    : [['wasm', null]];
   const results: Array<FlavourRun<T>> = [];
   try {
     for (const [flavour, kernels] of flavours) {
       const nativeCalls = new Map<string, number>();
       // Counts the calls, so a test can prove the native path ran rather than silently falling back.
-      setActiveNative(kernels === null ? null : new Proxy(kernels, {
-        get: (target, key, receiver) => {
-          if (typeof key === 'string') nativeCalls.set(key, (nativeCalls.get(key) ?? 0) + 1);
-          return Reflect.get(target, key, receiver) as unknown;
-        },
-      }));
+      setActiveNative(
+        kernels === null
+          ? null
+          : new Proxy(kernels, {
+              get: (target, key, receiver) => {
+                if (typeof key === 'string') nativeCalls.set(key, (nativeCalls.get(key) ?? 0) + 1);
+                return Reflect.get(target, key, receiver) as unknown;
+              },
+            }),
+      );
       results.push({ flavour, result: await run(flavour), nativeCalls });
     }
   } finally {
@@ -101,7 +116,12 @@ export function expectNativeCalls<T>(runs: Array<FlavourRun<T>>, kernels: readon
   for (const k of kernels) expect(native!.nativeCalls.get(k) ?? 0, `native ${k} calls`).toBeGreaterThan(0);
 }
 
-export async function expectParity(f: (...xs: tf.Tensor[]) => tf.Tensor[], inputs: HostTensor[], tol = 1e-4, nativeKernels: readonly string[] = []): Promise<void> {
+export async function expectParity(
+  f: (...xs: tf.Tensor[]) => tf.Tensor[],
+  inputs: HostTensor[],
+  tol = 1e-4,
+  nativeKernels: readonly string[] = [],
+): Promise<void> {
   const runs = await forEachWasmFlavour(() => runOn('wasm', inputs, f));
   const cpu = await runOn('cpu', inputs, f);
   if (nativeKernels.length > 0) expectNativeCalls(runs, nativeKernels);

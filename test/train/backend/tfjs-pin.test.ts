@@ -15,12 +15,17 @@ import { FusedAdamOptimizer } from '../../../train/trainer/fused-adam.js';
 import { randomHost, relativeError, type HostTensor } from './parity.js';
 
 const pinned: TfjsVersions = {
-  '@tensorflow/tfjs-core': TFJS_WRITTEN_AGAINST, '@tensorflow/tfjs-layers': TFJS_WRITTEN_AGAINST, '@tensorflow/tfjs-backend-wasm': TFJS_WRITTEN_AGAINST,
+  '@tensorflow/tfjs-core': TFJS_WRITTEN_AGAINST,
+  '@tensorflow/tfjs-layers': TFJS_WRITTEN_AGAINST,
+  '@tensorflow/tfjs-backend-wasm': TFJS_WRITTEN_AGAINST,
 };
 
 describe('tfjs version pin', () => {
   it('package.json pins exactly the versions the kernels were written against, and they are installed', () => {
-    const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { dependencies: Record<string, string>; optionalDependencies: Record<string, string> };
+    const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as {
+      dependencies: Record<string, string>;
+      optionalDependencies: Record<string, string>;
+    };
     expect(pkg.dependencies['@tensorflow/tfjs']).toBe(TFJS_WRITTEN_AGAINST);
     expect(pkg.dependencies['@tensorflow/tfjs-backend-wasm']).toBe(TFJS_WRITTEN_AGAINST);
     expect(pkg.optionalDependencies['@tensorflow/tfjs-node-gpu']).toBe(TFJS_WRITTEN_AGAINST);
@@ -29,13 +34,24 @@ describe('tfjs version pin', () => {
   });
 
   it('another version turns the private-part speed-ups off, says so, and a training step still matches cpu', async () => {
-    const report = await selectBackend('wasm', { tfjsVersions: { ...pinned, '@tensorflow/tfjs-core': '4.23.0' }, wasmThreads: 2 });
+    const report = await selectBackend('wasm', {
+      tfjsVersions: { ...pinned, '@tensorflow/tfjs-core': '4.23.0' },
+      wasmThreads: 2,
+    });
     expect(describeBackend(report)).toMatch(
-      /^backend wasm \(SIMD, 1 thread\) without native kernels \(@tensorflow\/tfjs-core 4\.23\.0 installed, but the native kernels, threaded wasm, fused Adam and batch norm use private parts of 4\.22\.0, so tfjs' stock code runs/);
+      /^backend wasm \(SIMD, 1 thread\) without native kernels \(@tensorflow\/tfjs-core 4\.23\.0 installed, but the native kernels, threaded wasm, fused Adam and batch norm use private parts of 4\.22\.0, so tfjs' stock code runs/,
+    );
     expect(adamKernelReady()).toBe(false);
     expect(batchNormKernelsReady()).toBe(false);
     // Trainable weights first (conv, gamma, beta, dense), then the moving mean and variance (> 0).
-    const init = [randomHost([3, 3, 2, 4], 1), randomHost([4], 2), randomHost([4], 3), randomHost([100, 3], 4), randomHost([4], 5), randomHost([4], 6)];
+    const init = [
+      randomHost([3, 3, 2, 4], 1),
+      randomHost([4], 2),
+      randomHost([4], 3),
+      randomHost([100, 3], 4),
+      randomHost([4], 5),
+      randomHost([4], 6),
+    ];
     init[5].values = init[5].values.map((v) => 1 + Math.abs(v));
     const x = randomHost([6, 5, 5, 2], 7);
     const wasm = await adamStep('wasm', init, x);

@@ -30,7 +30,12 @@ function buildModel(): tf.Sequential {
   return model;
 }
 
-async function trainOneStep(backend: 'wasm' | 'cpu', init: HostTensor[], x: HostTensor, labels: number[]): Promise<HostTensor[]> {
+async function trainOneStep(
+  backend: 'wasm' | 'cpu',
+  init: HostTensor[],
+  x: HostTensor,
+  labels: number[],
+): Promise<HostTensor[]> {
   await tf.setBackend(backend);
   const model = buildModel();
   model.setWeights(init.map((h) => tf.tensor(h.values, h.shape)));
@@ -47,7 +52,9 @@ async function trainOneStep(backend: 'wasm' | 'cpu', init: HostTensor[], x: Host
 describe('a Keras training step on wasm matches cpu', () => {
   it('conv + BN + relu + pool + strided conv + dense, one SGD step', async () => {
     await tf.setBackend('cpu');
-    const shapes = buildModel().getWeights().map((w) => w.shape);
+    const shapes = buildModel()
+      .getWeights()
+      .map((w) => w.shape);
     const MOVING_VARIANCE = 4; // conv kernel, BN gamma, beta, moving mean, moving variance, …
     const init = shapes.map((s, i) => {
       const h = randomHost(s, 100 + i);
@@ -59,11 +66,20 @@ describe('a Keras training step on wasm matches cpu', () => {
     const labels = [0, 1, 2, 0, 1, 2, 0, 1];
     const runs = await forEachWasmFlavour(() => trainOneStep('wasm', init, x, labels));
     const cpu = await trainOneStep('cpu', init, x, labels);
-    expectNativeCalls(runs, ['convForward', 'convBackpropFilter', 'batchNormTrain', 'batchNormGrad', 'reluGrad', 'maxPoolGrad']);
+    expectNativeCalls(runs, [
+      'convForward',
+      'convBackpropFilter',
+      'batchNormTrain',
+      'batchNormGrad',
+      'reluGrad',
+      'maxPoolGrad',
+    ]);
     for (const { flavour, result: wasm } of runs) {
       expect(wasm.length).toBe(shapes.length + 1);
       // Weights, BN moving mean/variance and the loss.
-      wasm.forEach((w, i) => expect(relativeError(w, cpu[i]), `${flavour}: weight ${i} [${w.shape.join(',')}]`).toBeLessThan(1e-4));
+      wasm.forEach((w, i) =>
+        expect(relativeError(w, cpu[i]), `${flavour}: weight ${i} [${w.shape.join(',')}]`).toBeLessThan(1e-4),
+      );
       // The step must have changed the weights and the moving statistics, otherwise the comparison proves nothing.
       expect(relativeError(wasm[0], init[0])).toBeGreaterThan(1e-3);
       expect(relativeError(wasm[MOVING_VARIANCE], init[MOVING_VARIANCE])).toBeGreaterThan(1e-3);
@@ -79,9 +95,19 @@ describe('the fused Adam update on wasm matches tfjs Adam on cpu', () => {
       await tf.setBackend(backend);
       const vars = init.map((h, i) => tf.variable(tf.tensor(h.values, h.shape), true, `adam_parity_${backend}_${i}`));
       const goals = target.map((h) => tf.tensor(h.values, h.shape));
-      const opt = backend === 'wasm' ? new FusedAdamOptimizer(0.05, 0.9, 0.999, 1e-7) : tf.train.adam(0.05, 0.9, 0.999, 1e-7);
+      const opt =
+        backend === 'wasm' ? new FusedAdamOptimizer(0.05, 0.9, 0.999, 1e-7) : tf.train.adam(0.05, 0.9, 0.999, 1e-7);
       for (let step = 0; step < 3; step++) {
-        opt.minimize(() => tf.addN(vars.map((v, i) => tf.sum(tf.mul(tf.square(tf.sub(v, goals[i])), tf.sin(tf.range(0, v.size).reshape(v.shape)))))) as tf.Scalar, false, vars);
+        opt.minimize(
+          () =>
+            tf.addN(
+              vars.map((v, i) =>
+                tf.sum(tf.mul(tf.square(tf.sub(v, goals[i])), tf.sin(tf.range(0, v.size).reshape(v.shape)))),
+              ),
+            ) as tf.Scalar,
+          false,
+          vars,
+        );
       }
       const slots = (await opt.getWeights()).slice(1).map((w) => w.tensor);
       const out = [...vars, ...slots].map((t) => ({ shape: t.shape, values: t.dataSync() as Float32Array }));

@@ -17,14 +17,20 @@ describe('wasm with 2 threads', () => {
     expect(Array.from(y.dataSync()).every((v) => v === 36)).toBe(true);
   });
 
-  it('the native kernels work on the threaded build\'s shared heap', async () => {
+  it("the native kernels work on the threaded build's shared heap", async () => {
     const native = activeNative();
     expect(native, 'native kernels should load here').not.toBeNull();
     let calls = 0;
-    setActiveNative(new Proxy(native!, { get: (t, k, r) => ((calls += k === 'convBackpropFilter' ? 1 : 0), Reflect.get(t, k, r) as unknown) }));
+    setActiveNative(
+      new Proxy(native!, {
+        get: (t, k, r) => ((calls += k === 'convBackpropFilter' ? 1 : 0), Reflect.get(t, k, r) as unknown),
+      }),
+    );
     try {
       // Σ conv(1, f) over a 6×6 valid output: every filter tap sees 36 ones.
-      const dw = tf.grad((f: tf.Tensor) => tf.sum(tf.conv2d(tf.ones([1, 8, 8, 4]) as tf.Tensor4D, f as tf.Tensor4D, 1, 'valid')))(tf.ones([3, 3, 4, 8]));
+      const dw = tf.grad((f: tf.Tensor) =>
+        tf.sum(tf.conv2d(tf.ones([1, 8, 8, 4]) as tf.Tensor4D, f as tf.Tensor4D, 1, 'valid')),
+      )(tf.ones([3, 3, 4, 8]));
       expect(Array.from(dw.dataSync()).every((v) => v === 36)).toBe(true);
       expect(calls).toBeGreaterThan(0);
     } finally {

@@ -14,9 +14,11 @@ import { configureWasmThreads, wasmThreadState, workerFile } from '../../../trai
 
 describe('configureWasmThreads', () => {
   it('falls back to the stock build when the threaded boot fails', async () => {
-    expect(configureWasmThreads(2, async () => {
-      throw new Error('workers unavailable');
-    })).toBe(true);
+    expect(
+      configureWasmThreads(2, async () => {
+        throw new Error('workers unavailable');
+      }),
+    ).toBe(true);
     expect(await tf.setBackend('wasm')).toBe(true);
     expect(tf.getBackend()).toBe('wasm');
     expect(getThreadsCount()).toBe(1);
@@ -31,7 +33,11 @@ describe('configureWasmThreads', () => {
 
 describe('the pthread worker script', () => {
   it('is written under the given cache folder, reused only while its bytes match its hash, replaced otherwise', () => {
-    const buildDir = dirname(createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm-threaded-simd.js'));
+    const buildDir = dirname(
+      createRequire(import.meta.url).resolve(
+        '@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm-threaded-simd.js',
+      ),
+    );
     const cache = mkdtempSync(join(tmpdir(), 'actprobe-worker-'));
     try {
       const file = workerFile(buildDir, cache);

@@ -35,8 +35,12 @@ const sleep = (ms: number): void => {
 for (const l of LAYERS) {
   const n = 64;
   const shape = Int32Array.from([n, l.h, l.h, l.cin, l.h, l.h, l.cout, 3, 3, 1, 1, 1, 1, 1, 1]);
-  const x = random(n * l.h * l.h * l.cin), w = random(9 * l.cin * l.cout), y = random(n * l.h * l.h * l.cout);
-  const dx = new Float32Array(x.length), dw = new Float32Array(w.length), out = new Float32Array(y.length);
+  const x = random(n * l.h * l.h * l.cin),
+    w = random(9 * l.cin * l.cout),
+    y = random(n * l.h * l.h * l.cout);
+  const dx = new Float32Array(x.length),
+    dw = new Float32Array(w.length),
+    out = new Float32Array(y.length);
   const calls: Array<[string, (k: NativeKernels) => void]> = [
     ['forward', (k) => k.convForward(x, w, null, out, shape, 0)],
     ['backprop filter', (k) => k.convBackpropFilter(x, y, dw, shape)],
@@ -56,6 +60,8 @@ for (const l of LAYERS) {
       const s = [...t].sort((a, b) => a - b);
       return `${s[0].toFixed(3)} / ${s[s.length >> 1].toFixed(3)}`;
     });
-    console.log(`${l.name.padEnd(12)} ${what.padEnd(16)} ${cells.join('   ')}   (min / median ms; ${builds.map((b) => b.path).join(', ')}; ${threads} threads)`);
+    console.log(
+      `${l.name.padEnd(12)} ${what.padEnd(16)} ${cells.join('   ')}   (min / median ms; ${builds.map((b) => b.path).join(', ')}; ${threads} threads)`,
+    );
   }
 }

@@ -17,7 +17,14 @@ setActiveNative(kernels);
 // CPU time per image as well as img/s: on a shared host the wall clock mostly measures the neighbours.
 const cpuBefore = process.cpuUsage();
 const wallBefore = performance.now();
-const imgS = tfjsTrainImagesPerSecond({ preset: 'model-m' }, { height: 28, width: 28, channels: 1, classes: 10 }, 64, Number(seconds));
+const imgS = tfjsTrainImagesPerSecond(
+  { preset: 'model-m' },
+  { height: 28, width: 28, channels: 1, classes: 10 },
+  64,
+  Number(seconds),
+);
 const cpu = process.cpuUsage(cpuBefore);
 const images = (imgS * (performance.now() - wallBefore)) / 1000; // approximate: includes the 3 warm-up steps' time
-console.log(`${addon}\t${kernels.describe()}\t${imgS.toFixed(1)} img/s\t${((cpu.user + cpu.system) / 1000 / images).toFixed(3)} CPU ms/img`);
+console.log(
+  `${addon}\t${kernels.describe()}\t${imgS.toFixed(1)} img/s\t${((cpu.user + cpu.system) / 1000 / images).toFixed(3)} CPU ms/img`,
+);

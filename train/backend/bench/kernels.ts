@@ -34,7 +34,12 @@ function medianMs(call: () => tf.TensorInfo, reps = REPS): number {
   return times[Math.floor(times.length / 2)];
 }
 
-function kernel(name: string, inputs: tf.NamedTensorInfoMap, attrs: tf.NamedAttrMap, func?: tf.KernelFunc): () => tf.TensorInfo {
+function kernel(
+  name: string,
+  inputs: tf.NamedTensorInfoMap,
+  attrs: tf.NamedAttrMap,
+  func?: tf.KernelFunc,
+): () => tf.TensorInfo {
   const f = func ?? tf.getKernel(name, tf.getBackend())?.kernelFunc;
   if (f === undefined) throw new Error(`no ${name} on ${tf.getBackend()}`);
   return () => f({ inputs, attrs, backend: tf.backend() }) as tf.TensorInfo;
@@ -59,9 +64,13 @@ async function main(): Promise<void> {
     const bpfAttrs = { ...conv, filterShape: l.f };
     const bpfNew = medianMs(kernel('Conv2DBackpropFilter', { x, dy }, bpfAttrs));
     await tf.setBackend('cpu');
-    const bpfCpu = process.argv.includes('--skip-cpu') ? NaN : medianMs(kernel('Conv2DBackpropFilter', { x, dy }, bpfAttrs), 1);
+    const bpfCpu = process.argv.includes('--skip-cpu')
+      ? NaN
+      : medianMs(kernel('Conv2DBackpropFilter', { x, dy }, bpfAttrs), 1);
     tf.dispose([x, f, dy]);
-    console.log(`${l.name.padEnd(13)} ${fmt(fwd)} ${fmt(bpiStock)}      ${fmt(bpiNew)}    ${fmt(bpfNew)}     ${fmt(bpfCpu)}`);
+    console.log(
+      `${l.name.padEnd(13)} ${fmt(fwd)} ${fmt(bpiStock)}      ${fmt(bpiNew)}    ${fmt(bpfNew)}     ${fmt(bpfCpu)}`,
+    );
   }
   await tf.setBackend('wasm');
   for (const d of DENSE) {

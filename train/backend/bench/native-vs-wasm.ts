@@ -14,7 +14,11 @@ const mnist = { height: 28, width: 28, channels: 1, classes: 10 };
 const cases = [
   ['model-m', { preset: 'model-m' }, mnist],
   ['seednet', { preset: 'seednet', width: 0.25 }, mnist],
-  ['alexnet', { preset: 'alexnet', width: 0.0625, stemKernel: 5, stemStride: 2 }, { height: 64, width: 64, channels: 3, classes: 110 }],
+  [
+    'alexnet',
+    { preset: 'alexnet', width: 0.0625, stemKernel: 5, stemStride: 2 },
+    { height: 64, width: 64, channels: 3, classes: 110 },
+  ],
 ] as const;
 for (const [name, spec, input] of cases) {
   const r: Record<string, number> = {};
@@ -22,6 +26,8 @@ for (const [name, spec, input] of cases) {
     setActiveNative(flavour === 'native' ? native : null);
     r[flavour] = Math.max(r[flavour] ?? 0, tfjsTrainImagesPerSecond(spec, input, 64, seconds));
   }
-  console.log(`${name.padEnd(8)} native ${r.native.toFixed(0)} img/s, wasm ${r.wasm.toFixed(0)} img/s, ×${(r.native / r.wasm).toFixed(2)}`);
+  console.log(
+    `${name.padEnd(8)} native ${r.native.toFixed(0)} img/s, wasm ${r.wasm.toFixed(0)} img/s, ×${(r.native / r.wasm).toFixed(2)}`,
+  );
 }
 tf.disposeVariables();

@@ -8,5 +8,10 @@ import { settings } from '../../../settings/index.js';
 
 const seconds = settings().benchSeconds;
 console.log(describeBackend(await selectBackend('wasm')));
-const imgS = tfjsTrainImagesPerSecond({ preset: 'model-m' }, { height: 28, width: 28, channels: 1, classes: 10 }, 64, seconds);
+const imgS = tfjsTrainImagesPerSecond(
+  { preset: 'model-m' },
+  { height: 28, width: 28, channels: 1, classes: 10 },
+  64,
+  seconds,
+);
 console.log(`model M training: ${imgS.toFixed(1)} img/s`);

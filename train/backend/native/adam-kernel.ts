@@ -28,10 +28,26 @@ export const adamUpdateConfig: tf.KernelConfig = {
     const b = backend as BackendWasm;
     const { value, gradient, m, v } = inputs as Record<'value' | 'gradient' | 'm' | 'v', tf.TensorInfo>;
     const a = attrs as unknown as AdamUpdateAttrs;
-    const outs = [b.makeOutput(value.shape, 'float32'), b.makeOutput(value.shape, 'float32'), b.makeOutput(value.shape, 'float32')];
-    native.adamUpdate(f32(b, value, 'value'), f32(b, gradient, 'gradient'), f32(b, m, 'm'), f32(b, v, 'v'),
-      f32(b, outs[0], "value'"), f32(b, outs[1], "m'"), f32(b, outs[2], "v'"),
-      a.beta1, a.beta2, a.epsilon, a.learningRate, a.oneMinusAccBeta1, a.oneMinusAccBeta2);
+    const outs = [
+      b.makeOutput(value.shape, 'float32'),
+      b.makeOutput(value.shape, 'float32'),
+      b.makeOutput(value.shape, 'float32'),
+    ];
+    native.adamUpdate(
+      f32(b, value, 'value'),
+      f32(b, gradient, 'gradient'),
+      f32(b, m, 'm'),
+      f32(b, v, 'v'),
+      f32(b, outs[0], "value'"),
+      f32(b, outs[1], "m'"),
+      f32(b, outs[2], "v'"),
+      a.beta1,
+      a.beta2,
+      a.epsilon,
+      a.learningRate,
+      a.oneMinusAccBeta1,
+      a.oneMinusAccBeta2,
+    );
     return outs;
   },
 };

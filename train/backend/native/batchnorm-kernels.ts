@@ -22,7 +22,8 @@ function rowsAndChannels(x: Info): [number, number] {
 
 function nativeOrThrow(kernel: string) {
   const native = activeNative();
-  if (native === null) throw new Error(`${kernel} needs the native kernels, which are not active (check batchNormKernelsReady() first)`);
+  if (native === null)
+    throw new Error(`${kernel} needs the native kernels, which are not active (check batchNormKernelsReady() first)`);
   return native;
 }
 
@@ -37,8 +38,17 @@ export const batchNormTrainConfig: tf.KernelConfig = {
     const y = b.makeOutput(x.shape, 'float32');
     const mean = b.makeOutput([channels], 'float32');
     const variance = b.makeOutput([channels], 'float32');
-    native.batchNormTrain(f32(b, x, 'x'), f32(b, gamma, 'gamma'), f32(b, beta, 'beta'), (attrs as { epsilon: number }).epsilon,
-      f32(b, y, 'y'), f32(b, mean, 'mean'), f32(b, variance, 'variance'), rows, channels);
+    native.batchNormTrain(
+      f32(b, x, 'x'),
+      f32(b, gamma, 'gamma'),
+      f32(b, beta, 'beta'),
+      (attrs as { epsilon: number }).epsilon,
+      f32(b, y, 'y'),
+      f32(b, mean, 'mean'),
+      f32(b, variance, 'variance'),
+      rows,
+      channels,
+    );
     return [y, mean, variance];
   },
 };
@@ -54,8 +64,19 @@ export const batchNormGradConfig: tf.KernelConfig = {
     const dx = b.makeOutput(x.shape, 'float32');
     const dgamma = b.makeOutput([channels], 'float32');
     const dbeta = b.makeOutput([channels], 'float32');
-    native.batchNormGrad(f32(b, dy, 'dy'), f32(b, x, 'x'), f32(b, mean, 'mean'), f32(b, variance, 'variance'), f32(b, gamma, 'gamma'),
-      (attrs as { epsilon: number }).epsilon, f32(b, dx, 'dx'), f32(b, dgamma, 'dgamma'), f32(b, dbeta, 'dbeta'), rows, channels);
+    native.batchNormGrad(
+      f32(b, dy, 'dy'),
+      f32(b, x, 'x'),
+      f32(b, mean, 'mean'),
+      f32(b, variance, 'variance'),
+      f32(b, gamma, 'gamma'),
+      (attrs as { epsilon: number }).epsilon,
+      f32(b, dx, 'dx'),
+      f32(b, dgamma, 'dgamma'),
+      f32(b, dbeta, 'dbeta'),
+      rows,
+      channels,
+    );
     return [dx, dgamma, dbeta];
   },
 };
@@ -67,7 +88,9 @@ export const batchNormTrainGradient: tf.GradConfig = {
   gradFunc: (dys, saved, attrs) => {
     const dy = Array.isArray(dys) ? dys[0] : dys;
     const [x, gamma, mean, variance] = saved;
-    const [dx, dgamma, dbeta] = tf.engine().runKernel(BATCH_NORM_GRAD, { dy, x, mean, variance, gamma }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor[];
+    const [dx, dgamma, dbeta] = tf
+      .engine()
+      .runKernel(BATCH_NORM_GRAD, { dy, x, mean, variance, gamma }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor[];
     return { x: () => dx, gamma: () => dgamma, beta: () => dbeta };
   },
 };
@@ -78,7 +101,12 @@ export function batchNormKernelsReady(): boolean {
 }
 
 /** y, batch mean and batch variance of x over every axis but the last, differentiable in x, gamma and beta. */
-export function batchNormTraining(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, epsilon: number): [tf.Tensor, tf.Tensor, tf.Tensor] {
+export function batchNormTraining(
+  x: tf.Tensor,
+  gamma: tf.Tensor,
+  beta: tf.Tensor,
+  epsilon: number,
+): [tf.Tensor, tf.Tensor, tf.Tensor] {
   const [y, mean, variance] = tf.engine().runKernel(BATCH_NORM_TRAIN, { x, gamma, beta }, { epsilon }) as tf.Tensor[];
   return [y, mean, variance];
 }

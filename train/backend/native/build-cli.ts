@@ -12,7 +12,8 @@ const native = loadNativeKernels();
 if (native.ok) {
   console.log(`actprobe: native kernels ready (${native.description}) at ${native.path}`);
 } else {
-  const tolerated = native.kind === 'off' || native.kind === 'unsupported' || (postinstall && native.kind === 'toolchain');
+  const tolerated =
+    native.kind === 'off' || native.kind === 'unsupported' || (postinstall && native.kind === 'toolchain');
   const line = `actprobe: native kernels not built, training will use the wasm kernels: ${native.reason}`;
   if (tolerated) {
     console.log(line);

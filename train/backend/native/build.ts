@@ -20,7 +20,15 @@ export const NATIVE_SOURCE_DIR = join(here, 'src');
 // -fvisibility=hidden: only the N-API entry point is exported. Otherwise the thread pool's static instance is
 // a process-wide unique symbol, and two different builds loaded into one process (a bench comparing them)
 // shared one pool object across different code, and hung.
-const FLAGS = ['-O3', '-pthread', '-fPIC', '-shared', '-std=c++17', '-fvisibility=hidden', '-DNODE_GYP_MODULE_NAME=actprobe_kernels'];
+const FLAGS = [
+  '-O3',
+  '-pthread',
+  '-fPIC',
+  '-shared',
+  '-std=c++17',
+  '-fvisibility=hidden',
+  '-DNODE_GYP_MODULE_NAME=actprobe_kernels',
+];
 /** macOS links an addon's Node symbols at load time. */
 const PLATFORM_FLAGS: Record<string, string[]> = { darwin: ['-undefined', 'dynamic_lookup'] };
 
@@ -52,7 +60,10 @@ export interface BuildInfo {
  * some machines; the wasm kernels run). 'failed': the compiler ran and failed (a real error to report).
  */
 export class NativeBuildError extends Error {
-  constructor(message: string, readonly kind: 'toolchain' | 'failed') {
+  constructor(
+    message: string,
+    readonly kind: 'toolchain' | 'failed',
+  ) {
     super(message);
   }
 }
@@ -69,7 +80,8 @@ export function compileFlags(target: CpuTarget, platform: string = process.platf
 export function cacheKey(cxx: string, arch: string, cpu: Set<string>): string {
   const target = targetFor(arch);
   const hash = createHash('sha256');
-  for (const file of readdirSync(NATIVE_SOURCE_DIR).sort()) hash.update(file).update(readFileSync(join(NATIVE_SOURCE_DIR, file)));
+  for (const file of readdirSync(NATIVE_SOURCE_DIR).sort())
+    hash.update(file).update(readFileSync(join(NATIVE_SOURCE_DIR, file)));
   hash.update([cxx, ...compileFlags(target), process.version, arch, cpuIdentity(target, cpu)].join('\0'));
   return `${target.name}-${hash.digest('hex').slice(0, 16)}`;
 }
@@ -87,24 +99,35 @@ export function buildNativeKernels(opts: BuildOptions & { cpuFeatures: Set<strin
   const cxx = opts.cxx ?? settings().cxx;
   const arch = opts.arch ?? process.arch;
   const target = targetFor(arch);
-  const out = addonPath({ cxx, arch, cacheDir: opts.cacheDir ?? settings().nativeCacheDir, cpuFeatures: opts.cpuFeatures });
+  const out = addonPath({
+    cxx,
+    arch,
+    cacheDir: opts.cacheDir ?? settings().nativeCacheDir,
+    cpuFeatures: opts.cpuFeatures,
+  });
   if (existsSync(out)) return out;
   const headers = (opts.headerDirs ?? nodeHeaderDirs()).find((d) => existsSync(join(d, 'node_api.h')));
   if (headers === undefined) {
-    throw new NativeBuildError(`node_api.h not found in ${(opts.headerDirs ?? nodeHeaderDirs()).join(', ')}: install Node.js with its headers`, 'toolchain');
+    throw new NativeBuildError(
+      `node_api.h not found in ${(opts.headerDirs ?? nodeHeaderDirs()).join(', ')}: install Node.js with its headers`,
+      'toolchain',
+    );
   }
   mkdirSync(dirname(out), { recursive: true });
   const tmp = `${out}.${process.pid}.tmp`;
   const flags = compileFlags(target);
   const result = spawnSync(cxx, [...flags, `-I${headers}`, join(NATIVE_SOURCE_DIR, 'module.cc'), '-o', tmp], {
-    encoding: 'utf8', timeout: 180_000, env: childEnv(),
+    encoding: 'utf8',
+    timeout: 180_000,
+    env: childEnv(),
   });
   if (result.error !== undefined || result.status !== 0) {
     rmSync(tmp, { force: true });
     if ((result.error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT') {
       throw new NativeBuildError(`no C++ compiler: ${cxx} not found (install g++ or clang++, or set CXX)`, 'toolchain');
     }
-    const why = result.error?.message ?? (result.stderr.trim().split('\n').slice(-3).join(' | ') || `exit ${result.status}`);
+    const why =
+      result.error?.message ?? (result.stderr.trim().split('\n').slice(-3).join(' | ') || `exit ${result.status}`);
     throw new NativeBuildError(`compiling the native kernels with ${cxx} failed: ${why}`, 'failed');
   }
   const info: BuildInfo = { target: target.name, requires: target.requires, cxx, flags, node: process.version, arch };

@@ -28,8 +28,35 @@ export interface CpuTarget {
 export const X86_64_V3: CpuTarget = {
   name: 'x86-64-v3',
   // Spelled out rather than -march=x86-64-v3, which needs GCC ≥ 11 / clang ≥ 12 (Debian 11 ships GCC 10).
-  flags: ['-mavx2', '-mfma', '-mbmi', '-mbmi2', '-mf16c', '-mlzcnt', '-mmovbe', '-mpopcnt', '-msse4.2', '-mxsave', '-mtune=native'],
-  requires: ['sse4_1', 'sse4_2', 'ssse3', 'popcnt', 'cx16', 'avx', 'avx2', 'bmi1', 'bmi2', 'f16c', 'fma', 'movbe', 'abm', 'xsave'],
+  flags: [
+    '-mavx2',
+    '-mfma',
+    '-mbmi',
+    '-mbmi2',
+    '-mf16c',
+    '-mlzcnt',
+    '-mmovbe',
+    '-mpopcnt',
+    '-msse4.2',
+    '-mxsave',
+    '-mtune=native',
+  ],
+  requires: [
+    'sse4_1',
+    'sse4_2',
+    'ssse3',
+    'popcnt',
+    'cx16',
+    'avx',
+    'avx2',
+    'bmi1',
+    'bmi2',
+    'f16c',
+    'fma',
+    'movbe',
+    'abm',
+    'xsave',
+  ],
 };
 
 /** Other architectures: the compiler's baseline for the architecture (the GEMM then runs its portable loop). */
@@ -42,11 +69,22 @@ export function targetFor(arch: string): CpuTarget {
 export type CpuFeatures = { ok: true; source: string; features: Set<string> } | { ok: false; reason: string };
 
 /** macOS sysctl names → /proc/cpuinfo names, for the features the targets ask about. */
-const DARWIN_NAMES: Record<string, string> = { 'avx1.0': 'avx', 'sse4.1': 'sse4_1', 'sse4.2': 'sse4_2', lzcnt: 'abm', cx16: 'cx16' };
+const DARWIN_NAMES: Record<string, string> = {
+  'avx1.0': 'avx',
+  'sse4.1': 'sse4_1',
+  'sse4.2': 'sse4_2',
+  lzcnt: 'abm',
+  cx16: 'cx16',
+};
 
 function fromCpuinfo(text: string): Set<string> {
   const line = text.split('\n').find((l) => /^(flags|Features)\s*:/.test(l));
-  return new Set((line?.split(':')[1] ?? '').trim().split(/\s+/).filter((f) => f !== ''));
+  return new Set(
+    (line?.split(':')[1] ?? '')
+      .trim()
+      .split(/\s+/)
+      .filter((f) => f !== ''),
+  );
 }
 
 /** This CPU's feature flags: /proc/cpuinfo on Linux, sysctl on macOS. */
@@ -60,8 +98,12 @@ export function readCpuFeatures(platform: string = process.platform): CpuFeature
     if (platform === 'darwin') {
       const keys = ['machdep.cpu.features', 'machdep.cpu.leaf7_features', 'machdep.cpu.extfeatures'];
       const r = spawnSync('sysctl', ['-n', ...keys], { encoding: 'utf8' });
-      if (r.status !== 0) return { ok: false, reason: `sysctl ${keys.join(' ')} failed: ${r.stderr.trim() || r.error?.message}` };
-      const names = r.stdout.toLowerCase().split(/\s+/).filter((f) => f !== '');
+      if (r.status !== 0)
+        return { ok: false, reason: `sysctl ${keys.join(' ')} failed: ${r.stderr.trim() || r.error?.message}` };
+      const names = r.stdout
+        .toLowerCase()
+        .split(/\s+/)
+        .filter((f) => f !== '');
       return { ok: true, source: 'sysctl machdep.cpu', features: new Set(names.map((n) => DARWIN_NAMES[n] ?? n)) };
     }
   } catch (e) {

@@ -11,20 +11,73 @@ import { missingFeatures, readCpuFeatures, targetFor, type CpuFeatures } from '.
 
 /** Float32Array arguments are views of tfjs-wasm's heap; shapes are ConvShape Int32Arrays (see convShape in conv-kernels.ts). */
 export interface NativeKernels {
-  convForward(x: Float32Array, filter: Float32Array, bias: Float32Array | null, y: Float32Array, shape: Int32Array, activation: 0 | 1): void;
+  convForward(
+    x: Float32Array,
+    filter: Float32Array,
+    bias: Float32Array | null,
+    y: Float32Array,
+    shape: Int32Array,
+    activation: 0 | 1,
+  ): void;
   convBackpropInput(dy: Float32Array, filter: Float32Array, dx: Float32Array, shape: Int32Array): void;
   convBackpropFilter(x: Float32Array, dy: Float32Array, dw: Float32Array, shape: Int32Array): void;
   /** c[batch] = op(a) · op(b): a is [batchA, m, k] (or [batchA, k, m] transposed), b [batchB, k, n] (or [batchB, n, k]). */
-  batchMatMul(a: Float32Array, b: Float32Array, c: Float32Array, batchA: number, batchB: number, m: number, n: number, k: number, transposeA: 0 | 1, transposeB: 0 | 1): void;
+  batchMatMul(
+    a: Float32Array,
+    b: Float32Array,
+    c: Float32Array,
+    batchA: number,
+    batchB: number,
+    m: number,
+    n: number,
+    k: number,
+    transposeA: 0 | 1,
+    transposeB: 0 | 1,
+  ): void;
   /** shape: ConvShape layout with cin = cout = channels, kh/kw the window, dh/dw its dilation. */
   maxPoolGrad(dy: Float32Array, x: Float32Array, dx: Float32Array, shape: Int32Array): void;
-  batchNormTrain(x: Float32Array, gamma: Float32Array | null, beta: Float32Array | null, epsilon: number, y: Float32Array, mean: Float32Array, variance: Float32Array, rows: number, channels: number): void;
-  batchNormGrad(dy: Float32Array, x: Float32Array, mean: Float32Array, variance: Float32Array, gamma: Float32Array | null, epsilon: number, dx: Float32Array, dgamma: Float32Array, dbeta: Float32Array, rows: number, channels: number): void;
+  batchNormTrain(
+    x: Float32Array,
+    gamma: Float32Array | null,
+    beta: Float32Array | null,
+    epsilon: number,
+    y: Float32Array,
+    mean: Float32Array,
+    variance: Float32Array,
+    rows: number,
+    channels: number,
+  ): void;
+  batchNormGrad(
+    dy: Float32Array,
+    x: Float32Array,
+    mean: Float32Array,
+    variance: Float32Array,
+    gamma: Float32Array | null,
+    epsilon: number,
+    dx: Float32Array,
+    dgamma: Float32Array,
+    dbeta: Float32Array,
+    rows: number,
+    channels: number,
+  ): void;
   /** dx = dy · step(x) */
   reluGrad(dy: Float32Array, x: Float32Array, dx: Float32Array): void;
   /** One Adam step: reads w, g, m, v; writes w', m', v' (tfjs AdamOptimizer's arithmetic). */
-  adamUpdate(value: Float32Array, gradient: Float32Array, m: Float32Array, v: Float32Array, newValue: Float32Array, newM: Float32Array, newV: Float32Array,
-    beta1: number, beta2: number, epsilon: number, learningRate: number, oneMinusAccBeta1: number, oneMinusAccBeta2: number): void;
+  adamUpdate(
+    value: Float32Array,
+    gradient: Float32Array,
+    m: Float32Array,
+    v: Float32Array,
+    newValue: Float32Array,
+    newM: Float32Array,
+    newV: Float32Array,
+    beta1: number,
+    beta2: number,
+    epsilon: number,
+    learningRate: number,
+    oneMinusAccBeta1: number,
+    oneMinusAccBeta2: number,
+  ): void;
   setThreads(threads: number): void;
   describe(): string;
 }
@@ -35,7 +88,9 @@ export interface NativeKernels {
  * should have worked and did not: a real error).
  */
 export type NativeUnavailable = 'off' | 'unsupported' | 'toolchain' | 'failed';
-export type NativeLoad = { ok: true; kernels: NativeKernels; path: string; description: string } | { ok: false; reason: string; kind?: NativeUnavailable };
+export type NativeLoad =
+  | { ok: true; kernels: NativeKernels; path: string; description: string }
+  | { ok: false; reason: string; kind?: NativeUnavailable };
 
 export interface LoadOptions extends BuildOptions {
   /** Load again instead of returning the process' cached result (and do not cache this one). */
@@ -80,23 +135,41 @@ function attempt(opts: LoadOptions): NativeLoad {
   const refusal = architectureRefusal(arch);
   if (refusal !== undefined && mode !== 'on') return { ok: false, kind: 'unsupported', reason: refusal };
   const cpu = opts.cpu ?? readCpuFeatures();
-  if (!cpu.ok) return { ok: false, kind: 'unsupported', reason: `cannot tell whether this CPU runs them: ${cpu.reason}` };
+  if (!cpu.ok)
+    return { ok: false, kind: 'unsupported', reason: `cannot tell whether this CPU runs them: ${cpu.reason}` };
   const target = targetFor(arch);
   const missing = missingFeatures(target, cpu.features);
   if (missing.length > 0) {
-    return { ok: false, kind: 'unsupported', reason: `this CPU lacks ${missing.join(', ')} (${cpu.source}), which the ${target.name} native kernels need` };
+    return {
+      ok: false,
+      kind: 'unsupported',
+      reason: `this CPU lacks ${missing.join(', ')} (${cpu.source}), which the ${target.name} native kernels need`,
+    };
   }
   let path: string;
   try {
     path = buildNativeKernels({ ...opts, arch, cpuFeatures: cpu.features });
   } catch (e) {
-    return { ok: false, kind: e instanceof NativeBuildError ? e.kind : 'failed', reason: e instanceof Error ? e.message : String(e) };
+    return {
+      ok: false,
+      kind: e instanceof NativeBuildError ? e.kind : 'failed',
+      reason: e instanceof Error ? e.message : String(e),
+    };
   }
   const info = readBuildInfo(path);
-  if (info === undefined) return { ok: false, kind: 'failed', reason: `${buildInfoPath(path)} is missing or unreadable: delete ${path} to rebuild it` };
+  if (info === undefined)
+    return {
+      ok: false,
+      kind: 'failed',
+      reason: `${buildInfoPath(path)} is missing or unreadable: delete ${path} to rebuild it`,
+    };
   const lacking = missingFeatures({ name: info.target, flags: [], requires: info.requires }, cpu.features);
   if (lacking.length > 0) {
-    return { ok: false, kind: 'unsupported', reason: `${path} was built for ${info.target}, and this CPU lacks ${lacking.join(', ')}: delete it to rebuild` };
+    return {
+      ok: false,
+      kind: 'unsupported',
+      reason: `${path} was built for ${info.target}, and this CPU lacks ${lacking.join(', ')}: delete it to rebuild`,
+    };
   }
   try {
     const kernels = createRequire(import.meta.url)(path) as NativeKernels;
@@ -104,6 +177,10 @@ function attempt(opts: LoadOptions): NativeLoad {
     if (threads !== undefined) kernels.setThreads(threads);
     return { ok: true, kernels, path, description: `${kernels.describe()}, ${info.target}` };
   } catch (e) {
-    return { ok: false, kind: 'failed', reason: `loading ${path} failed: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}` };
+    return {
+      ok: false,
+      kind: 'failed',
+      reason: `loading ${path} failed: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`,
+    };
   }
 }

@@ -13,7 +13,14 @@ export function wrapNativeBatchMatMul(fallback: tf.KernelFunc): tf.KernelFunc {
     const native = activeNative();
     const { a, b } = args.inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
     const attrs = args.attrs as { transposeA?: boolean; transposeB?: boolean } | undefined;
-    if (native === null || a.dtype !== 'float32' || b.dtype !== 'float32' || a.shape.length !== 3 || b.shape.length !== 3) return fallback(args);
+    if (
+      native === null ||
+      a.dtype !== 'float32' ||
+      b.dtype !== 'float32' ||
+      a.shape.length !== 3 ||
+      b.shape.length !== 3
+    )
+      return fallback(args);
     const transA = attrs?.transposeA === true;
     const transB = attrs?.transposeB === true;
     const [batchA, a1, a2] = a.shape;
@@ -24,7 +31,18 @@ export function wrapNativeBatchMatMul(fallback: tf.KernelFunc): tf.KernelFunc {
     if (k !== kB || (batchA !== batch && batchA !== 1) || (batchB !== batch && batchB !== 1)) return fallback(args);
     const backend = args.backend as BackendWasm;
     const c = backend.makeOutput([batch, m, n], 'float32');
-    native.batchMatMul(f32(backend, a, 'a'), f32(backend, b, 'b'), f32(backend, c, 'c'), batchA, batchB, m, n, k, transA ? 1 : 0, transB ? 1 : 0);
+    native.batchMatMul(
+      f32(backend, a, 'a'),
+      f32(backend, b, 'b'),
+      f32(backend, c, 'c'),
+      batchA,
+      batchB,
+      m,
+      n,
+      k,
+      transA ? 1 : 0,
+      transB ? 1 : 0,
+    );
     return c;
   };
 }

@@ -30,7 +30,16 @@ export const reluGradient: tf.GradConfig = {
   gradFunc: (dy, saved) => {
     const [x] = saved;
     const g = dy as tf.Tensor;
-    const native = activeNative() !== null && x.dtype === 'float32' && g.dtype === 'float32' && tf.getKernel(RELU_GRAD, tf.getBackend()) !== undefined;
-    return { x: () => (native ? (tf.engine().runKernel(RELU_GRAD, { dy: g, x }) as tf.Tensor) : tf.mul(g, tf.cast(tf.step(x), 'float32'))) };
+    const native =
+      activeNative() !== null &&
+      x.dtype === 'float32' &&
+      g.dtype === 'float32' &&
+      tf.getKernel(RELU_GRAD, tf.getBackend()) !== undefined;
+    return {
+      x: () =>
+        native
+          ? (tf.engine().runKernel(RELU_GRAD, { dy: g, x }) as tf.Tensor)
+          : tf.mul(g, tf.cast(tf.step(x), 'float32')),
+    };
   },
 };

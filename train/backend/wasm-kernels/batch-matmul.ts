@@ -23,7 +23,11 @@ export function wrapBatchMatMul(stock: tf.KernelFunc): tf.KernelFunc {
     const aa = attrs.transposeA ? transpose(backend, a, swapLastTwo(a.shape.length)) : a;
     const bb = attrs.transposeB ? transpose(backend, b, swapLastTwo(b.shape.length)) : b;
     try {
-      return stock({ ...args, inputs: { a: aa, b: bb }, attrs: { ...args.attrs, transposeA: false, transposeB: false } });
+      return stock({
+        ...args,
+        inputs: { a: aa, b: bb },
+        attrs: { ...args.attrs, transposeA: false, transposeB: false },
+      });
     } finally {
       if (aa !== a) free(backend, aa);
       if (bb !== b) free(backend, bb);

@@ -40,23 +40,47 @@ export function pair(v: number | number[] | undefined, name: string): Pair {
 }
 
 export function convGeometry(
-  kernel: string, xShape: number[], filterShape: number[], strides: number | number[],
-  dilations: number | number[] | undefined, pad: Pad, rounding: Rounding, depthwise: boolean,
+  kernel: string,
+  xShape: number[],
+  filterShape: number[],
+  strides: number | number[],
+  dilations: number | number[] | undefined,
+  pad: Pad,
+  rounding: Rounding,
+  depthwise: boolean,
 ): ConvGeometry {
   const stride = pair(strides, `${kernel} strides`);
   const dilation = pair(dilations, `${kernel} dilations`);
   if (Math.max(...stride) > 1 && Math.max(...dilation) > 1) {
-    throw new Error(`${kernel} (wasm): strides [${stride.join(', ')}] and dilations [${dilation.join(', ')}] ` +
-      'cannot both exceed 1 (TensorFlow does not define that convolution either)');
+    throw new Error(
+      `${kernel} (wasm): strides [${stride.join(', ')}] and dilations [${dilation.join(', ')}] ` +
+        'cannot both exceed 1 (TensorFlow does not define that convolution either)',
+    );
   }
   const info = tf.backend_util.computeConv2DInfo(
-    asShape4(xShape, `${kernel} input`), asShape4(filterShape, `${kernel} filter`), stride, dilation, pad,
-    rounding, depthwise, 'channelsLast');
+    asShape4(xShape, `${kernel} input`),
+    asShape4(filterShape, `${kernel} filter`),
+    stride,
+    dilation,
+    pad,
+    rounding,
+    depthwise,
+    'channelsLast',
+  );
   return {
-    batch: info.batchSize, inH: info.inHeight, inW: info.inWidth, inC: info.inChannels,
-    outH: info.outHeight, outW: info.outWidth, outC: info.outChannels,
-    kh: info.filterHeight, kw: info.filterWidth, stride, dilation,
-    padTop: info.padInfo.top, padLeft: info.padInfo.left,
+    batch: info.batchSize,
+    inH: info.inHeight,
+    inW: info.inWidth,
+    inC: info.inChannels,
+    outH: info.outHeight,
+    outW: info.outWidth,
+    outC: info.outChannels,
+    kh: info.filterHeight,
+    kw: info.filterWidth,
+    stride,
+    dilation,
+    padTop: info.padInfo.top,
+    padLeft: info.padInfo.left,
   };
 }
 

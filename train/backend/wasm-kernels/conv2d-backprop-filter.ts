@@ -24,8 +24,16 @@ interface Attrs {
 
 export function conv2DBackpropFilterWasm(x: Info, dy: Info, attrs: Attrs, backend: BackendWasm): Info {
   if (attrs.dataFormat === 'NCHW') throw new Error('Conv2DBackpropFilter (wasm): only NHWC is supported');
-  const g = convGeometry('Conv2DBackpropFilter', x.shape, attrs.filterShape, attrs.strides, attrs.dilations,
-    attrs.pad, attrs.dimRoundingMode, false);
+  const g = convGeometry(
+    'Conv2DBackpropFilter',
+    x.shape,
+    attrs.filterShape,
+    attrs.strides,
+    attrs.dilations,
+    attrs.pad,
+    attrs.dimRoundingMode,
+    false,
+  );
   const pads = filterGradPads(g);
   const cropped = cropForPads(backend, x, pads.rows, pads.cols);
   const xT = transpose(backend, cropped.x, [3, 1, 2, 0]);
@@ -35,7 +43,10 @@ export function conv2DBackpropFilterWasm(x: Info, dy: Info, attrs: Attrs, backen
   // mirror form (x as filter, dy as image) packs less but measured within noise (±15%) at
   // model-M sizes and cannot take strides, so this single form is kept.
   const dwT = conv2d(backend, xT, dyT, {
-    strides: g.dilation, dilations: g.stride, rows: cropped.rows, cols: cropped.cols,
+    strides: g.dilation,
+    dilations: g.stride,
+    rows: cropped.rows,
+    cols: cropped.cols,
   });
   free(backend, xT, dyT);
   const dw = transpose(backend, dwT, [1, 2, 0, 3]);

@@ -20,8 +20,16 @@ interface Attrs {
 }
 
 export function depthwiseBackpropFilterWasm(x: Info, dy: Info, attrs: Attrs, backend: BackendWasm): Info {
-  const g = convGeometry('DepthwiseConv2dNativeBackpropFilter', x.shape, attrs.filterShape, attrs.strides,
-    attrs.dilations, attrs.pad, attrs.dimRoundingMode, true);
+  const g = convGeometry(
+    'DepthwiseConv2dNativeBackpropFilter',
+    x.shape,
+    attrs.filterShape,
+    attrs.strides,
+    attrs.dilations,
+    attrs.pad,
+    attrs.dimRoundingMode,
+    true,
+  );
   const m = attrs.filterShape[3];
   const { batch: n, inC: c, outH, outW } = g;
   const pads = filterGradPads(g);
@@ -35,7 +43,10 @@ export function depthwiseBackpropFilterWasm(x: Info, dy: Info, attrs: Attrs, bac
   const dyFilter = reshape(backend, dyT, [outH, outW, c * n, m]);
   free(backend, xT, dy5, dyT);
   const perPair = depthwiseConv2d(backend, xImg, dyFilter, {
-    strides: g.dilation, dilations: g.stride, rows: cropped.rows, cols: cropped.cols,
+    strides: g.dilation,
+    dilations: g.stride,
+    rows: cropped.rows,
+    cols: cropped.cols,
   });
   free(backend, xImg, dyFilter);
   const split = reshape(backend, perPair, [g.kh, g.kw, c, n, m]);

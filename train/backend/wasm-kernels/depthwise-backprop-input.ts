@@ -19,15 +19,26 @@ interface Attrs {
 }
 
 export function depthwiseBackpropInputWasm(dy: Info, filter: Info, attrs: Attrs, backend: BackendWasm): Info {
-  const g = convGeometry('DepthwiseConv2dNativeBackpropInput', attrs.inputShape, filter.shape, attrs.strides,
-    attrs.dilations, attrs.pad, attrs.dimRoundingMode, true);
+  const g = convGeometry(
+    'DepthwiseConv2dNativeBackpropInput',
+    attrs.inputShape,
+    filter.shape,
+    attrs.strides,
+    attrs.dilations,
+    attrs.pad,
+    attrs.dimRoundingMode,
+    true,
+  );
   const [kh, kw, c, m] = filter.shape;
   const cropped = inputGradSource(backend, dy, g);
   const flipped = reverse(backend, filter, [0, 1]);
   const perChannel = reshape(backend, flipped, [kh, kw, c * m, 1]);
   free(backend, flipped);
   const dxAll = depthwiseConv2d(backend, cropped.x, perChannel, {
-    strides: [1, 1], dilations: g.dilation, rows: cropped.rows, cols: cropped.cols,
+    strides: [1, 1],
+    dilations: g.dilation,
+    rows: cropped.rows,
+    cols: cropped.cols,
   });
   free(backend, perChannel);
   if (cropped.owned) free(backend, cropped.x);

@@ -7,7 +7,11 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { inputGradPads, type ConvGeometry } from './conv-geometry.js';
 import { cropForPads, free, upsample, type Info, type Pair } from './wasm-ops.js';
 
-export function inputGradSource(backend: BackendWasm, dy: Info, g: ConvGeometry): { x: Info; rows: Pair; cols: Pair; owned: boolean } {
+export function inputGradSource(
+  backend: BackendWasm,
+  dy: Info,
+  g: ConvGeometry,
+): { x: Info; rows: Pair; cols: Pair; owned: boolean } {
   const strided = g.stride[0] > 1 || g.stride[1] > 1;
   const up = strided ? upsample(backend, dy, g.stride[0], g.stride[1]) : dy;
   const pads = inputGradPads(g, up.shape[1], up.shape[2]);

@@ -20,14 +20,40 @@ interface PoolGradAttrs {
 }
 
 export function maxPoolGradWasm(dy: Info, input: Info, attrs: PoolGradAttrs, backend: BackendWasm): Info {
-  const c = tf.backend_util.computePool2DInfo(input.shape as [number, number, number, number], attrs.filterSize, attrs.strides, 1, attrs.pad, attrs.dimRoundingMode);
+  const c = tf.backend_util.computePool2DInfo(
+    input.shape as [number, number, number, number],
+    attrs.filterSize,
+    attrs.strides,
+    1,
+    attrs.pad,
+    attrs.dimRoundingMode,
+  );
   const dx = backend.makeOutput(input.shape, 'float32');
   const native = activeNative();
   if (native !== null) {
     // Same rule in C++ (train/backend/native/src/pool.h), threads over images.
-    native.maxPoolGrad(f32(backend, dy, 'dy'), f32(backend, input, 'x'), f32(backend, dx, 'dx'), Int32Array.from([
-      c.batchSize, c.inHeight, c.inWidth, c.inChannels, c.outHeight, c.outWidth, c.inChannels, c.filterHeight, c.filterWidth,
-      c.strideHeight, c.strideWidth, c.dilationHeight, c.dilationWidth, c.padInfo.top, c.padInfo.left]));
+    native.maxPoolGrad(
+      f32(backend, dy, 'dy'),
+      f32(backend, input, 'x'),
+      f32(backend, dx, 'dx'),
+      Int32Array.from([
+        c.batchSize,
+        c.inHeight,
+        c.inWidth,
+        c.inChannels,
+        c.outHeight,
+        c.outWidth,
+        c.inChannels,
+        c.filterHeight,
+        c.filterWidth,
+        c.strideHeight,
+        c.strideWidth,
+        c.dilationHeight,
+        c.dilationWidth,
+        c.padInfo.top,
+        c.padInfo.left,
+      ]),
+    );
     return dx;
   }
   const x = backend.typedArrayFromHeap(input) as Float32Array;
@@ -38,7 +64,14 @@ export function maxPoolGradWasm(dy: Info, input: Info, attrs: PoolGradAttrs, bac
   const { dilationHeight, dilationWidth, effectiveFilterHeight, effectiveFilterWidth } = c;
   const rowStride = inWidth * ch;
   const imageStride = inHeight * rowStride;
-  if (effectiveFilterHeight === 2 && effectiveFilterWidth === 2 && strideHeight === 2 && strideWidth === 2 && c.padInfo.top === 0 && c.padInfo.left === 0) {
+  if (
+    effectiveFilterHeight === 2 &&
+    effectiveFilterWidth === 2 &&
+    strideHeight === 2 &&
+    strideWidth === 2 &&
+    c.padInfo.top === 0 &&
+    c.padInfo.left === 0
+  ) {
     pool2x2Grad(x, g, out, batchSize, inHeight, inWidth, ch, outHeight, outWidth);
     return dx;
   }
@@ -82,7 +115,17 @@ export function maxPoolGradWasm(dy: Info, input: Info, attrs: PoolGradAttrs, bac
  * four comparisons. Same rule (first strict maximum in row-major window order); a window cut by the bottom or
  * right edge ('same' on an odd size) just skips its missing cells.
  */
-function pool2x2Grad(x: Float32Array, g: Float32Array, out: Float32Array, n: number, h: number, w: number, ch: number, oh: number, ow: number): void {
+function pool2x2Grad(
+  x: Float32Array,
+  g: Float32Array,
+  out: Float32Array,
+  n: number,
+  h: number,
+  w: number,
+  ch: number,
+  oh: number,
+  ow: number,
+): void {
   const row = w * ch;
   let gi = 0;
   for (let b = 0; b < n; b++) {

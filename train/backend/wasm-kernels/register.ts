@@ -17,7 +17,11 @@ import { batchNormGradConfig, batchNormTrainConfig, batchNormTrainGradient } fro
 import { adamUpdateConfig } from '../native/adam-kernel.js';
 import { wrapNativeBatchMatMul } from '../native/matmul-kernel.js';
 import { reluGradient, reluGradKernelConfig } from '../native/relu-grad.js';
-import { wrapNativeConvBackpropFilter, wrapNativeConvBackpropInput, wrapNativeConvForward } from '../native/conv-kernels.js';
+import {
+  wrapNativeConvBackpropFilter,
+  wrapNativeConvBackpropInput,
+  wrapNativeConvForward,
+} from '../native/conv-kernels.js';
 
 /**
  * Kernels tfjs-backend-wasm lacks; a native one, should a later tfjs ship it, is left in place.
@@ -42,13 +46,37 @@ export interface KernelOverride {
 }
 
 export const WASM_KERNEL_OVERRIDES: readonly KernelOverride[] = [
-  { kernelName: tf.Conv2DBackpropInput, why: 'native GEMM, else strides ≤ 3 as a forward conv (3–10× faster)', wrap: (stock) => wrapNativeConvBackpropInput(wrapConv2DBackpropInput(stock)) },
-  { kernelName: tf.BatchMatMul, why: 'native GEMM, else explicit transposes instead of transposeA/B', wrap: (stock) => wrapNativeBatchMatMul(wrapBatchMatMul(stock)) },
-  { kernelName: tf.Identity, why: 'shares the ref-counted buffer instead of copying it (as the cpu backend does)', wrap: wrapIdentity },
+  {
+    kernelName: tf.Conv2DBackpropInput,
+    why: 'native GEMM, else strides ≤ 3 as a forward conv (3–10× faster)',
+    wrap: (stock) => wrapNativeConvBackpropInput(wrapConv2DBackpropInput(stock)),
+  },
+  {
+    kernelName: tf.BatchMatMul,
+    why: 'native GEMM, else explicit transposes instead of transposeA/B',
+    wrap: (stock) => wrapNativeBatchMatMul(wrapBatchMatMul(stock)),
+  },
+  {
+    kernelName: tf.Identity,
+    why: 'shares the ref-counted buffer instead of copying it (as the cpu backend does)',
+    wrap: wrapIdentity,
+  },
   { kernelName: tf.Tile, why: 'whole-tensor repeats (BatchNorm gradient) as memcpys', wrap: wrapTile },
-  { kernelName: tf.MaxPoolGrad, why: 'replaced: the stock kernel misroutes gradients with several channels or images', wrap: () => maxPoolGradConfig.kernelFunc },
-  { kernelName: tf.Conv2D, why: "native GEMM, else explicit pads for 'same' (XNNPACK bug)", wrap: (stock) => wrapNativeConvForward(tf.Conv2D)(wrapSamePadding(false)(stock)) },
-  { kernelName: tf.FusedConv2D, why: "native GEMM, else explicit pads for 'same' (XNNPACK bug)", wrap: (stock) => wrapNativeConvForward(tf.FusedConv2D)(wrapSamePadding(false)(stock)) },
+  {
+    kernelName: tf.MaxPoolGrad,
+    why: 'replaced: the stock kernel misroutes gradients with several channels or images',
+    wrap: () => maxPoolGradConfig.kernelFunc,
+  },
+  {
+    kernelName: tf.Conv2D,
+    why: "native GEMM, else explicit pads for 'same' (XNNPACK bug)",
+    wrap: (stock) => wrapNativeConvForward(tf.Conv2D)(wrapSamePadding(false)(stock)),
+  },
+  {
+    kernelName: tf.FusedConv2D,
+    why: "native GEMM, else explicit pads for 'same' (XNNPACK bug)",
+    wrap: (stock) => wrapNativeConvForward(tf.FusedConv2D)(wrapSamePadding(false)(stock)),
+  },
   { kernelName: tf.DepthwiseConv2dNative, why: "explicit pads for 'same' (XNNPACK bug)", wrap: wrapSamePadding(true) },
   { kernelName: tf.FusedDepthwiseConv2D, why: "explicit pads for 'same' (XNNPACK bug)", wrap: wrapSamePadding(true) },
 ];

@@ -21,7 +21,7 @@ function repeatByDoubling(backend: BackendWasm, x: Info, outShape: number[]): In
   const src = backend.typedArrayFromHeap(x);
   const dst = backend.typedArrayFromHeap(out);
   dst.set(src);
-  for (let filled = src.length; filled < dst.length;) {
+  for (let filled = src.length; filled < dst.length; ) {
     const n = Math.min(filled, dst.length - filled);
     dst.copyWithin(filled, 0, n);
     filled += n;
@@ -34,9 +34,19 @@ export function wrapTile(stock: tf.KernelFunc): tf.KernelFunc {
     const { x } = args.inputs as { x: Info };
     const reps = (args.attrs as { reps?: number[] } | undefined)?.reps;
     const size = x.shape.reduce((a, b) => a * b, 1);
-    if (reps === undefined || x.dtype === 'string' || x.dtype === 'complex64' || size === 0 || !isWholeRepeat(x.shape, reps)) {
+    if (
+      reps === undefined ||
+      x.dtype === 'string' ||
+      x.dtype === 'complex64' ||
+      size === 0 ||
+      !isWholeRepeat(x.shape, reps)
+    ) {
       return stock(args);
     }
-    return repeatByDoubling(args.backend as BackendWasm, x, x.shape.map((d, i) => d * reps[i]));
+    return repeatByDoubling(
+      args.backend as BackendWasm,
+      x,
+      x.shape.map((d, i) => d * reps[i]),
+    );
   };
 }

@@ -8,7 +8,12 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 export type Info = tf.TensorInfo;
 export type Pair = [number, number];
 
-export function runWasm(name: string, backend: BackendWasm, inputs: tf.NamedTensorInfoMap, attrs: tf.NamedAttrMap = {}): Info {
+export function runWasm(
+  name: string,
+  backend: BackendWasm,
+  inputs: tf.NamedTensorInfoMap,
+  attrs: tf.NamedAttrMap = {},
+): Info {
   const kernel = tf.getKernel(name, 'wasm');
   if (kernel === undefined) throw new Error(`wasm kernel ${name} is not registered`);
   const out = kernel.kernelFunc({ inputs, backend, attrs });
@@ -24,11 +29,17 @@ export function free(backend: BackendWasm, ...infos: Info[]): void {
 export const transpose = (b: BackendWasm, x: Info, perm: number[]): Info => runWasm('Transpose', b, { x }, { perm });
 export const reshape = (b: BackendWasm, x: Info, shape: number[]): Info => runWasm('Reshape', b, { x }, { shape });
 export const reverse = (b: BackendWasm, x: Info, dims: number[]): Info => runWasm('Reverse', b, { x }, { dims });
-export const sum = (b: BackendWasm, x: Info, axis: number[]): Info => runWasm('Sum', b, { x }, { axis, keepDims: false });
+export const sum = (b: BackendWasm, x: Info, axis: number[]): Info =>
+  runWasm('Sum', b, { x }, { axis, keepDims: false });
 
 /** Explicit NHWC padding as tfjs expects it: [[0,0],[top,bottom],[left,right],[0,0]]. */
 export function explicitPad(rows: Pair, cols: Pair): number[][] {
-  return [[0, 0], [rows[0], rows[1]], [cols[0], cols[1]], [0, 0]];
+  return [
+    [0, 0],
+    [rows[0], rows[1]],
+    [cols[0], cols[1]],
+    [0, 0],
+  ];
 }
 
 export interface ConvCall {
@@ -39,15 +50,30 @@ export interface ConvCall {
 }
 
 export function conv2d(b: BackendWasm, x: Info, filter: Info, c: ConvCall): Info {
-  return runWasm('Conv2D', b, { x, filter }, {
-    strides: c.strides, dilations: c.dilations, pad: explicitPad(c.rows, c.cols), dataFormat: 'NHWC',
-  });
+  return runWasm(
+    'Conv2D',
+    b,
+    { x, filter },
+    {
+      strides: c.strides,
+      dilations: c.dilations,
+      pad: explicitPad(c.rows, c.cols),
+      dataFormat: 'NHWC',
+    },
+  );
 }
 
 export function depthwiseConv2d(b: BackendWasm, x: Info, filter: Info, c: ConvCall): Info {
-  return runWasm('DepthwiseConv2dNative', b, { x, filter }, {
-    strides: c.strides, dilations: c.dilations, pad: explicitPad(c.rows, c.cols),
-  });
+  return runWasm(
+    'DepthwiseConv2dNative',
+    b,
+    { x, filter },
+    {
+      strides: c.strides,
+      dilations: c.dilations,
+      pad: explicitPad(c.rows, c.cols),
+    },
+  );
 }
 
 /**
@@ -55,7 +81,12 @@ export function depthwiseConv2d(b: BackendWasm, x: Info, filter: Info, c: ConvCa
  * so they are cut off with a Slice (XNNPACK rejects negative padding). Returns x itself when no
  * crop is needed; `owned` tells the caller whether it must free the result.
  */
-export function cropForPads(b: BackendWasm, x: Info, rows: Pair, cols: Pair): { x: Info; owned: boolean; rows: Pair; cols: Pair } {
+export function cropForPads(
+  b: BackendWasm,
+  x: Info,
+  rows: Pair,
+  cols: Pair,
+): { x: Info; owned: boolean; rows: Pair; cols: Pair } {
   const cut = (p: Pair): Pair => [Math.max(0, -p[0]), Math.max(0, -p[1])];
   const [ct, cb] = cut(rows);
   const [cl, cr] = cut(cols);
@@ -70,9 +101,22 @@ export function cropForPads(b: BackendWasm, x: Info, rows: Pair, cols: Pair): { 
 export function upsample(backend: BackendWasm, dy: Info, sh: number, sw: number): Info {
   const [n, oh, ow, c] = dy.shape;
   const six = reshape(backend, dy, [n, oh, 1, ow, 1, c]);
-  const padded = runWasm('PadV2', backend, { x: six }, {
-    paddings: [[0, 0], [0, 0], [0, sh - 1], [0, 0], [0, sw - 1], [0, 0]], constantValue: 0,
-  });
+  const padded = runWasm(
+    'PadV2',
+    backend,
+    { x: six },
+    {
+      paddings: [
+        [0, 0],
+        [0, 0],
+        [0, sh - 1],
+        [0, 0],
+        [0, sw - 1],
+        [0, 0],
+      ],
+      constantValue: 0,
+    },
+  );
   const up = reshape(backend, padded, [n, oh * sh, ow * sw, c]);
   free(backend, six, padded);
   return up;
