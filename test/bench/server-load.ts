@@ -169,11 +169,15 @@ export async function serverLoad(opts: ServerLoadOptions = {}): Promise<ServerLo
   const seconds = opts.seconds ?? 5;
   const loadRequests = opts.loadRequests ?? 10_000;
   const dir = await mkdtemp(join(tmpdir(), 'actprobe-bench-serve-'));
+  // The model is built on the cpu backend only to be exported; the backend that trains is put back after,
+  // or every later section (the loader's training) would run on tfjs' pure-JS kernels.
+  const trainingBackend = tf.getBackend();
   try {
     await tf.setBackend('cpu');
     const { model } = buildModel({ height: 28, width: 28, channels: 1, classes: 10 }, { preset: 'model-m' });
     await writeFile(join(dir, 'model.onnx'), exportLayersModel(model).encode());
     model.dispose();
+    await tf.setBackend(trainingBackend);
     const input = Float32Array.from({ length: 784 }, () => Math.random());
     const body = JSON.stringify({
       inputs: [{ name: 'input', shape: [1, 1, 28, 28], datatype: 'FP32', data: Array.from(input) }],
