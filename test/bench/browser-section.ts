@@ -10,18 +10,8 @@ import { buildModel } from '../../train/models/index.js';
 import type { Figures } from './figures.js';
 import { spawnListening, stop } from './server-load.js';
 import { serveTfjsPage } from './tfjs-page.js';
+import { CHROMIUM, CHROMIUM_ARGS as ARGS } from '../chromium.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const RUNS = 200;
 
 interface PageResult {

@@ -21,18 +21,8 @@ import type { LayerRole, ProbeLayer, ProbeResult } from '../../probe/schema.js';
 import { appendJsonLine, runPaths, type RunManifest } from '../../run-folder/run-folder.js';
 import type { MiniEpochMetrics, NonFiniteRecord } from '../../train/trainer/metrics-record.js';
 import { renderReport, writeReport } from '../../pipeline/report/index.js';
+import { CHROMIUM, CHROMIUM_ARGS as ARGS } from '../chromium.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium) console.log(`report.test.ts browser check skipped: ${CHROMIUM} not found (apt-get install chromium)`);
 

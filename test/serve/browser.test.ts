@@ -13,18 +13,8 @@ import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GRAY, makeRunFolder, pngImage, tempDir } from './fixtures.js';
 import { numbers, postImage, startServer, type TestServer } from './helpers.js';
+import { CHROMIUM, CHROMIUM_ARGS as ARGS } from '../chromium.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium) console.log(`browser.test.ts skipped: ${CHROMIUM} not found (apt-get install chromium)`);
 

@@ -14,8 +14,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeSweepState } from '../../pipeline/sweep/state.js';
 import { ROOT, TINY_BASE } from '../sweep/tiny-base.js';
 import { startServer, type TestServer } from './helpers.js';
+import { CHROMIUM, CHROMIUM_ARGS } from '../chromium.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium) console.log(`live-runs.test.ts skipped: ${CHROMIUM} not found (apt-get install chromium)`);
 
@@ -96,7 +96,7 @@ describe.skipIf(!hasChromium)('live run pages (serve --runs)', () => {
       ],
     });
     server = await startServer({ runs: { root: join(root, 'runs'), pollMs: 150 }, log: () => {} });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu'] });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   }, 240_000);
 
   afterAll(async () => {

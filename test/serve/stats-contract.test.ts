@@ -21,18 +21,8 @@ import { attr } from '../../onnx/spec.js';
 import { encodeModel } from '../../onnx/encode.js';
 import { GRAY, makeRunFolder, pngImage, tempDir } from './fixtures.js';
 import { call, postImage, postJson, startServer, type TestServer } from './helpers.js';
+import { CHROMIUM, CHROMIUM_ARGS as ARGS } from '../chromium.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const FIELDS = ['min', 'max', 'mean', 'std', 'zeroFraction'] as const;
 
 describe('the statistics definition, on values where implementations used to part', () => {
