@@ -1,7 +1,9 @@
 import '../data/thread-pool.js';
 import { Command } from 'commander';
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import { runPaths } from '../run-folder/run-folder.js';
 import { backendCandidates, describeBackend, selectBackend } from '../train/backend/index.js';
 import type { BackendRequest } from '../train/backend/index.js';
 import { startRun, stopOnInterrupt, TrainingInterruptedError } from '../train/index.js';
@@ -69,8 +71,16 @@ async function main(): Promise<void> {
   });
   try {
     if (start.finished) {
+      const report = runPaths(opts.out).report;
+      if (!existsSync(report)) {
+        // The manifest is marked finished just before the report (whose header shows that status): a run
+        // stopped between the two is finished but has no report, so it is written now.
+        const { writeReport } = await import('./report/index.js');
+        console.log(`${opts.out} is a finished run without its report: wrote ${await writeReport(opts.out)}`);
+        return;
+      }
       console.log(
-        `${opts.out} is a finished run (${start.lastCheckpoint} mini-epochs, test accuracy ${start.manifest?.testAccuracy?.toFixed(4) ?? 'n/a'}; report ${opts.out}/report.html): nothing to do`,
+        `${opts.out} is a finished run (${start.lastCheckpoint} mini-epochs, test accuracy ${start.manifest?.testAccuracy?.toFixed(4) ?? 'n/a'}; report ${report}): nothing to do`,
       );
       return;
     }

@@ -22,6 +22,7 @@ describe('pipeline CLI --resume', () => {
       await mkdir(join(out, 'checkpoints', String(m)), { recursive: true });
       await writeFile(join(out, 'checkpoints', String(m), 'trainer-state.json'), '{}');
     }
+    await writeFile(join(out, 'report.html'), '<!doctype html>');
     const manifest = await readFile(join(out, 'manifest.json'), 'utf8');
 
     const finished = await startCli('pipeline/cli.ts', ['--out', out, '--resume']).done;

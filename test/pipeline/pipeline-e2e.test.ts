@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { spawnSync } from 'node:child_process';
-import { mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -241,4 +241,23 @@ describe('npm run pipeline, end to end on a small synthetic run', () => {
     });
     expect(run.stdout).toMatch(/reference\s+structure only, not pretrained: the config's reference alexnet-structure/);
   }, 300_000);
+
+  it('--resume on a finished run that was stopped before its report writes the report, and nothing else', async () => {
+    const report = join(out, 'report.html');
+    const before = await readFile(report, 'utf8');
+    const manifest = await readFile(join(out, 'manifest.json'), 'utf8');
+    await rm(report);
+    const run = spawnSync(join(root, 'node_modules/.bin/tsx'), ['pipeline/cli.ts', '--out', out, '--resume'], {
+      cwd: root,
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout).toContain(`is a finished run without its report: wrote ${report}`);
+    // Same run, same sections (only the generation time in the header differs).
+    const after = await readFile(report, 'utf8');
+    expect(after.length).toBeGreaterThan(before.length * 0.95);
+    expect(after).toContain('Magnitudes against depth');
+    expect(await readFile(join(out, 'manifest.json'), 'utf8')).toBe(manifest);
+  }, 150_000);
 });
