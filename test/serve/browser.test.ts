@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GRAY, makeRunFolder, pngImage, tempDir } from './fixtures.js';
 import { numbers, postImage, startServer, type TestServer } from './helpers.js';
 import { CHROMIUM, CHROMIUM_ARGS as ARGS } from '../chromium.js';
+import { classifyInPage } from './page-driver.js';
 
 const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium) console.log(`browser.test.ts skipped: ${CHROMIUM} not found (apt-get install chromium)`);
@@ -63,18 +64,7 @@ describe.skipIf(!hasChromium)('browser page', () => {
         wasm.push(`${new URL(r.url()).pathname} ${r.status()} ${r.headers()['content-type']}`);
     });
     await page.goto(`${server.url}/?model=${model}&bench=200`);
-    await page.waitForFunction(
-      () => ['ready', 'error'].includes((window as unknown as { actprobe: PageResult }).actprobe.state),
-      undefined,
-      { timeout: 60_000 },
-    );
-    await page.setInputFiles('#file', file);
-    await page.waitForFunction(
-      () => ['done', 'error'].includes((window as unknown as { actprobe: PageResult }).actprobe.state),
-      undefined,
-      { timeout: 60_000 },
-    );
-    const result = await page.evaluate(() => (window as unknown as { actprobe: PageResult }).actprobe);
+    const result = await classifyInPage<PageResult>(page, file);
     expect(result.state, (await page.textContent('#status')) ?? '').toBe('done');
     expect(errors).toEqual([]);
     // What ran, not what was asked for: COOP/COEP made the page isolated, so wasm got its threads.

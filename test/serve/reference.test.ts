@@ -12,6 +12,8 @@ import { SHIPPED_PHOTOS_DIR } from '../../probe/cards/shipped.js';
 import { createApp } from '../../serve/index.js';
 import { GRAY, makeRunFolder, tempDir } from './fixtures.js';
 import { call, postImage, startServer, type TestServer } from './helpers.js';
+import { classifyInPage } from './page-driver.js';
+import { CHROMIUM, CHROMIUM_ARGS } from '../chromium.js';
 
 let root: string;
 let server: TestServer;
@@ -83,29 +85,20 @@ describe('serving the shipped reference by name', () => {
     );
   });
 
-  it.skipIf(!existsSync('/usr/bin/chromium'))(
+  it.skipIf(!existsSync(CHROMIUM))(
     "the browser page picks it by name and classifies dog.jpg with the card's crop",
     async () => {
       const browser = await chromium.launch({
-        executablePath: '/usr/bin/chromium',
-        args: ['--headless', '--no-sandbox', '--disable-gpu'],
+        executablePath: CHROMIUM,
+        args: CHROMIUM_ARGS,
       });
       try {
         const page = await browser.newPage();
-        type PageState = { actprobe: { state: string; top?: Array<{ label: string }> } };
         await page.goto(`${server.url}/?model=squeezenet1.1`);
-        await page.waitForFunction(
-          () => ['ready', 'error'].includes((window as unknown as PageState).actprobe.state),
-          undefined,
-          { timeout: 60_000 },
+        const r = await classifyInPage<{ state: string; top?: Array<{ label: string }> }>(
+          page,
+          join(SHIPPED_PHOTOS_DIR, 'dog.jpg'),
         );
-        await page.setInputFiles('#file', join(SHIPPED_PHOTOS_DIR, 'dog.jpg'));
-        await page.waitForFunction(
-          () => ['done', 'error'].includes((window as unknown as PageState).actprobe.state),
-          undefined,
-          { timeout: 60_000 },
-        );
-        const r = await page.evaluate(() => (window as unknown as PageState).actprobe);
         expect(r.state, (await page.textContent('#status')) ?? '').toBe('done');
         expect(
           r.top?.slice(0, 3).some((t) => /dogsled|malamute/.test(t.label)),

@@ -22,6 +22,7 @@ import { encodeModel } from '../../onnx/encode.js';
 import { GRAY, makeRunFolder, pngImage, tempDir } from './fixtures.js';
 import { call, postImage, postJson, startServer, type TestServer } from './helpers.js';
 import { CHROMIUM, CHROMIUM_ARGS as ARGS } from '../chromium.js';
+import { classifyInPage } from './page-driver.js';
 
 const FIELDS = ['min', 'max', 'mean', 'std', 'zeroFraction'] as const;
 
@@ -222,18 +223,7 @@ describe('one image, four paths, the same numbers', () => {
       const page = await browser.newPage();
       await page.goto(`${server.url}/?model=m`);
       type PageResult = { state: string; layerStats: Array<{ name: string; channels: ChannelStats }> };
-      await page.waitForFunction(
-        () => ['ready', 'error'].includes((window as unknown as { actprobe: PageResult }).actprobe.state),
-        undefined,
-        { timeout: 60_000 },
-      );
-      await page.setInputFiles('#file', join(root, 'images', 'digit.png'));
-      await page.waitForFunction(
-        () => ['done', 'error'].includes((window as unknown as { actprobe: PageResult }).actprobe.state),
-        undefined,
-        { timeout: 60_000 },
-      );
-      const result = await page.evaluate(() => (window as unknown as { actprobe: PageResult }).actprobe);
+      const result = await classifyInPage<PageResult>(page, join(root, 'images', 'digit.png'));
       expect(result.state, (await page.textContent('#status')) ?? '').toBe('done');
       expect(result.layerStats.map((l) => l.name).sort()).toEqual([...clsLayers.keys()].sort());
       for (const l of result.layerStats) {
